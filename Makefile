@@ -1,0 +1,50 @@
+# Every target sets itself up: a fresh clone needs only python3, node and npm.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+CDK_STAMP := infra/node_modules/.installed-$(shell cat infra/package.json infra/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export AWS_DEFAULT_REGION ?= cn-north-1
+
+.PHONY: setup python-deps cdk-cli test unit lint format typecheck synth run demo bench deploy clean openapi
+
+setup: $(STAMP) $(CDK_STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(CDK_STAMP): infra/package.json infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+	rm -f infra/node_modules/.installed-* && touch $@
+
+test: setup
+	$(PY) -m pytest -q
+
+unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared functions infra
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+synth: setup
+	cd infra/.. && infra/node_modules/.bin/cdk synth --quiet
+
+deploy: setup
+	infra/node_modules/.bin/cdk deploy --require-approval broadening --outputs-file .local/outputs.json
+
+openapi: $(STAMP)
+	$(PY) -m functions.api.openapi > .local/openapi.json
+
+clean:
+	rm -rf cdk.out .build .local .pytest_cache

@@ -1,0 +1,45 @@
+"""Check characters of the two identifiers an applicant gives.
+
+- Resident ID number (GB 11643): 17 digits and a check character, ISO 7064 MOD 11-2.
+- Unified social credit code (GB 32100): 17 characters over a 31-symbol alphabet and a
+  check character, MOD 31.
+"""
+
+import re
+from datetime import date
+
+_ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
+_ID_CHECK = "10X98765432"
+_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+
+
+def resident_id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def is_valid_resident_id(value: str) -> bool:
+    value = value.upper()
+    if not _ID_PATTERN.match(value):
+        return False
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return resident_id_check_char(value[:17]) == value[17]
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(value: str) -> bool:
+    value = value.upper()
+    if not _USCC_PATTERN.match(value):
+        return False
+    return credit_code_check_char(value[:17]) == value[17]

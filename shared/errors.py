@@ -1,0 +1,47 @@
+"""The domain's own exceptions; the API maps each to one HTTP status in one place."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base class: a rule of the domain refused the request."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+
+class ValidationFailed(DomainError):
+    status_code = 422
+    code = "validation_error"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The case is not in a state that allows this action, or a racing write won."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class TransientError(Exception):
+    """A retryable failure (throttling, a lost optimistic-lock race); Step Functions retries
+    errors of this name with backoff."""
+
+
+class StageError(Exception):
+    """A permanent failure of a workflow stage; the workflow records it and fails."""

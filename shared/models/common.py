@@ -1,0 +1,79 @@
+"""Pieces every boundary shares: camelCase JSON, timestamps, enums of the domain."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class ApiModel(BaseModel):
+    """camelCase on the wire, snake_case in Python; unknown input fields are refused."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=False
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ItemType(StrEnum):
+    """Legal category of a service item (事项类型)."""
+
+    ADMINISTRATIVE_LICENSING = "administrative_licensing"  # 行政许可
+    ADMINISTRATIVE_CONFIRMATION = "administrative_confirmation"  # 行政确认
+    ADMINISTRATIVE_PAYMENT = "administrative_payment"  # 行政给付
+    ADMINISTRATIVE_RULING = "administrative_ruling"  # 行政裁决
+    ADMINISTRATIVE_REWARD = "administrative_reward"  # 行政奖励
+    FILING = "filing"  # 行政备案
+    OTHER_ADMINISTRATIVE_POWER = "other_administrative_power"  # 其他行政权力
+    PUBLIC_SERVICE = "public_service"  # 公共服务
+
+
+class DeliveryMode(StrEnum):
+    MAIL = "mail"
+    PICKUP = "pickup"
+    ELECTRONIC = "electronic"
+
+
+class Channel(StrEnum):
+    WEB = "web"  # 网上办
+    MOBILE = "mobile"  # 掌上办
+    ASSISTED = "assisted"  # 云帮办 / 帮办代办
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    RETURNED = "RETURNED"  # 补正: supplement needed
+    NOT_ACCEPTED = "NOT_ACCEPTED"
+    IN_APPROVAL = "IN_APPROVAL"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    ISSUED = "ISSUED"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    # Not one of the 1+3+N outcomes: a stage failed for good; the reason is on the timeline.
+    FAILED = "FAILED"
+
+
+class ReviewRole(StrEnum):
+    LEAD = "lead"
+    CO = "co"
+
+
+class ReviewDecision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class Stage(StrEnum):
+    APPLICATION = "application"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    ISSUANCE = "issuance"
+    DELIVERY = "delivery"
+    FEEDBACK = "feedback"
+    WORKFLOW = "workflow"

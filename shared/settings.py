@@ -1,0 +1,44 @@
+"""Environment variables as typed settings; nothing else in the code reads os.environ.
+
+Each function gets only the variables CDK gives it; a setting a use case needs but the
+function lacks fails loudly at first use (MissingSetting), not at import time.
+"""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MissingSetting(RuntimeError):
+    """A use case needs an environment variable this function was not given."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    table_name: str = ""
+    idempotency_table_name: str = ""
+    documents_bucket: str = ""
+    state_machine_arn: str = ""
+    # Working days an applicant has to supplement a returned case before it is deemed
+    # withdrawn (the wait on the task token times out).
+    supplement_wait_days: int = Field(default=20, ge=1, le=90)
+    upload_url_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    download_url_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    # How long an electronic result stays downloadable after delivery.
+    electronic_delivery_days: int = Field(default=30, ge=1, le=365)
+    courier: str = "simulated"
+    # Marks local runs (infra/local); deployed functions never set it.
+    aws_endpoint_url: str = ""
+
+    def require(self, name: str) -> str:
+        value = getattr(self, name)
+        if not value:
+            raise MissingSetting(f"environment variable {name.upper()} is not set")
+        return str(value)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
