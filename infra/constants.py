@@ -41,3 +41,52 @@ GSI1_PK = "GSI1PK"
 GSI1_SK = "GSI1SK"
 IDEMPOTENCY_PK = "id"
 IDEMPOTENCY_TTL = "expiration"
+
+# The API contract: (method, path in API Gateway syntax, public). Public routes have no
+# authorizer; all others need a Cognito ID token. CDK and the local gateway read this list.
+ROUTES: list[tuple[str, str, bool]] = [
+    ("GET", "/openapi.json", True),
+    ("GET", "/catalog/items", True),
+    ("GET", "/catalog/items/{itemId}", True),
+    ("GET", "/verify/{certificateNo}", True),
+    ("POST", "/applications", False),
+    ("GET", "/applications", False),
+    ("GET", "/applications/{applicationId}", False),
+    ("POST", "/applications/{applicationId}/materials", False),
+    ("POST", "/applications/{applicationId}/submit", False),
+    ("GET", "/applications/{applicationId}/result", False),
+    ("POST", "/applications/{applicationId}/feedback", False),
+    ("GET", "/tasks", False),
+    ("POST", "/tasks/{taskId}/decision", False),
+]
+
+# Environment variables each function gets besides the POWERTOOLS_* ones; values are
+# resource names CDK resolves. The local runtime gives the same set.
+FUNCTION_ENV: dict[str, list[str]] = {
+    "api": [
+        "TABLE_NAME",
+        "IDEMPOTENCY_TABLE_NAME",
+        "DOCUMENTS_BUCKET",
+        "STATE_MACHINE_ARN",
+        "UPLOAD_URL_TTL_SECONDS",
+        "DOWNLOAD_URL_TTL_SECONDS",
+    ],
+    "acceptance": ["TABLE_NAME", "DOCUMENTS_BUCKET", "SUPPLEMENT_WAIT_DAYS"],
+    "supplement": ["TABLE_NAME"],
+    "review": ["TABLE_NAME"],
+    "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],
+    "delivery": ["TABLE_NAME", "COURIER", "ELECTRONIC_DELIVERY_DAYS"],
+    "feedback": ["TABLE_NAME"],
+    "failure": ["TABLE_NAME"],
+}
+SETTING_DEFAULTS = {
+    "UPLOAD_URL_TTL_SECONDS": "900",
+    "DOWNLOAD_URL_TTL_SECONDS": "600",
+    "SUPPLEMENT_WAIT_DAYS": "20",
+    "COURIER": "simulated",
+    "ELECTRONIC_DELIVERY_DAYS": "30",
+}
+
+# S3 key prefixes: applicants upload under uploads/, issuance writes under documents/.
+UPLOADS_PREFIX = "uploads/"
+DOCUMENTS_PREFIX = "documents/"
