@@ -119,6 +119,11 @@ class MissingItem(ApiModel):
     reason: str
 
 
+class ReviewAssignment(ApiModel):
+    department: str
+    role: ReviewRole
+
+
 class AcceptanceRecord(ApiModel):
     outcome: Literal["ACCEPTED", "RETURNED", "NOT_ACCEPTED"]
     decided_at: datetime
@@ -127,6 +132,8 @@ class AcceptanceRecord(ApiModel):
     deadline_at: datetime | None = None  # promised time limit (承诺时限)
     statutory_deadline_at: datetime | None = None  # statutory time limit (法定时限)
     supplement_due_at: datetime | None = None
+    # Who reviews, fixed at acceptance from the item as it then stood.
+    review_plan: list[ReviewAssignment] = Field(default_factory=list)
 
 
 class ResultRecord(ApiModel):

@@ -1,0 +1,20 @@
+"""Marks a case FAILED when a stage failed after its retries (the workflow then fails)."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.repository import DynamoRepository
+from shared.models.events import FailureEvent
+from shared.observability import logger, metrics, tracer
+from shared.stages.failure import record_failure
+
+
+@logger.inject_lambda_context(correlation_id_path="applicationId")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=FailureEvent)
+def handler(event: FailureEvent, context: LambdaContext) -> dict[str, Any]:
+    logger.error("stage failed", extra={"error": event.error})
+    return record_failure(event.application_id, event.error, DynamoRepository())

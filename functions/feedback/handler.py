@@ -1,0 +1,19 @@
+"""Stage 5: conclude the case and invite the applicant to rate it."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.repository import DynamoRepository
+from shared.models.events import StageEvent
+from shared.observability import logger, metrics, tracer
+from shared.stages.feedback import invite_rating
+
+
+@logger.inject_lambda_context(correlation_id_path="applicationId")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=StageEvent)
+def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
+    return invite_rating(event.application_id, DynamoRepository())

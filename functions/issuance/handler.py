@@ -1,0 +1,20 @@
+"""Stage 3: unified issuance."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.documents import S3DocumentStore
+from shared.adapters.repository import DynamoRepository
+from shared.models.events import StageEvent
+from shared.observability import logger, metrics, tracer
+from shared.stages.issuance import issue_result
+
+
+@logger.inject_lambda_context(correlation_id_path="applicationId")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=StageEvent)
+def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
+    return issue_result(event.application_id, DynamoRepository(), S3DocumentStore())

@@ -1,0 +1,20 @@
+"""Stage 2: one department's review, parked in its inbox until staff decide."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.repository import DynamoRepository
+from shared.models.events import ReviewEvent
+from shared.observability import logger, metrics, tracer
+from shared.stages.review import open_review
+
+
+@logger.inject_lambda_context(correlation_id_path="applicationId")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=ReviewEvent)
+def handler(event: ReviewEvent, context: LambdaContext) -> dict[str, Any]:
+    return open_review(event.application_id, event.department, event.role.value,
+                       event.task_token, DynamoRepository())

@@ -1,0 +1,21 @@
+"""The supplement wait: stores the resubmission's token, or closes a case nobody supplemented."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.adapters.repository import DynamoRepository
+from shared.models.events import SupplementEvent
+from shared.observability import logger, metrics, tracer
+from shared.stages.supplement import await_supplement, expire_supplement
+
+
+@logger.inject_lambda_context(correlation_id_path="applicationId")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=SupplementEvent)
+def handler(event: SupplementEvent, context: LambdaContext) -> dict[str, Any]:
+    if event.action == "await" and event.task_token:
+        return await_supplement(event.application_id, event.task_token, DynamoRepository())
+    return expire_supplement(event.application_id, DynamoRepository())

@@ -1,0 +1,105 @@
+"""Builds the Lambda assets locally, without Docker.
+
+- One layer holds the third-party dependencies of every function (functions/requirements.txt),
+  installed by pip as manylinux aarch64 wheels for CPython 3.13. pip runs only when the
+  requirements (or the pip arguments) change: a stamp file records the hash of the last build.
+- Each function gets a staged directory with just its own package, functions/__init__.py and
+  shared/, so a change in one stage does not redeploy the others. Staging is a plain copy and
+  runs on every synth.
+"""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = REPO_ROOT / ".build"
+REQUIREMENTS_FILE = REPO_ROOT / "functions" / "requirements.txt"
+
+# pip options that make the wheels match the Lambda runtime (python3.13 on Graviton).
+PIP_PLATFORM_ARGS = (
+    "--platform",
+    "manylinux2014_aarch64",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.13",
+    "--only-binary=:all:",
+)
+# The python3.13 runtime ships boto3/botocore/s3transfer as a matching set. aws-xray-sdk pulls
+# in botocore; a layer copy would shadow the runtime's and could mismatch its boto3.
+PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer")
+STAMP_NAME = ".requirements.sha256"
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".pytest_cache", ".mypy_cache")
+
+
+class BundlingError(RuntimeError):
+    """The assets cannot be built (pip failed, or a function package is missing)."""
+
+
+def layer_hash(requirements: Path = REQUIREMENTS_FILE) -> str:
+    """Hash of what determines the layer's content: the requirements and pip's target."""
+    digest = hashlib.sha256(requirements.read_bytes())
+    digest.update(" ".join(PIP_PLATFORM_ARGS + PROVIDED_BY_RUNTIME).encode())
+    return digest.hexdigest()
+
+
+def build_layer(requirements: Path = REQUIREMENTS_FILE, build_dir: Path = BUILD_DIR) -> Path:
+    """Returns the layer directory (holding python/), running pip only when needed."""
+    layer_dir = build_dir / "layer"
+    stamp = build_dir / f"layer{STAMP_NAME}"
+    wanted = layer_hash(requirements)
+    if (layer_dir / "python").is_dir() and stamp.is_file() and stamp.read_text() == wanted:
+        return layer_dir
+
+    # Install into a scratch directory and swap it in, so an interrupted pip never leaves a
+    # half-built layer behind a valid stamp.
+    scratch = build_dir / "layer.partial"
+    shutil.rmtree(scratch, ignore_errors=True)
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        *PIP_PLATFORM_ARGS,
+        "--target",
+        str(scratch / "python"),
+        "-r",
+        str(requirements),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BundlingError(f"building the Lambda layer failed:\n{result.stderr[-4000:]}")
+    _prune_runtime_packages(scratch / "python")
+
+    shutil.rmtree(layer_dir, ignore_errors=True)
+    scratch.rename(layer_dir)
+    stamp.write_text(wanted)
+    return layer_dir
+
+
+def _prune_runtime_packages(site: Path) -> None:
+    for entry in site.iterdir():
+        if entry.is_dir() and entry.name.split("-")[0].lower() in PROVIDED_BY_RUNTIME:
+            shutil.rmtree(entry)
+    shutil.rmtree(site / "bin", ignore_errors=True)  # console scripts; useless in a layer
+
+
+def stage_function(key: str, source_root: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> Path:
+    """Copies functions/__init__.py, functions/<key>/ and shared/ into .build/functions/<key>/."""
+    package = source_root / "functions" / key
+    if not (package / "handler.py").is_file():
+        raise BundlingError(f"functions/{key}/handler.py is missing: no code for function {key!r}")
+
+    target = build_dir / "functions" / key
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "functions").mkdir(parents=True)
+    shutil.copy2(source_root / "functions" / "__init__.py", target / "functions" / "__init__.py")
+    shutil.copytree(package, target / "functions" / key, ignore=IGNORED)
+    shutil.copytree(source_root / "shared", target / "shared", ignore=IGNORED)
+    return target

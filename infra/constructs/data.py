@@ -1,0 +1,58 @@
+"""DynamoDB: the single table of cases, tasks and timelines, and the idempotency table."""
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from infra import constants as c
+
+_STRING = dynamodb.AttributeType.STRING
+
+
+class Data(Construct):
+    """The main table (PK/SK + GSI1) and the Powertools idempotency table."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.table = self._build_main_table()
+        self.idempotency_table = self._build_idempotency_table()
+
+    def _build_main_table(self) -> dynamodb.TableV2:
+        # Cases are public records of administrative acts: never delete them with the stack.
+        return dynamodb.TableV2(
+            self,
+            "MainTable",
+            partition_key=dynamodb.Attribute(name=c.TABLE_PK, type=_STRING),
+            sort_key=dynamodb.Attribute(name=c.TABLE_SK, type=_STRING),
+            global_secondary_indexes=[
+                dynamodb.GlobalSecondaryIndexPropsV2(
+                    index_name=c.GSI1,
+                    partition_key=dynamodb.Attribute(name=c.GSI1_PK, type=_STRING),
+                    sort_key=dynamodb.Attribute(name=c.GSI1_SK, type=_STRING),
+                    projection_type=dynamodb.ProjectionType.ALL,
+                )
+            ],
+            billing=dynamodb.Billing.on_demand(),
+            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _build_idempotency_table(self) -> dynamodb.TableV2:
+        # Records live for the idempotency window only (TTL), so losing the table with the
+        # stack loses nothing that matters; PITR still guards against a bad bulk write.
+        return dynamodb.TableV2(
+            self,
+            "IdempotencyTable",
+            partition_key=dynamodb.Attribute(name=c.IDEMPOTENCY_PK, type=_STRING),
+            time_to_live_attribute=c.IDEMPOTENCY_TTL,
+            billing=dynamodb.Billing.on_demand(),
+            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )

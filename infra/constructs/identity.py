@@ -1,0 +1,102 @@
+"""Cognito: citizens sign themselves up; staff belong to role and department groups."""
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from infra import constants as c
+
+_ROLE_GROUPS = {
+    c.GROUP_CITIZEN: "Applicants (citizens and enterprises); self sign-up lands here.",
+    c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
+    c.GROUP_OPS: "Operators of the platform.",
+}
+
+
+def department_group_name(code: str) -> str:
+    return f"{c.DEPARTMENT_GROUP_PREFIX}{code}"
+
+
+class Identity(Construct):
+    """The user pool, its groups and the browser app client."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, department_codes: Sequence[str]
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = self._build_user_pool()
+        self.groups = self._build_groups(department_codes)
+        self.client = self._build_client()
+
+    def _build_user_pool(self) -> cognito.UserPool:
+        pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            sign_in_case_sensitive=False,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            keep_original=cognito.KeepOriginalAttrs(email=True),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.ESSENTIALS,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        NagSuppressions.add_resource_suppressions(
+            pool,
+            [
+                {
+                    "id": "AwsSolutions-COG2",
+                    "reason": "Citizens sign themselves up and must be able to apply without "
+                    "an authenticator app; MFA is optional (TOTP) and offered to every user.",
+                },
+                {
+                    "id": "AwsSolutions-COG8",
+                    "reason": "Essentials feature plan on purpose: threat protection needs the "
+                    "Plus plan, billed per monthly active user across the whole citizen "
+                    "population; the pool relies on a 12-character password policy, email "
+                    "verification and optional TOTP instead.",
+                },
+            ],
+        )
+        return pool
+
+    def _build_groups(self, department_codes: Sequence[str]) -> dict[str, cognito.UserPoolGroup]:
+        descriptions = dict(_ROLE_GROUPS)
+        for code in department_codes:
+            descriptions[department_group_name(code)] = f"Reviewers of department {code}."
+        return {
+            name: cognito.UserPoolGroup(
+                self,
+                f"Group-{name}",
+                user_pool=self.user_pool,
+                group_name=name,
+                description=description,
+            )
+            for name, description in descriptions.items()
+        }
+
+    def _build_client(self) -> cognito.UserPoolClient:
+        return self.user_pool.add_client(
+            "WebClient",
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            generate_secret=False,  # a browser cannot keep a secret
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+        )

@@ -1,0 +1,74 @@
+"""S3: the applicant's uploads (presigned POST, checked by acceptance) and issued documents."""
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from shared.adapters.aws import client
+from shared.errors import TransientError
+from shared.settings import get_settings
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    content_type: str
+
+
+class DocumentStore(Protocol):
+    def presigned_upload(self, key: str, content_type: str, max_size: int, ttl: int) -> dict[str, Any]: ...
+    def head(self, key: str) -> StoredObject | None: ...
+    def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None: ...
+    def presigned_download(self, key: str, ttl: int, file_name: str) -> str: ...
+    def read(self, key: str) -> bytes: ...
+
+
+class S3DocumentStore:
+    def __init__(self, bucket: str | None = None) -> None:
+        self.bucket = bucket or get_settings().require("documents_bucket")
+
+    @property
+    def _s3(self) -> Any:
+        return client("s3")
+
+    def presigned_upload(self, key: str, content_type: str, max_size: int, ttl: int) -> dict[str, Any]:
+        """A POST policy that S3 itself enforces: exact key, exact type, size cap."""
+        result: dict[str, Any] = self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_size]],
+            ExpiresIn=ttl,
+        )
+        return result
+
+    def head(self, key: str) -> StoredObject | None:
+        try:
+            response = self._s3.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            if code in {"503", "SlowDown", "500", "InternalError"}:
+                raise TransientError(f"S3 {code}") from exc
+            raise
+        return StoredObject(size=int(response["ContentLength"]),
+                            content_type=response.get("ContentType", ""))
+
+    def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body,
+                            ContentType="application/pdf", Metadata=metadata)
+
+    def presigned_download(self, key: str, ttl: int, file_name: str) -> str:
+        url: str = self._s3.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key,
+                    "ResponseContentDisposition": f'attachment; filename="{file_name}"'},
+            ExpiresIn=ttl,
+        )
+        return url
+
+    def read(self, key: str) -> bytes:
+        body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body

@@ -1,0 +1,54 @@
+"""Step Functions: start a case's execution, answer its task tokens."""
+
+import json
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from shared.adapters.aws import client
+from shared.errors import Conflict, TransientError
+from shared.settings import get_settings
+
+_EXPIRED = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
+
+
+class Workflow(Protocol):
+    def start(self, application_id: str) -> str: ...
+    def succeed(self, token: str, output: dict[str, Any]) -> None: ...
+
+
+class StepFunctionsWorkflow:
+    def __init__(self, state_machine_arn: str | None = None) -> None:
+        self.state_machine_arn = state_machine_arn or get_settings().require("state_machine_arn")
+
+    @property
+    def _sfn(self) -> Any:
+        return client("stepfunctions")
+
+    def start(self, application_id: str) -> str:
+        # Named by the case: a repeated start cannot run the case twice.
+        try:
+            response = self._sfn.start_execution(
+                stateMachineArn=self.state_machine_arn,
+                name=application_id,
+                input=json.dumps({"applicationId": application_id}),
+            )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "ExecutionAlreadyExists":
+                raise Conflict("the application was already submitted",
+                               field="applicationId") from exc
+            if code in {"ThrottlingException", "ServiceUnavailable"}:
+                raise TransientError(code) from exc
+            raise
+        return str(response["executionArn"])
+
+    def succeed(self, token: str, output: dict[str, Any]) -> None:
+        try:
+            self._sfn.send_task_success(taskToken=token, output=json.dumps(output))
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in _EXPIRED:
+                raise Conflict("the wait for this step has ended (timed out or already answered)",
+                               field="taskId") from exc
+            raise

@@ -1,0 +1,76 @@
+"""Front-end acceptance (前台受理): the rules that decide accepted, returned or not accepted.
+
+Pure: the caller looks up the stored objects and passes them in.
+"""
+
+from dataclasses import dataclass, field
+
+from shared.adapters.documents import StoredObject
+from shared.models.application import Application, MissingItem
+from shared.models.catalog import CatalogItem
+
+
+@dataclass
+class AcceptanceDecision:
+    outcome: str  # ACCEPTED | RETURNED | NOT_ACCEPTED
+    missing: list[MissingItem] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def ineligibility_reasons(application: Application, item: CatalogItem) -> list[str]:
+    """Grounds for not accepting at all (不予受理): no supplement can cure them."""
+    reasons = []
+    if application.applicant.kind not in item.applicant_kinds:
+        allowed = " or ".join(item.applicant_kinds)
+        reasons.append(f"this item is for {allowed} applicants, not {application.applicant.kind}")
+    if application.delivery.mode not in item.delivery_modes:
+        reasons.append(f"delivery mode {application.delivery.mode.value} is not offered for this item")
+    return reasons
+
+
+def missing_form_fields(application: Application, item: CatalogItem) -> list[MissingItem]:
+    missing = []
+    for spec in item.form_fields:
+        value = application.form.get(spec.name)
+        if spec.required and (value is None or str(value).strip() == ""):
+            missing.append(MissingItem(field=f"form.{spec.name}", reason=f"{spec.label_zh} is required"))
+        elif value is not None and len(str(value)) > spec.max_length:
+            missing.append(MissingItem(field=f"form.{spec.name}",
+                                       reason=f"longer than {spec.max_length} characters"))
+    return missing
+
+
+def material_problems(application: Application, item: CatalogItem,
+                      stored: dict[str, StoredObject | None]) -> list[MissingItem]:
+    """Every required material must be in S3 with a fitting size and content type; an
+    optional one that was declared must fit too."""
+    problems = []
+    for rule in item.materials:
+        record = application.materials.get(rule.code)
+        field_name = f"materials.{rule.code}"
+        if record is None:
+            if rule.required:
+                problems.append(MissingItem(field=field_name, reason=f"{rule.name_zh} was not provided"))
+            continue
+        obj = stored.get(rule.code)
+        if obj is None:
+            problems.append(MissingItem(field=field_name, reason=f"{rule.name_zh} was not uploaded"))
+        elif obj.size > rule.max_size_bytes:
+            problems.append(MissingItem(field=field_name,
+                                        reason=f"file exceeds {rule.max_size_bytes} bytes"))
+        elif obj.content_type not in rule.content_types:
+            problems.append(MissingItem(field=field_name,
+                                        reason=f"type {obj.content_type} is not one of {rule.content_types}"))
+    return problems
+
+
+def evaluate(application: Application, item: CatalogItem,
+             stored: dict[str, StoredObject | None]) -> AcceptanceDecision:
+    reasons = ineligibility_reasons(application, item)
+    if reasons:
+        return AcceptanceDecision("NOT_ACCEPTED", reasons=reasons)
+    # One-time notice (一次性告知): everything missing is listed at once.
+    missing = missing_form_fields(application, item) + material_problems(application, item, stored)
+    if missing:
+        return AcceptanceDecision("RETURNED", missing=missing)
+    return AcceptanceDecision("ACCEPTED")

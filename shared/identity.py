@@ -1,0 +1,53 @@
+"""Who is calling: the Cognito ID token's claims, as API Gateway's authorizer passes them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.errors import DomainError
+
+CITIZEN = "citizen"
+FOLLOWUP = "followup"
+OPS = "ops"
+DEPARTMENT_PREFIX = "dept-"
+
+
+class Unauthenticated(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class Caller:
+    sub: str
+    username: str
+    groups: frozenset[str]
+
+    @property
+    def departments(self) -> list[str]:
+        return sorted(g[len(DEPARTMENT_PREFIX):] for g in self.groups if g.startswith(DEPARTMENT_PREFIX))
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.departments) or OPS in self.groups
+
+    def in_department(self, department: str) -> bool:
+        return f"{DEPARTMENT_PREFIX}{department}" in self.groups
+
+
+def _groups(raw: Any) -> frozenset[str]:
+    """REST API authorizers flatten the `cognito:groups` array into a string, seen as
+    "a,b" or "[a b]"; a list also arrives from other sources."""
+    if isinstance(raw, list):
+        return frozenset(str(g) for g in raw)
+    if not raw:
+        return frozenset()
+    text = str(raw).strip().strip("[]")
+    return frozenset(p for p in text.replace(",", " ").split() if p)
+
+
+def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
+    if not claims or not claims.get("sub"):
+        raise Unauthenticated("a valid ID token is required")
+    username = claims.get("cognito:username") or claims.get("email") or claims["sub"]
+    return Caller(sub=str(claims["sub"]), username=str(username),
+                  groups=_groups(claims.get("cognito:groups")))

@@ -1,0 +1,30 @@
+"""What the state machine passes to each stage function."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.models.common import ReviewRole
+
+ApplicationId = Annotated[str, Field(pattern=r"^[0-9A-Z]{26}$")]
+
+
+class StageEvent(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    application_id: ApplicationId = Field(alias="applicationId")
+
+
+class SupplementEvent(StageEvent):
+    action: Literal["await", "expire"]
+    task_token: str | None = Field(default=None, alias="taskToken", repr=False)
+
+
+class ReviewEvent(StageEvent):
+    department: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,15}$")]
+    role: ReviewRole
+    task_token: str = Field(alias="taskToken", repr=False)
+
+
+class FailureEvent(StageEvent):
+    error: dict[str, Any] | None = None

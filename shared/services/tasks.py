@@ -1,0 +1,60 @@
+"""Department staff's use cases: the inbox of pending reviews, and deciding one."""
+
+import re
+
+from shared.adapters.pagination import Page
+from shared.adapters.repository import Repository
+from shared.adapters.workflow import Workflow
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.identity import Caller
+from shared.models.api import DecisionRequest
+from shared.models.application import ReviewTask
+from shared.models.common import ReviewDecision, Stage, utc_now
+
+
+def pending_tasks(caller: Caller, department: str | None, limit: int, cursor: str | None,
+                  repo: Repository) -> Page[ReviewTask]:
+    if not caller.departments:
+        raise Forbidden("only department staff have a task inbox", field="department")
+    department = department or caller.departments[0]
+    if not caller.in_department(department):
+        raise Forbidden(f"you are not staff of department {department}", field="department")
+    return repo.list_pending_tasks(department, limit, cursor)
+
+
+def decide(caller: Caller, task_id: str, request: DecisionRequest, repo: Repository,
+           workflow: Workflow) -> ReviewTask:
+    task = repo.get_task(task_id) if re.fullmatch(r"[0-9A-Z]{26}-[A-Z0-9]{2,16}", task_id) else None
+    if task is None:
+        raise NotFound(f"task {task_id} not found", field="taskId")
+    if not caller.in_department(task.department):
+        raise Forbidden(f"task {task_id} belongs to department {task.department}", field="taskId")
+    if task.status == "DECIDED":
+        if task.decided_by == caller.username and task.decision == request.decision:
+            # The same decision again (a client retry): make sure the workflow heard it.
+            workflow.succeed(task.task_token, _token_output(task))
+            return task
+        raise Conflict(f"task {task_id} was already decided", field="taskId")
+    if task.status != "PENDING":
+        raise Conflict(f"task {task_id} is {task.status}", field="taskId")
+
+    application = repo.get_application(task.application_id)
+    if application is None or task.department not in application.reviews:
+        raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+    now = utc_now()
+    approved = request.decision is ReviewDecision.APPROVE
+    task.status, task.decision, task.comment = "DECIDED", request.decision, request.comment
+    task.decided_by, task.decided_at = caller.username, now
+    review = application.reviews[task.department]
+    review.status = "APPROVED" if approved else "REJECTED"
+    review.comment, review.decided_at, review.decided_by = request.comment, now, caller.username
+    application.record(Stage.APPROVAL, "approved" if approved else "rejected", caller.username,
+                       f"{task.department}: {request.comment}".rstrip(": "))
+    # Record first (the claim), then answer the token: issuance must find every decision.
+    repo.decide_task(task, application)
+    workflow.succeed(task.task_token, _token_output(task))
+    return task
+
+
+def _token_output(task: ReviewTask) -> dict[str, str]:
+    return {"department": task.department, "decision": task.decision.value if task.decision else ""}

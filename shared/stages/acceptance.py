@@ -1,0 +1,73 @@
+"""Stage 1, front-end acceptance: accepted (deadlines set, reviews planned), returned for
+supplement with a one-time list, or not accepted with reasons."""
+
+from typing import Any
+
+from shared.adapters.documents import DocumentStore
+from shared.adapters.repository import Repository
+from shared.domain import acceptance as rules
+from shared.domain.workdays import add_working_days, seconds_until
+from shared.errors import StageError
+from shared.models.application import AcceptanceRecord, Application, ReviewAssignment
+from shared.models.common import ApplicationStatus, ReviewRole, Stage, utc_now
+from shared.stages.common import SYSTEM, load_case, mutate
+
+
+def run_acceptance(application_id: str, repo: Repository, store: DocumentStore,
+                   supplement_wait_days: int) -> dict[str, Any]:
+    application, item = load_case(repo, application_id)
+    if application.status is not ApplicationStatus.SUBMITTED:
+        # A retried invocation after the decision was saved: answer the same again.
+        if application.acceptance is not None:
+            return _output(application, supplement_wait_days)
+        raise StageError(f"application {application_id} is {application.status}, not SUBMITTED")
+
+    stored = {code: store.head(record.s3_key) for code, record in application.materials.items()}
+    decision = rules.evaluate(application, item, stored)
+    now = utc_now()
+
+    def apply(case: Application) -> None:
+        if case.status is not ApplicationStatus.SUBMITTED:
+            raise StageError(f"application {application_id} changed to {case.status} during acceptance")
+        record = AcceptanceRecord(outcome=decision.outcome, decided_at=now,  # type: ignore[arg-type]
+                                  missing=decision.missing, reasons=decision.reasons)
+        for code, obj in stored.items():
+            if obj is not None:
+                case.materials[code].verified_size = obj.size
+                case.materials[code].verified_at = now
+        if decision.outcome == "ACCEPTED":
+            record.review_plan = [ReviewAssignment(department=d, role=ReviewRole.LEAD if i == 0
+                                                   else ReviewRole.CO)
+                                  for i, d in enumerate(item.departments)]
+            record.deadline_at = add_working_days(now, item.promised_days)
+            record.statutory_deadline_at = add_working_days(now, item.statutory_days)
+            case.acceptance = record
+            case.move_to(ApplicationStatus.IN_APPROVAL, Stage.ACCEPTANCE, SYSTEM,
+                         f"accepted; promised by {record.deadline_at.isoformat()}")
+        elif decision.outcome == "RETURNED":
+            record.supplement_due_at = add_working_days(now, supplement_wait_days)
+            case.acceptance = record
+            case.move_to(ApplicationStatus.RETURNED, Stage.ACCEPTANCE, SYSTEM,
+                         "; ".join(f"{m.field}: {m.reason}" for m in decision.missing))
+        else:
+            case.acceptance = record
+            case.move_to(ApplicationStatus.NOT_ACCEPTED, Stage.ACCEPTANCE, SYSTEM,
+                         "; ".join(decision.reasons))
+
+    saved, _ = mutate(repo, application_id, apply)
+    return _output(saved, supplement_wait_days)
+
+
+def _output(application: Application, supplement_wait_days: int) -> dict[str, Any]:
+    """The state the workflow carries on with: small, and without personal data."""
+    record = application.acceptance
+    assert record is not None
+    now = utc_now()
+    output: dict[str, Any] = {"applicationId": application.application_id, "outcome": record.outcome}
+    if record.outcome == "ACCEPTED" and record.statutory_deadline_at:
+        output["reviewTimeoutSeconds"] = seconds_until(record.statutory_deadline_at, now)
+        output["reviews"] = [a.model_dump(mode="json") for a in record.review_plan]
+    if record.outcome == "RETURNED":
+        due = record.supplement_due_at or add_working_days(now, supplement_wait_days)
+        output["supplementTimeoutSeconds"] = seconds_until(due, now)
+    return output
