@@ -14,18 +14,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+from infra.constants import LAMBDA_RUNTIME
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = REPO_ROOT / ".build"
 REQUIREMENTS_FILE = REPO_ROOT / "functions" / "requirements.txt"
 
-# pip options that make the wheels match the Lambda runtime (python3.13 on Graviton).
+# pip options that make the wheels match the Lambda runtime (python3.13 on Graviton, ARM64).
 PIP_PLATFORM_ARGS = (
     "--platform",
     "manylinux2014_aarch64",
     "--implementation",
     "cp",
     "--python-version",
-    "3.13",
+    LAMBDA_RUNTIME.removeprefix("python"),  # "3.13"
     "--only-binary=:all:",
 )
 # The python3.13 runtime ships boto3/botocore/s3transfer as a matching set. aws-xray-sdk pulls

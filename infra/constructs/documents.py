@@ -4,10 +4,10 @@ from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
-from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from infra import constants as c
+from infra.constructs.nag import acknowledge
 
 # Browsers upload with a presigned POST (a form with the file) and read results with a
 # presigned GET; nothing else is allowed cross-origin.
@@ -45,16 +45,11 @@ class Documents(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        NagSuppressions.add_resource_suppressions(
+        acknowledge(
             bucket,
-            [
-                {
-                    "id": "AwsSolutions-S1",
-                    "reason": "This bucket is the server access log destination of the "
-                    "documents bucket; logging it into itself (or a third bucket) would only "
-                    "log the log delivery.",
-                }
-            ],
+            "AwsSolutions-S1",
+            "This bucket is the server access log destination of the documents bucket; "
+            "logging it into itself (or a third bucket) would only log the log delivery.",
         )
         return bucket
 

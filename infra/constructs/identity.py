@@ -4,10 +4,10 @@ from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
-from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from infra import constants as c
+from infra.constructs.nag import acknowledge
 
 _ROLE_GROUPS = {
     c.GROUP_CITIZEN: "Applicants (citizens and enterprises); self sign-up lands here.",
@@ -55,22 +55,18 @@ class Identity(Construct):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        NagSuppressions.add_resource_suppressions(
+        acknowledge(
             pool,
-            [
-                {
-                    "id": "AwsSolutions-COG2",
-                    "reason": "Citizens sign themselves up and must be able to apply without "
-                    "an authenticator app; MFA is optional (TOTP) and offered to every user.",
-                },
-                {
-                    "id": "AwsSolutions-COG8",
-                    "reason": "Essentials feature plan on purpose: threat protection needs the "
-                    "Plus plan, billed per monthly active user across the whole citizen "
-                    "population; the pool relies on a 12-character password policy, email "
-                    "verification and optional TOTP instead.",
-                },
-            ],
+            "AwsSolutions-COG2",
+            "Citizens sign themselves up and must be able to apply without an authenticator "
+            "app; MFA is optional (TOTP) and offered to every user.",
+        )
+        acknowledge(
+            pool,
+            "AwsSolutions-COG8",
+            "Essentials feature plan on purpose: threat protection needs the Plus plan, "
+            "billed per monthly active user across the whole citizen population; the pool "
+            "relies on a 12-character password policy, email verification and optional TOTP.",
         )
         return pool
 

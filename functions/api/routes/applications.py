@@ -32,7 +32,7 @@ AppId = Annotated[str, Path(alias="applicationId", max_length=40)]
              tags=["applications"], responses={201: {"description": "Created"}})
 def create(request: CreateApplicationRequest) -> Response[ApplicationSummary]:
     caller = current_caller(router)  # type: ignore[arg-type]
-    key = router.current_event.get_header_value("Idempotency-Key", case_sensitive=False)
+    key = router.current_event.headers.get("Idempotency-Key")
     body = create_idempotently(caller, request, key, router.lambda_context)
     return Response(status_code=201, content_type="application/json", body=body)
 
@@ -49,14 +49,14 @@ def list_own(
                                for a in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/applications/<application_id>", summary="Status, timeline and decisions",
+@router.get("/applications/<applicationId>", summary="Status, timeline and decisions",
             tags=["applications"])
 def get_one(application_id: AppId) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]
     return application_view(cases.get_own_application(caller, application_id, repository()))
 
 
-@router.post("/applications/<application_id>/materials",
+@router.post("/applications/<applicationId>/materials",
              summary="Get a presigned POST to upload one material", tags=["applications"])
 def upload_material(application_id: AppId, request: MaterialUploadRequest) -> MaterialUploadResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -65,14 +65,14 @@ def upload_material(application_id: AppId, request: MaterialUploadRequest) -> Ma
                                          documents(), ttl)
 
 
-@router.post("/applications/<application_id>/submit",
+@router.post("/applications/<applicationId>/submit",
              summary="Submit, or resubmit after a return for supplement", tags=["applications"])
 def submit(application_id: AppId) -> ApplicationSummary:
     caller = current_caller(router)  # type: ignore[arg-type]
     return application_summary(cases.submit(caller, application_id, repository(), workflow()))
 
 
-@router.get("/applications/<application_id>/result", summary="The unified result",
+@router.get("/applications/<applicationId>/result", summary="The unified result",
             tags=["applications"])
 def result(application_id: AppId) -> ResultView:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -80,7 +80,7 @@ def result(application_id: AppId) -> ResultView:
     return cases.result_of(caller, application_id, repository(), documents(), ttl)
 
 
-@router.post("/applications/<application_id>/feedback", summary="Rate the service (好差评, 1-5)",
+@router.post("/applications/<applicationId>/feedback", summary="Rate the service (好差评, 1-5)",
              tags=["applications"])
 def feedback(application_id: AppId, request: FeedbackRequest) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]

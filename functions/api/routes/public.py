@@ -26,12 +26,12 @@ def list_items(
                         next_cursor=page.next_cursor)
 
 
-@router.get("/catalog/items/<item_id>", summary="One catalog item with its guide", tags=["catalog"])
+@router.get("/catalog/items/<itemId>", summary="One catalog item with its guide", tags=["catalog"])
 def get_item(item_id: Annotated[str, Path(alias="itemId", max_length=40)]) -> CatalogItem:
     return catalog.catalog_item(item_id, repository())
 
 
-@router.get("/verify/<certificate_no>", summary="Verify an issued certificate", tags=["verify"])
+@router.get("/verify/<certificateNo>", summary="Verify an issued certificate", tags=["verify"])
 def verify(
     certificate_no: Annotated[str, Path(alias="certificateNo", max_length=60)],
     code: Annotated[str, Query(min_length=4, max_length=20, description="code printed on it")],

@@ -27,7 +27,7 @@ def inbox(
     return PageResponse(items=views, next_cursor=page.next_cursor)
 
 
-@router.post("/tasks/<task_id>/decision", summary="Approve or reject a pending review",
+@router.post("/tasks/<taskId>/decision", summary="Approve or reject a pending review",
              tags=["tasks"])
 def decide(task_id: Annotated[str, Path(alias="taskId", max_length=60)],
            request: DecisionRequest) -> DecisionResponse:

@@ -1,0 +1,141 @@
+"""Runs the project's handlers when moto's Step Functions interpreter invokes a Lambda.
+
+moto without a Docker engine only echoes Lambda payloads. We hook its Docker-less Lambda
+backend so that an invocation imports the function's handler (from the Handler moto holds,
+as CDK configured it) and runs it with that function's environment variables.
+
+Why in-process rather than worker processes: moto's state lives in this process when
+tests use `mock_aws`, so only in-process handlers see the same tables and buckets; and it
+keeps `make run` a single process. The price is that handlers share one interpreter, so
+invocations run one at a time under a lock while their environment is swapped in (which
+moto's DynamoDB, not safe for concurrent writers, needs anyway). The
+hook is on moto 5.2.5's `LambdaSimpleBackend.invoke` (pinned in pyproject.toml).
+"""
+
+import importlib
+import json
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+from shared.adapters.aws import reset_clients
+from shared.settings import get_settings
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LocalContext:
+    """The attributes of Lambda's context object that Powertools and handlers read."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    timeout_seconds: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    _started: float = field(default_factory=time.monotonic)
+
+    def get_remaining_time_in_millis(self) -> int:
+        elapsed = time.monotonic() - self._started
+        return max(0, int((self.timeout_seconds - elapsed) * 1000))
+
+
+@dataclass
+class Invocation:
+    function_name: str
+    duration_ms: float
+    error: str | None
+
+
+class LocalLambdaRuntime:
+    _lock = threading.RLock()
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self.invocations: list[Invocation] = []
+        self._original: Any = None
+
+    # -- installing the hook ----------------------------------------------------------
+    def install(self) -> "LocalLambdaRuntime":
+        runtime = self
+        self._original = LambdaSimpleBackend.invoke
+
+        def invoke(backend: LambdaSimpleBackend, function_name: str, qualifier: str | None,
+                   body: Any, headers: Any, response_headers: Any) -> bytes:
+            fn = backend.get_function(function_name, qualifier)
+            return runtime.invoke(fn, body, response_headers)
+
+        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+        return self
+
+    def uninstall(self) -> None:
+        if self._original is not None:
+            LambdaSimpleBackend.invoke = self._original  # type: ignore[method-assign]
+            self._original = None
+
+    # -- running a handler --------------------------------------------------------------
+    def invoke(self, fn: Any, body: Any, response_headers: dict[str, str]) -> bytes:
+        event = json.loads(body) if body else {}
+        env = dict(fn.environment_vars or {})
+        env["AWS_LAMBDA_FUNCTION_NAME"] = fn.function_name
+        context = LocalContext(function_name=fn.function_name, memory_limit_in_mb=int(fn.memory_size),
+                               invoked_function_arn=fn.function_arn, timeout_seconds=int(fn.timeout))
+        started = time.perf_counter()
+        error = None
+        with self._lock, environment(env):
+            try:
+                result = self._handler(fn.handler)(event, context)
+                payload = json.dumps(result)
+            except Exception as exc:  # the function's error, reported the way Lambda does
+                error = type(exc).__name__
+                response_headers["x-amz-function-error"] = "Unhandled"
+                payload = json.dumps({"errorType": error, "errorMessage": str(exc),
+                                      "stackTrace": traceback.format_exception(exc)[-3:]})
+        self.invocations.append(Invocation(fn.function_name, (time.perf_counter() - started) * 1000,
+                                           error))
+        return payload.encode()
+
+    @contextmanager
+    def exclusive(self, env: dict[str, str]) -> Iterator[None]:
+        """Runs a handler invoked from outside moto (the API, behind the local gateway) in
+        turn with the stage handlers: moto's DynamoDB is not safe for concurrent writers
+        (a transaction deep-copies a table another thread may be writing)."""
+        with self._lock, environment(env):
+            yield
+
+    def _handler(self, handler_path: str) -> Handler:
+        if handler_path not in self._handlers:
+            module_name, _, attribute = handler_path.rpartition(".")
+            self._handlers[handler_path] = getattr(importlib.import_module(module_name), attribute)
+        return self._handlers[handler_path]
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Sets a function's variables for one invocation and restores the process's after."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+        get_settings.cache_clear()
+
+
+__all__ = ["LocalLambdaRuntime", "LocalContext", "environment", "reset_clients"]

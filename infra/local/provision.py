@@ -1,0 +1,151 @@
+"""Creates the whole system on an embedded AWS (moto), from the definitions CDK deploys:
+the same table keys and index, the same bucket layout, the same Cognito groups, one Lambda
+per entry of infra/constants.FUNCTIONS with the handler and environment CDK gives it, and
+the state machine from the very ASL file CDK deploys, with the same substitutions.
+"""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infra import constants as c
+from shared.adapters.repository import DynamoRepository
+from shared.catalog import load_catalog
+
+INFRA_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class LocalNames:
+    table: str = "onewindow-local"
+    idempotency_table: str = "onewindow-local-idempotency"
+    bucket: str = "onewindow-local-documents"
+    state_machine: str = "onewindow-local-application"
+    user_pool: str = "onewindow-local"
+
+
+def state_machine_definition(function_arns: dict[str, str]) -> str:
+    """The ASL CDK deploys, with the same ${...} substitutions filled in."""
+    text = (INFRA_DIR / c.ASL_FILE).read_text()
+    for key in c.ASL_FUNCTIONS:
+        text = text.replace("${" + c.asl_substitution_key(key) + "}", function_arns[key])
+    return text
+
+
+def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
+    env = {
+        "POWERTOOLS_SERVICE_NAME": f"{c.SERVICE_NAME}-{key}",
+        "POWERTOOLS_METRICS_NAMESPACE": c.METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        # No X-Ray daemon locally.
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    for name in c.FUNCTION_ENV[key]:
+        env[name] = resources.get(name) or c.SETTING_DEFAULTS[name]
+    return env
+
+
+def _create_tables(names: LocalNames) -> None:
+    ddb = boto3.client("dynamodb")
+    ddb.create_table(
+        TableName=names.table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
+                              for a in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK)],
+        KeySchema=[{"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
+                   {"AttributeName": c.TABLE_SK, "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{
+            "IndexName": c.GSI1,
+            "KeySchema": [{"AttributeName": c.GSI1_PK, "KeyType": "HASH"},
+                          {"AttributeName": c.GSI1_SK, "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+    )
+    ddb.create_table(
+        TableName=names.idempotency_table, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": c.IDEMPOTENCY_PK, "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": c.IDEMPOTENCY_PK, "KeyType": "HASH"}],
+    )
+
+
+def _create_bucket(names: LocalNames, region: str) -> None:
+    s3 = boto3.client("s3")
+    kwargs: dict[str, Any] = {"Bucket": names.bucket}
+    if region != "us-east-1":
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**kwargs)
+    s3.put_bucket_versioning(Bucket=names.bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_cors(Bucket=names.bucket, CORSConfiguration={"CORSRules": [
+        {"AllowedMethods": ["GET", "POST", "PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]})
+
+
+def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, str]:
+    idp = boto3.client("cognito-idp")
+    pool = idp.create_user_pool(
+        PoolName=names.user_pool, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True,
+                                     "RequireLowercase": True, "RequireNumbers": True,
+                                     "RequireSymbols": False}},
+    )["UserPool"]
+    groups = [c.GROUP_CITIZEN, c.GROUP_FOLLOWUP, c.GROUP_OPS,
+              *(f"{c.DEPARTMENT_GROUP_PREFIX}{d}" for d in departments)]
+    for group in groups:
+        idp.create_group(GroupName=group, UserPoolId=pool["Id"])
+    app_client = idp.create_user_pool_client(
+        UserPoolId=pool["Id"], ClientName="web", GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]
+    return pool["Id"], app_client["ClientId"]
+
+
+def _create_functions(resources: dict[str, str]) -> dict[str, str]:
+    lam = boto3.client("lambda")
+    iam = boto3.client("iam")
+    role = iam.create_role(RoleName="onewindow-local-lambda", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}),
+    )["Role"]["Arn"]
+    # The code is never run from this zip: the local runtime imports the handler from the
+    # checkout. moto still wants a package.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "OneWindow local function: runs from the checkout")
+    arns = {}
+    for key, spec in c.FUNCTIONS.items():
+        arns[key] = lam.create_function(
+            FunctionName=f"onewindow-local-{key}", Runtime=c.LAMBDA_RUNTIME, Role=role,
+            Handler=f"functions.{key}.handler.handler", Code={"ZipFile": buffer.getvalue()},
+            MemorySize=spec["memory"], Timeout=spec["timeout"], Architectures=["arm64"],
+            Environment={"Variables": function_environment(key, resources)},
+        )["FunctionArn"]
+    return arns
+
+
+def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dict[str, str]:
+    """Creates everything and loads the catalog; returns the stack's outputs."""
+    names = names or LocalNames()
+    catalog = load_catalog()
+    _create_tables(names)
+    _create_bucket(names, region)
+    pool_id, client_id = _create_identity(names, [d.code for d in catalog.departments])
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{names.state_machine}"
+    resources = {"TABLE_NAME": names.table, "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
+                 "DOCUMENTS_BUCKET": names.bucket, "STATE_MACHINE_ARN": machine_arn}
+    arns = _create_functions(resources)
+    machine = boto3.client("stepfunctions").create_state_machine(
+        name=names.state_machine, definition=state_machine_definition(arns),
+        roleArn=f"arn:aws:iam::{account}:role/onewindow-local-states", type="STANDARD",
+    )["stateMachineArn"]
+    assert machine == machine_arn, machine
+    DynamoRepository(names.table).put_catalog(catalog.items)
+    return {
+        "TableName": names.table, "IdempotencyTableName": names.idempotency_table,
+        "DocumentsBucketName": names.bucket, "StateMachineArn": machine,
+        "UserPoolId": pool_id, "UserPoolClientId": client_id,
+        **{f"{k.capitalize()}FunctionArn": v for k, v in arns.items()},
+    }

@@ -1,0 +1,53 @@
+"""Reusable steps of a case's journey, built on the catalog's own rules."""
+
+from typing import Any
+
+from shared.catalog import load_catalog
+from shared.models.catalog import CatalogItem
+from tests.integration.conftest import CITIZEN, Caller, System, staff
+
+PDF = b"%PDF-1.4\n% OneWindow test material\n%%EOF\n"
+
+
+def item(item_id: str) -> CatalogItem:
+    return next(i for i in load_catalog().items if i.item_id == item_id)
+
+
+def complete_form(item_id: str) -> dict[str, Any]:
+    return {f.name: f"{f.label_en} value"[: f.max_length] for f in item(item_id).form_fields}
+
+
+def upload_required(system: System, application_id: str, item_id: str, *, skip: set[str] = frozenset(),
+                    caller: Caller = CITIZEN) -> None:
+    for rule in item(item_id).materials:
+        if rule.required and rule.code not in skip:
+            content_type = rule.content_types[0]
+            system.upload(application_id, rule.code, PDF, content_type, caller=caller,
+                          file_name=f"{rule.code.lower()}.pdf")
+
+
+def submitted_case(system: System, item_id: str, *, skip: set[str] = frozenset(),
+                   **create: Any) -> str:
+    created = system.create(item_id, form=complete_form(item_id), **create)
+    assert created.status == 201, created.body
+    application_id: str = created.body["applicationId"]
+    upload_required(system, application_id, item_id, skip=skip)
+    submitted = system.api("POST", f"/applications/{application_id}/submit", caller=CITIZEN)
+    assert submitted.status == 200, submitted.body
+    return application_id
+
+
+def decide_all(system: System, application_id: str, item_id: str,
+               rejecting: dict[str, str] | None = None) -> None:
+    """Each department's staff finds the case in its inbox and decides it."""
+    rejecting = rejecting or {}
+    for department in item(item_id).departments:
+        officer = staff(department)
+        system.wait_for(application_id, lambda a, d=department: d in a.reviews)
+        inbox = system.api("GET", "/tasks", caller=officer)
+        assert inbox.status == 200, inbox.body
+        task = next(t for t in inbox.body["items"] if t["applicationId"] == application_id)
+        decision = ({"decision": "reject", "comment": rejecting[department]} if department in rejecting
+                    else {"decision": "approve", "comment": "符合条件"})
+        answer = system.api("POST", f"/tasks/{task['taskId']}/decision", caller=officer, body=decision)
+        assert answer.status == 200, answer.body

@@ -1,0 +1,148 @@
+"""The real state machine on moto's interpreter, each task running the real handler."""
+
+import json
+
+import boto3
+import requests
+
+from tests.integration.conftest import ADDRESS, CITIZEN, System, staff
+from tests.integration.journeys import PDF, decide_all, submitted_case
+
+STANDARD = "SD-KFQ-0010"  # lead POWER with co-departments WATER and URBAN, mail allowed
+
+
+def test_happy_path_runs_every_stage_and_issues_one_certificate(system: System) -> None:
+    # Given a submitted case with every material uploaded
+    application_id = submitted_case(system, STANDARD)
+
+    # When the lead and both co-departments approve in parallel
+    system.wait_for_status(application_id, "IN_APPROVAL")
+    decide_all(system, application_id, STANDARD)
+
+    # Then the case runs through issuance, mailing and the invitation to rate
+    case = system.wait_for_status(application_id, "COMPLETED")
+    assert system.wait_execution(application_id)["status"] == "SUCCEEDED"
+    statuses = [e.action for e in case.timeline]
+    for expected in ("submitted", "in_approval", "approved", "issued", "delivered", "completed"):
+        assert expected in statuses
+    assert {r.status for r in case.reviews.values()} == {"APPROVED"}
+    assert case.acceptance and case.acceptance.deadline_at and case.acceptance.statutory_deadline_at
+    assert case.acceptance.deadline_at <= case.acceptance.statutory_deadline_at
+    assert case.delivery_record and case.delivery_record.waybill_no
+    assert case.delivery_record.waybill_no.startswith("SIM")
+
+    # And the applicant reads the result, downloads a real PDF and can verify it
+    result = system.api("GET", f"/applications/{application_id}/result", caller=CITIZEN)
+    assert result.status == 200 and result.body["outcome"] == "APPROVED"
+    pdf = requests.get(result.body["downloadUrl"], timeout=10)
+    assert pdf.content.startswith(b"%PDF-")
+    number, code = result.body["certificateNo"], result.body["verificationCode"]
+    verified = system.api("GET", f"/verify/{number}", query={"code": code})
+    assert verified.status == 200 and verified.body["valid"] is True
+    assert system.api("GET", f"/verify/{number}", query={"code": "WRONG123"}).status == 404
+
+
+def test_task_tokens_never_reach_the_citizen_or_staff_views(system: System) -> None:
+    # Given a case waiting on department reviews
+    application_id = submitted_case(system, STANDARD)
+    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
+
+    # When the citizen and staff read their views
+    seen = json.dumps(system.api("GET", f"/applications/{application_id}", caller=CITIZEN).body)
+    seen += json.dumps(system.api("GET", "/tasks", caller=staff("POWER")).body)
+
+    # Then no task token is in them (the token is kept in the task record only)
+    task = system.repo.get_task(f"{application_id}-POWER")
+    assert task is not None and task.task_token
+    assert task.task_token not in seen and "taskToken" not in seen
+
+
+def test_supplement_loop_returns_once_with_everything_missing_then_accepts(system: System) -> None:
+    # Given a case submitted without two required materials
+    application_id = submitted_case(system, STANDARD, skip={"PROPERTY_PROOF", "ID_CARD"})
+
+    # When acceptance runs
+    case = system.wait_for_status(application_id, "RETURNED")
+
+    # Then the one-time notice lists both, and the workflow waits on the applicant
+    assert case.acceptance is not None
+    missing = {m.field for m in case.acceptance.missing}
+    assert missing == {"materials.PROPERTY_PROOF", "materials.ID_CARD"}
+    system.wait_for(application_id, lambda a: "awaiting_supplement" in [e.action for e in a.timeline])
+    assert system.execution(application_id)["status"] == "RUNNING"
+
+    # When the applicant uploads them and resubmits
+    system.upload(application_id, "PROPERTY_PROOF", PDF, "application/pdf")
+    system.upload(application_id, "ID_CARD", PDF, "application/pdf")
+    resubmitted = system.api("POST", f"/applications/{application_id}/submit", caller=CITIZEN)
+    assert resubmitted.status == 200, resubmitted.body
+
+    # Then acceptance runs again and the case goes on to approval and completion
+    system.wait_for_status(application_id, "IN_APPROVAL")
+    decide_all(system, application_id, STANDARD)
+    case = system.wait_for_status(application_id, "COMPLETED")
+    assert case.submission_count == 2
+
+
+def test_rejection_by_one_co_department_gives_one_notice_with_its_reason(system: System) -> None:
+    # Given a case under review by POWER (lead), WATER and URBAN
+    application_id = submitted_case(system, STANDARD)
+    system.wait_for_status(application_id, "IN_APPROVAL")
+
+    # When URBAN rejects and the others approve
+    decide_all(system, application_id, STANDARD, rejecting={"URBAN": "占道施工方案未获批准"})
+
+    # Then one unified rejection is issued, carrying URBAN's reason, and still delivered
+    case = system.wait_for_status(application_id, "COMPLETED")
+    assert "rejected" in [e.action for e in case.timeline]
+    assert case.result is not None and case.result.outcome == "REJECTED"
+    assert case.result.certificate_no is None
+    assert any("占道施工方案未获批准" in r for r in case.result.reasons)
+    result = system.api("GET", f"/applications/{application_id}/result", caller=CITIZEN)
+    assert result.body["outcome"] == "REJECTED" and result.body["reasons"]
+
+
+def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: System) -> None:
+    # Given a case under review whose catalog item is withdrawn before issuance
+    application_id = submitted_case(system, STANDARD)
+    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
+    boto3.client("dynamodb").delete_item(TableName=system.outputs["TableName"],
+                                         Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}})
+
+    # When the departments decide and issuance runs
+    decide_all(system, application_id, STANDARD)
+
+    # Then the case is FAILED with the reason on its timeline, and the execution failed
+    case = system.wait_for_status(application_id, "FAILED")
+    assert case.failure_reason and "SD-KFQ-0010" in case.failure_reason
+    assert case.timeline[-1].stage.value == "workflow"
+    assert system.wait_execution(application_id)["status"] == "FAILED"
+
+
+def test_ineligible_applicant_is_not_accepted_with_reasons(system: System) -> None:
+    # Given a person applying for an enterprise-only filing (SD-KFQ-0003)
+    person = {"kind": "person", "name": "张伟", "idNumber": "11010519491231002X"}
+    application_id = submitted_case(system, "SD-KFQ-0003", applicant=person,
+                                    delivery={"mode": "electronic"})
+
+    # Then acceptance refuses it in writing and the execution ends there
+    case = system.wait_for_status(application_id, "NOT_ACCEPTED")
+    assert case.acceptance is not None and "enterprise" in case.acceptance.reasons[0]
+    assert system.wait_execution(application_id)["status"] == "SUCCEEDED"
+    assert not case.reviews
+
+
+def test_delivery_by_pickup_and_electronic(system: System) -> None:
+    # Given two approved cases, one for pickup and one electronic
+    pickup = submitted_case(system, STANDARD, delivery={"mode": "pickup"})
+    electronic = submitted_case(system, STANDARD, delivery={"mode": "electronic"})
+    for application_id in (pickup, electronic):
+        system.wait_for_status(application_id, "IN_APPROVAL")
+        decide_all(system, application_id, STANDARD)
+
+    # Then the pickup case has a pickup code, the electronic one a download window
+    picked = system.wait_for_status(pickup, "COMPLETED").delivery_record
+    assert picked is not None and picked.pickup_code and len(picked.pickup_code) == 6
+    online = system.wait_for_status(electronic, "COMPLETED").delivery_record
+    assert online is not None and online.download_expires_at is not None
+    assert ADDRESS  # mail is covered by the happy path
