@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 CDK_STAMP := infra/node_modules/.installed-$(shell cat infra/package.json infra/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
-export AWS_DEFAULT_REGION ?= cn-north-1
+# Synth needs a region only to check resource types; deploy uses your profile's region.
+export AWS_DEFAULT_REGION ?= us-east-1
 
 .PHONY: setup python-deps cdk-cli test unit lint format typecheck synth run demo bench deploy clean openapi
 

@@ -34,7 +34,7 @@ def log_retention(days: int = c.LOG_RETENTION_DAYS) -> logs.RetentionDays:
         raise ValueError(f"unsupported log retention of {days} days") from None
 
 
-def construct_id(key: str) -> str:
+def id_prefix(key: str) -> str:
     return key.capitalize()
 
 
@@ -58,13 +58,14 @@ class Functions(Construct):
     def __init__(
         self,
         scope: Construct,
-        construct_id_: str,
+        construct_id: str,
         *,
         environment: Mapping[str, str],
     ) -> None:
-        super().__init__(scope, construct_id_)
+        super().__init__(scope, construct_id)
         self.layer = self._build_layer()
         self.functions: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
         self._owed: dict[str, set[str]] = {}
         for key, sizing in c.FUNCTIONS.items():
             wanted = c.FUNCTION_ENV[key]
@@ -92,7 +93,7 @@ class Functions(Construct):
             self,
             "DependenciesLayer",
             # The content is a pure function of the requirements and pip's target, so the
-            # hash of those names the asset; CDK need not fingerprint ~60 MB on each synth.
+            # hash of those names the asset; CDK need not fingerprint ~45 MB on each synth.
             code=lambda_.Code.from_asset(
                 str(layer_dir), asset_hash=digest, asset_hash_type=AssetHashType.CUSTOM
             ),
@@ -104,7 +105,7 @@ class Functions(Construct):
     def _build_function(
         self, key: str, sizing: Mapping[str, int], env: Mapping[str, str]
     ) -> lambda_.Function:
-        name = construct_id(key)
+        name = id_prefix(key)
         log_group = logs.LogGroup(self, f"{name}Logs", retention=log_retention())
         role = iam.Role(
             self,
@@ -114,6 +115,7 @@ class Functions(Construct):
         )
         # Instead of AWSLambdaBasicExecutionRole (any log group): this function's only.
         log_group.grant_write(role)
+        self.roles[key] = role
         function = lambda_.Function(
             self,
             f"{name}Function",
@@ -147,4 +149,3 @@ class Functions(Construct):
             "resource-level permissions.",
         )
         return function
-

@@ -5,36 +5,25 @@ role (infra/constructs/functions.py); the grants below are the only permissions 
 besides writing its own log group and X-Ray traces.
 """
 
-from aws_cdk import CfnResource, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-from constructs import IConstruct
 
 from infra import constants as c
 from infra.constructs.data import Data
 from infra.constructs.documents import Documents
 from infra.constructs.functions import Functions
-from infra.constructs.nag import acknowledge
+from infra.constructs.nag import acknowledge, arn_finding
 from infra.constructs.workflow import Workflow
-
-
-def arn_finding(resource: IConstruct, suffix: str = "") -> str:
-    """cdk-nag's IAM5 finding for `<resource ARN><suffix>`, e.g. `.../index/*`."""
-    default_child = resource.node.default_child
-    assert isinstance(default_child, CfnResource)
-    logical_id = Stack.of(resource).get_logical_id(default_child)
-    return f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{suffix}]"
 
 
 def grant_least_privilege(
     functions: Functions, data: Data, documents: Documents, workflow: Workflow
 ) -> None:
-    for function in functions.functions.values():
+    for key, function in functions.functions.items():
         # Every stage reads and updates the case; GSI1 serves inboxes and listings.
         data.table.grant_read_write_data(function)
         acknowledge(
-            function.role,
+            functions.roles[key],
             arn_finding(data.table, "/index/*"),
             "Queries on the main table's GSI1 (department inboxes, an applicant's cases) "
             "need the index ARNs, which IAM names only as <table ARN>/index/*.",
@@ -44,34 +33,38 @@ def grant_least_privilege(
     data.idempotency_table.grant_read_write_data(api)
     # The api function signs presigned POSTs (the browser uploads with its authority) and
     # presigned GETs of issued results.
-    _grant_objects(api, documents.bucket, "s3:PutObject", c.UPLOADS_PREFIX)
-    _grant_objects(api, documents.bucket, "s3:GetObject", c.DOCUMENTS_PREFIX)
+    _grant_objects(functions, "api", documents.bucket, "s3:PutObject", c.UPLOADS_PREFIX)
+    _grant_objects(functions, "api", documents.bucket, "s3:GetObject", c.DOCUMENTS_PREFIX)
     workflow.state_machine.grant_start_execution(api)
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
 
     acceptance = functions["acceptance"]
-    _grant_objects(acceptance, documents.bucket, "s3:GetObject", c.UPLOADS_PREFIX)
+    _grant_objects(functions, "acceptance", documents.bucket, "s3:GetObject", c.UPLOADS_PREFIX)
     # HeadObject on a material that was never uploaded must be a 404 (the case is returned
     # for supplement), not a 403 (the stage fails): S3 answers 404 only with ListBucket.
     iam.Grant.add_to_principal(
         grantee=acceptance, actions=["s3:ListBucket"], resource_arns=[documents.bucket.bucket_arn]
     )
 
-    _grant_objects(functions["issuance"], documents.bucket, "s3:PutObject", c.DOCUMENTS_PREFIX)
+    _grant_objects(functions, "issuance", documents.bucket, "s3:PutObject", c.DOCUMENTS_PREFIX)
 
 
-def _grant_objects(function: lambda_.Function, bucket: s3.IBucket, action: str, prefix: str) -> None:
+def _grant_objects(
+    functions: Functions, key: str, bucket: s3.IBucket, action: str, prefix: str
+) -> None:
     """One object action under one key prefix.
 
     Bucket.grant_read/grant_put would add s3:GetBucket*, s3:List*, s3:Abort*, legal hold and
     retention actions that no function here uses.
     """
     iam.Grant.add_to_principal(
-        grantee=function, actions=[action], resource_arns=[bucket.arn_for_objects(f"{prefix}*")]
+        grantee=functions[key],
+        actions=[action],
+        resource_arns=[bucket.arn_for_objects(f"{prefix}*")],
     )
     acknowledge(
-        function.role,
+        functions.roles[key],
         arn_finding(bucket, f"/{prefix}*"),
         f"Object keys are per application under {prefix} (one key per material or "
         "result), so the grant names the prefix; the action is a single object action.",

@@ -187,14 +187,15 @@ class DynamoRepository:
     def decide_task(self, task: ReviewTask, application: Application) -> None:
         """Records a decision and the case's new state in one transaction; the task must
         still be pending and the case unchanged, so two racing decisions cannot both win."""
+        # The token stays: if answering it fails after this write, the officer's retry
+        # re-sends it (see shared/services/tasks.decide).
         task_item = self._task_item(task)
-        task_item.pop("taskToken")
         app_item = self._application_item(application, application.version + 1)
         try:
             self._db.transact_write_items(TransactItems=[
                 {"Update": {
                     "TableName": self.table, "Key": {"PK": task_item["PK"], "SK": task_item["SK"]},
-                    "UpdateExpression": "SET #doc = :doc, #st = :st REMOVE GSI1PK, GSI1SK, taskToken",
+                    "UpdateExpression": "SET #doc = :doc, #st = :st REMOVE GSI1PK, GSI1SK",
                     "ConditionExpression": "#st = :pending",
                     "ExpressionAttributeNames": {"#doc": "doc", "#st": "status"},
                     "ExpressionAttributeValues": {":doc": task_item["doc"], ":st": task_item["status"],

@@ -1,5 +1,6 @@
 """The applicant's use cases: file, upload materials, submit or resubmit, follow, rate."""
 
+import contextlib
 import re
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from shared.adapters.documents import DocumentStore
 from shared.adapters.repository import Repository
 from shared.adapters.workflow import Workflow
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.errors import Conflict, NotFound, TransientError, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
     CreateApplicationRequest,
@@ -25,12 +26,19 @@ from shared.stages.supplement import SUPPLEMENT_TOKEN
 # A rating at or below this opens a follow-up ticket: 2 dissatisfied, 1 very dissatisfied.
 DISSATISFIED = 2
 RECTIFICATION_WORKING_DAYS = 15
+_SAVE_ATTEMPTS = 3
 _EDITABLE = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
-_RATEABLE = {ApplicationStatus.DELIVERED, ApplicationStatus.COMPLETED, ApplicationStatus.NOT_ACCEPTED}
+_RATEABLE = {
+    ApplicationStatus.DELIVERED,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.NOT_ACCEPTED,
+}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
 
-def create_application(caller: Caller, request: CreateApplicationRequest, repo: Repository) -> Application:
+def create_application(
+    caller: Caller, request: CreateApplicationRequest, repo: Repository
+) -> Application:
     item = repo.get_catalog_item(request.item_id)
     if item is None:
         raise NotFound(f"catalog item {request.item_id} does not exist", field="itemId")
@@ -43,12 +51,18 @@ def create_application(caller: Caller, request: CreateApplicationRequest, repo: 
     if unknown:
         raise ValidationFailed(f"unknown form fields: {', '.join(sorted(unknown))}", field="form")
     application = Application(
-        application_id=str(ULID()), owner_id=caller.sub, item_id=item.item_id,
-        applicant=request.applicant, form=request.form, channel=request.channel,
+        application_id=str(ULID()),
+        owner_id=caller.sub,
+        item_id=item.item_id,
+        applicant=request.applicant,
+        form=request.form,
+        channel=request.channel,
         assisted_by=caller.username if request.channel is Channel.ASSISTED else None,
         delivery=request.delivery,
     )
-    application.record(Stage.APPLICATION, "created", caller.username, f"channel {request.channel.value}")
+    application.record(
+        Stage.APPLICATION, "created", caller.username, f"channel {request.channel.value}"
+    )
     repo.create_application(application)
     return application
 
@@ -61,34 +75,59 @@ def get_own_application(caller: Caller, application_id: str, repo: Repository) -
     return application
 
 
-def request_material_upload(caller: Caller, application_id: str, request: MaterialUploadRequest,
-                            repo: Repository, store: DocumentStore, ttl: int) -> MaterialUploadResponse:
+def request_material_upload(
+    caller: Caller,
+    application_id: str,
+    request: MaterialUploadRequest,
+    repo: Repository,
+    store: DocumentStore,
+    ttl: int,
+) -> MaterialUploadResponse:
     application = get_own_application(caller, application_id, repo)
     if application.status not in _EDITABLE:
-        raise Conflict(f"materials cannot change while the case is {application.status}", field="status")
+        raise Conflict(
+            f"materials cannot change while the case is {application.status}", field="status"
+        )
     item = repo.get_catalog_item(application.item_id)
     rule = item.material(request.material_code) if item else None
     if rule is None:
-        raise ValidationFailed(f"{request.material_code} is not a material of this item",
-                               field="materialCode")
+        raise ValidationFailed(
+            f"{request.material_code} is not a material of this item", field="materialCode"
+        )
     if request.content_type not in rule.content_types:
-        raise ValidationFailed(f"contentType must be one of {rule.content_types}", field="contentType")
+        raise ValidationFailed(
+            f"contentType must be one of {rule.content_types}", field="contentType"
+        )
     if request.size > rule.max_size_bytes:
-        raise ValidationFailed(f"size exceeds the limit of {rule.max_size_bytes} bytes", field="size")
+        raise ValidationFailed(
+            f"size exceeds the limit of {rule.max_size_bytes} bytes", field="size"
+        )
     safe_name = _UNSAFE_NAME.sub("_", request.file_name).strip("._")[:120] or "file"
     key = f"uploads/{application_id}/{rule.code}/{safe_name}"
     post = store.presigned_upload(key, request.content_type, rule.max_size_bytes, ttl)
     now = utc_now()
     application.materials[rule.code] = MaterialRecord(
-        code=rule.code, file_name=request.file_name, content_type=request.content_type,
-        declared_size=request.size, s3_key=key, requested_at=now)
+        code=rule.code,
+        file_name=request.file_name,
+        content_type=request.content_type,
+        declared_size=request.size,
+        s3_key=key,
+        requested_at=now,
+    )
     application.record(Stage.APPLICATION, "material_upload_requested", caller.username, rule.code)
     repo.save_application(application)
-    return MaterialUploadResponse(url=post["url"], fields=post["fields"], key=key,
-                                  expires_at=now + timedelta(seconds=ttl), max_size=rule.max_size_bytes)
+    return MaterialUploadResponse(
+        url=post["url"],
+        fields=post["fields"],
+        key=key,
+        expires_at=now + timedelta(seconds=ttl),
+        max_size=rule.max_size_bytes,
+    )
 
 
-def submit(caller: Caller, application_id: str, repo: Repository, workflow: Workflow) -> Application:
+def submit(
+    caller: Caller, application_id: str, repo: Repository, workflow: Workflow
+) -> Application:
     application = get_own_application(caller, application_id, repo)
     if application.status is ApplicationStatus.DRAFT:
         application.submission_count += 1
@@ -99,29 +138,53 @@ def submit(caller: Caller, application_id: str, repo: Repository, workflow: Work
         except Conflict:
             pass  # already started: a repeated submit changes nothing
         except Exception:
-            application.move_to(ApplicationStatus.DRAFT, Stage.APPLICATION, "system",
-                                "submission could not start; please submit again")
+            application.move_to(
+                ApplicationStatus.DRAFT,
+                Stage.APPLICATION,
+                "system",
+                "submission could not start; please submit again",
+            )
             repo.save_application(application)
             raise
         return application
     if application.status is ApplicationStatus.RETURNED:
         return _resubmit(caller, application, repo, workflow)
-    raise Conflict(f"an application that is {application.status} cannot be submitted", field="status")
+    raise Conflict(
+        f"an application that is {application.status} cannot be submitted", field="status"
+    )
 
 
-def _resubmit(caller: Caller, application: Application, repo: Repository, workflow: Workflow) -> Application:
+def _resubmit(
+    caller: Caller, application: Application, repo: Repository, workflow: Workflow
+) -> Application:
     token = repo.get_token(application.application_id, SUPPLEMENT_TOKEN)
     if not token:
         raise Conflict("the case is still being returned; try again in a moment", field="status")
     application.submission_count += 1
-    application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented")
+    application.move_to(
+        ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented"
+    )
     repo.save_application(application, **{SUPPLEMENT_TOKEN: None})
-    workflow.succeed(token, {"applicationId": application.application_id})
+    try:
+        workflow.succeed(token, {"applicationId": application.application_id})
+    except Conflict:
+        raise  # the wait is over (expired): the workflow settles the case itself
+    except Exception:
+        # The workflow did not hear it: return the case, and its token, to the applicant.
+        application.move_to(
+            ApplicationStatus.RETURNED,
+            Stage.APPLICATION,
+            "system",
+            "resubmission could not reach the workflow; please submit again",
+        )
+        repo.save_application(application, **{SUPPLEMENT_TOKEN: token})
+        raise
     return application
 
 
-def result_of(caller: Caller, application_id: str, repo: Repository, store: DocumentStore,
-              ttl: int) -> ResultView:
+def result_of(
+    caller: Caller, application_id: str, repo: Repository, store: DocumentStore, ttl: int
+) -> ResultView:
     application = get_own_application(caller, application_id, repo)
     result = application.result
     if result is None:
@@ -132,38 +195,72 @@ def result_of(caller: Caller, application_id: str, repo: Repository, store: Docu
     # The document can be downloaded once delivery settled; for electronic delivery only
     # until the delivery's expiry.
     if record is not None and (expires is None or expires > utc_now()):
-        url = store.presigned_download(result.document_key, ttl, result.document_key.rsplit("/", 1)[-1])
-    return ResultView(application_id=application_id, outcome=result.outcome, issued_at=result.issued_at,
-                      certificate_no=result.certificate_no, verification_code=result.verification_code,
-                      reasons=result.reasons, download_url=url, download_expires_at=expires,
-                      delivery=record)
+        url = store.presigned_download(
+            result.document_key, ttl, result.document_key.rsplit("/", 1)[-1]
+        )
+    return ResultView(
+        application_id=application_id,
+        outcome=result.outcome,
+        issued_at=result.issued_at,
+        certificate_no=result.certificate_no,
+        verification_code=result.verification_code,
+        reasons=result.reasons,
+        download_url=url,
+        download_expires_at=expires,
+        delivery=record,
+    )
 
 
-def rate(caller: Caller, application_id: str, request: FeedbackRequest, repo: Repository) -> Application:
+def _rateable(caller: Caller, application_id: str, repo: Repository) -> Application:
     application = get_own_application(caller, application_id, repo)
     if application.status not in _RATEABLE:
         raise Conflict(f"a case that is {application.status} cannot be rated yet", field="status")
     if application.feedback is not None:
         raise Conflict("this case has already been rated", field="rating")
+    return application
+
+
+def rate(
+    caller: Caller, application_id: str, request: FeedbackRequest, repo: Repository
+) -> Application:
+    application = _rateable(caller, application_id, repo)
     now = utc_now()
     rating = Rating(rating=request.rating, comment=request.comment, rated_at=now)
     ticket = None
     if request.rating <= DISSATISFIED:
         item = repo.get_catalog_item(application.item_id)
+        # One ticket per case, named by it: a racing or retried rating finds it, not a twin.
         ticket = FollowUpTicket(
-            ticket_id=str(ULID()), application_id=application_id, item_id=application.item_id,
-            lead_department=item.lead_department if item else "", rating=request.rating,
-            comment=request.comment, opened_at=now,
-            due_at=add_working_days(now, RECTIFICATION_WORKING_DAYS))
+            ticket_id=application_id,
+            application_id=application_id,
+            item_id=application.item_id,
+            lead_department=item.lead_department if item else "",
+            rating=request.rating,
+            comment=request.comment,
+            opened_at=now,
+            due_at=add_working_days(now, RECTIFICATION_WORKING_DAYS),
+        )
         rating.ticket_id = ticket.ticket_id
     if ticket is not None:
-        repo.put_ticket(ticket)  # first: a saved rating never lacks its ticket
-    application.feedback = rating
-    application.record(Stage.FEEDBACK, "rated", caller.username, f"rating {request.rating}")
-    if ticket is not None:
-        application.record(Stage.FEEDBACK, "follow_up_opened", "system", ticket.ticket_id)
-    repo.save_application(application)
-    return application
+        # First, so a saved rating never lacks its ticket; a racing or earlier attempt at
+        # this rating may have opened it already.
+        with contextlib.suppress(Conflict):
+            repo.put_ticket(ticket)
+    for _ in range(_SAVE_ATTEMPTS):
+        application.feedback = rating
+        application.record(Stage.FEEDBACK, "rated", caller.username, f"rating {request.rating}")
+        if ticket is not None:
+            application.record(Stage.FEEDBACK, "follow_up_opened", "system", ticket.ticket_id)
+        try:
+            repo.save_application(application)
+        except Conflict:
+            # A workflow stage saved the case meanwhile (the invitation to rate comes as the
+            # case is delivered): rate the fresh copy rather than refuse, which would leave
+            # the ticket behind and open another on the applicant's retry.
+            application = _rateable(caller, application_id, repo)
+            continue
+        return application
+    raise TransientError(f"application {application_id} kept changing; rate again shortly")
 
 
 def _plausible_id(application_id: str) -> bool:

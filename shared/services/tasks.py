@@ -1,5 +1,6 @@
 """Department staff's use cases: the inbox of pending reviews, and deciding one."""
 
+import contextlib
 import re
 
 from shared.adapters.pagination import Page
@@ -9,11 +10,12 @@ from shared.errors import Conflict, Forbidden, NotFound
 from shared.identity import Caller
 from shared.models.api import DecisionRequest
 from shared.models.application import ReviewTask
-from shared.models.common import ReviewDecision, Stage, utc_now
+from shared.models.common import ApplicationStatus, ReviewDecision, Stage, utc_now
 
 
-def pending_tasks(caller: Caller, department: str | None, limit: int, cursor: str | None,
-                  repo: Repository) -> Page[ReviewTask]:
+def pending_tasks(
+    caller: Caller, department: str | None, limit: int, cursor: str | None, repo: Repository
+) -> Page[ReviewTask]:
     if not caller.departments:
         raise Forbidden("only department staff have a task inbox", field="department")
     department = department or caller.departments[0]
@@ -22,8 +24,9 @@ def pending_tasks(caller: Caller, department: str | None, limit: int, cursor: st
     return repo.list_pending_tasks(department, limit, cursor)
 
 
-def decide(caller: Caller, task_id: str, request: DecisionRequest, repo: Repository,
-           workflow: Workflow) -> ReviewTask:
+def decide(
+    caller: Caller, task_id: str, request: DecisionRequest, repo: Repository, workflow: Workflow
+) -> ReviewTask:
     task = repo.get_task(task_id) if re.fullmatch(r"[0-9A-Z]{26}-[A-Z0-9]{2,16}", task_id) else None
     if task is None:
         raise NotFound(f"task {task_id} not found", field="taskId")
@@ -31,8 +34,11 @@ def decide(caller: Caller, task_id: str, request: DecisionRequest, repo: Reposit
         raise Forbidden(f"task {task_id} belongs to department {task.department}", field="taskId")
     if task.status == "DECIDED":
         if task.decided_by == caller.username and task.decision == request.decision:
-            # The same decision again (a client retry): make sure the workflow heard it.
-            workflow.succeed(task.task_token, _token_output(task))
+            # The same decision again (a client retry): make sure the workflow heard it. The
+            # token may be gone (consumed with the decision) or already answered: both are fine.
+            if task.task_token:
+                with contextlib.suppress(Conflict):
+                    workflow.succeed(task.task_token, _token_output(task))
             return task
         raise Conflict(f"task {task_id} was already decided", field="taskId")
     if task.status != "PENDING":
@@ -41,6 +47,9 @@ def decide(caller: Caller, task_id: str, request: DecisionRequest, repo: Reposit
     application = repo.get_application(task.application_id)
     if application is None or task.department not in application.reviews:
         raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+    if application.status is not ApplicationStatus.IN_APPROVAL:
+        # e.g. FAILED after a review wait timed out: nothing may be recorded on it any more.
+        raise Conflict(f"the case of task {task_id} is {application.status}", field="taskId")
     now = utc_now()
     approved = request.decision is ReviewDecision.APPROVE
     task.status, task.decision, task.comment = "DECIDED", request.decision, request.comment
@@ -48,8 +57,12 @@ def decide(caller: Caller, task_id: str, request: DecisionRequest, repo: Reposit
     review = application.reviews[task.department]
     review.status = "APPROVED" if approved else "REJECTED"
     review.comment, review.decided_at, review.decided_by = request.comment, now, caller.username
-    application.record(Stage.APPROVAL, "approved" if approved else "rejected", caller.username,
-                       f"{task.department}: {request.comment}".rstrip(": "))
+    application.record(
+        Stage.APPROVAL,
+        "approved" if approved else "rejected",
+        caller.username,
+        f"{task.department}: {request.comment}".rstrip(": "),
+    )
     # Record first (the claim), then answer the token: issuance must find every decision.
     repo.decide_task(task, application)
     workflow.succeed(task.task_token, _token_output(task))

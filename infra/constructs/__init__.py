@@ -1,0 +1,19 @@
+"""One construct per concern; infra/stack.py composes them."""
+
+from infra.constructs.api import Api
+from infra.constructs.data import Data
+from infra.constructs.documents import Documents
+from infra.constructs.functions import Functions
+from infra.constructs.identity import Identity
+from infra.constructs.permissions import grant_least_privilege
+from infra.constructs.workflow import Workflow
+
+__all__ = [
+    "Api",
+    "Data",
+    "Documents",
+    "Functions",
+    "Identity",
+    "Workflow",
+    "grant_least_privilege",
+]

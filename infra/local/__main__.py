@@ -1,0 +1,137 @@
+"""`make run`: the whole system on this machine.
+
+Starts moto's server as the embedded AWS endpoint, hooks its Lambda backend to the real
+handlers, creates every resource from the CDK definitions, starts the local API gateway
+and writes the outputs file that `cdk deploy --outputs-file` would. Ctrl-C stops it all.
+"""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import requests
+
+from infra.constants import STACK_NAME
+
+STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
+MOTO_CONFIG = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
+
+
+def _already_running(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return None
+    return pid
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m infra.local", description=__doc__)
+    parser.add_argument(
+        "--aws-port", type=int, default=int(os.environ.get("ONEWINDOW_AWS_PORT", 4566))
+    )
+    parser.add_argument(
+        "--api-port", type=int, default=int(os.environ.get("ONEWINDOW_API_PORT", 3000))
+    )
+    parser.add_argument("--region", default=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+    return parser.parse_args()
+
+
+def _refuse(message: str) -> None:
+    print(f"make run: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def main() -> None:
+    args = _parse()
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    pid_file = STATE_DIR / "run.pid"
+    running = _already_running(pid_file)
+    if running:
+        _refuse(
+            f"OneWindow is already running (pid {running}); see {STATE_DIR / 'outputs.json'}. "
+            f"Stop it with Ctrl-C in its terminal or `kill {running}`."
+        )
+    for name, port in (("embedded AWS", args.aws_port), ("API", args.api_port)):
+        if not _port_free("127.0.0.1", port):
+            _refuse(f"port {port} for the {name} is taken by another program")
+
+    endpoint = f"http://localhost:{args.aws_port}"
+    # Everything in this process, the handlers included, talks to the embedded endpoint.
+    os.environ.update(
+        {"AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": args.region, "AWS_REGION": args.region}
+    )
+    # moto's Step Functions interpreter calls Lambda at localhost:$MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(args.aws_port)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+
+    # Imported late: they read the environment set above.
+    from moto.server import ThreadedMotoServer
+
+    from infra.local.gateway import CognitoAuthorizer, LocalApiGateway
+    from infra.local.lambda_runtime import LocalLambdaRuntime
+    from infra.local.provision import provision
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
+    aws = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
+    aws.start()
+    requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
+    LocalLambdaRuntime().install()
+    outputs = provision(region=args.region)
+    authorizer = CognitoAuthorizer(
+        endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
+    )
+    gateway = LocalApiGateway("127.0.0.1", args.api_port, outputs["ApiFunctionArn"], authorizer)
+    gateway.start()
+
+    api_url = f"http://127.0.0.1:{args.api_port}/"
+    stack_outputs = {
+        "ApiUrl": api_url,
+        "AwsEndpointUrl": endpoint,
+        "Region": args.region,
+        **outputs,
+    }
+    (STATE_DIR / "outputs.json").write_text(
+        json.dumps({STACK_NAME: stack_outputs}, indent=2) + "\n"
+    )
+    pid_file.write_text(str(os.getpid()))
+    print(
+        f"OneWindow is running.\n  API             {api_url}\n  embedded AWS    {endpoint}\n"
+        f"  outputs         {STATE_DIR / 'outputs.json'}\n"
+        f"Demo users and tokens: make users; a batch of cases: make demo. Ctrl-C stops.",
+        flush=True,
+    )
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        print("stopping OneWindow ...", flush=True)
+        gateway.stop()
+        aws.stop()
+        pid_file.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Demo users and ID tokens for the running local system (or a deployed stack).
+
+Ops onboard staff the way they would in AWS: Cognito AdminCreateUser, then
+AdminAddUserToGroup. This command does that for a demo set and prints ID tokens:
+
+    python -m infra.local.users demo              # citizen, one officer per department, followup, ops
+    python -m infra.local.users token EMAIL       # an ID token for that user (demo password)
+"""
+
+import argparse
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
+
+from infra.constants import (
+    DEPARTMENT_GROUP_PREFIX,
+    GROUP_CITIZEN,
+    GROUP_FOLLOWUP,
+    GROUP_OPS,
+    STACK_NAME,
+)
+from shared.catalog import load_catalog
+
+DEMO_PASSWORD = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "OneWindow-Demo-2026")
+OUTPUTS = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local")) / "outputs.json"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    group: str
+
+
+def load_outputs(path: Path = OUTPUTS) -> dict[str, str]:
+    if not path.exists():
+        raise SystemExit(f"{path} not found: start the system first with `make run`")
+    outputs: dict[str, str] = json.loads(path.read_text())[STACK_NAME]
+    if outputs.get("AwsEndpointUrl"):
+        os.environ["AWS_ENDPOINT_URL"] = outputs["AwsEndpointUrl"]
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", outputs.get("Region", "us-east-1"))
+    return outputs
+
+
+def demo_users() -> list[DemoUser]:
+    users = [
+        DemoUser("citizen@example.com", GROUP_CITIZEN),
+        DemoUser("followup@example.com", GROUP_FOLLOWUP),
+        DemoUser("ops@example.com", GROUP_OPS),
+    ]
+    users += [
+        DemoUser(f"{d.code.lower()}@staff.example.com", f"{DEPARTMENT_GROUP_PREFIX}{d.code}")
+        for d in load_catalog().departments
+    ]
+    return users
+
+
+def staff_email(department: str) -> str:
+    return f"{department.lower()}@staff.example.com"
+
+
+def ensure_user(pool_id: str, user: DemoUser, password: str = DEMO_PASSWORD) -> None:
+    idp = boto3.client("cognito-idp")
+    try:
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=user.email,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": user.email},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "UsernameExistsException":
+            raise
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=user.email, Password=password, Permanent=True
+    )
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=user.group)
+
+
+def id_token(client_id: str, email: str, password: str = DEMO_PASSWORD) -> str:
+    result = boto3.client("cognito-idp").initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.local.users",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="create the demo users")
+    token = sub.add_parser("token", help="print an ID token")
+    token.add_argument("email")
+    token.add_argument("--password", default=DEMO_PASSWORD)
+    args = parser.parse_args()
+    outputs = load_outputs()
+    if args.command == "demo":
+        for user in demo_users():
+            ensure_user(outputs["UserPoolId"], user)
+            print(f"{user.email:32} {user.group}")
+        print(
+            f"password for all: {DEMO_PASSWORD}\n"
+            f"an ID token: python -m infra.local.users token citizen@example.com"
+        )
+    else:
+        print(id_token(outputs["UserPoolClientId"], args.email, args.password))
+
+
+if __name__ == "__main__":
+    main()

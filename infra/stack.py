@@ -1,0 +1,98 @@
+"""The OneWindow stack: composes the constructs, wires them together, names the outputs."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from infra import constants as c
+from infra.constructs import (
+    Api,
+    Data,
+    Documents,
+    Functions,
+    Identity,
+    Workflow,
+    grant_least_privilege,
+)
+from shared.models.catalog import Catalog
+
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "shared" / "data" / "catalog.json"
+TAGS = {"project": c.SERVICE_NAME, "managed-by": "cdk"}
+
+
+def load_department_codes(catalog_file: Path = CATALOG_FILE) -> list[str]:
+    """Department codes of the catalog, validated by the same model the API serves."""
+    catalog = Catalog.model_validate_json(catalog_file.read_text(encoding="utf-8"))
+    return [department.code for department in catalog.departments]
+
+
+class OneWindowStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str = c.STACK_NAME,
+        *,
+        department_codes: Sequence[str] | None = None,
+        allowed_origins: Sequence[str] = ("*",),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description="OneWindow: one-stop government services (1+3+N)",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        for key, value in TAGS.items():
+            Tags.of(self).add(key, value)
+        codes = list(load_department_codes() if department_codes is None else department_codes)
+
+        self.data = Data(self, "Data")
+        self.documents = Documents(self, "Documents", allowed_origins=allowed_origins)
+        self.identity = Identity(self, "Identity", department_codes=codes)
+        self.functions = Functions(
+            self,
+            "Functions",
+            environment={
+                "TABLE_NAME": self.data.table.table_name,
+                "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
+                "DOCUMENTS_BUCKET": self.documents.bucket.bucket_name,
+                **c.SETTING_DEFAULTS,
+            },
+        )
+        # The stage functions go into the state machine; the api function, which starts it,
+        # is not one of them, so its STATE_MACHINE_ARN creates no cycle.
+        self.workflow = Workflow(
+            self,
+            "Workflow",
+            stage_functions={key: self.functions[key] for key in c.ASL_FUNCTIONS},
+        )
+        self.functions.provide_env(
+            "STATE_MACHINE_ARN", self.workflow.state_machine.state_machine_arn
+        )
+        missing = self.functions.missing_env()
+        if missing:
+            raise ValueError(f"functions lack environment variables: {missing}")
+        grant_least_privilege(self.functions, self.data, self.documents, self.workflow)
+
+        self.api = Api(
+            self,
+            "Api",
+            handler=self.functions["api"],
+            user_pool=self.identity.user_pool,
+            allowed_origins=allowed_origins,
+        )
+        self._add_outputs()
+
+    def _add_outputs(self) -> None:
+        outputs = {
+            "ApiUrl": self.api.url,
+            "UserPoolId": self.identity.user_pool.user_pool_id,
+            "UserPoolClientId": self.identity.client.user_pool_client_id,
+            "DocumentsBucketName": self.documents.bucket.bucket_name,
+            "StateMachineArn": self.workflow.state_machine.state_machine_arn,
+            "TableName": self.data.table.table_name,
+        }
+        for name, value in outputs.items():
+            CfnOutput(self, name, value=value)

@@ -1,0 +1,124 @@
+"""The Docker-free asset build: a cached dependency layer and staged function code."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from infra import bundling
+
+
+def _fake_pip(calls):
+    def run(command, **_):
+        calls.append(command)
+        target = Path(command[command.index("--target") + 1])
+        (target / "pydantic").mkdir(parents=True)
+        (target / "botocore").mkdir()  # pulled in by aws-xray-sdk
+        (target / "botocore-1.0.0.dist-info").mkdir()
+        (target / "bin").mkdir()
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    return run
+
+
+@pytest.fixture
+def requirements(tmp_path: Path) -> Path:
+    path = tmp_path / "requirements.txt"
+    path.write_text("pydantic==2.14.4\n")
+    return path
+
+
+def test_layer_is_built_for_lambda_with_pip(monkeypatch, tmp_path, requirements):
+    # Given no previous build
+    calls: list[list[str]] = []
+    monkeypatch.setattr(bundling.subprocess, "run", _fake_pip(calls))
+    # When the layer is built
+    layer = bundling.build_layer(requirements, tmp_path / "build")
+    # Then pip ran once for manylinux aarch64 CPython 3.13 wheels into layer/python
+    (command,) = calls
+    assert command[1:4] == ["-m", "pip", "install"]
+    for flag, value in [
+        ("--platform", "manylinux2014_aarch64"),
+        ("--implementation", "cp"),
+        ("--python-version", "3.13"),
+        ("-r", str(requirements)),
+    ]:
+        assert command[command.index(flag) + 1] == value
+    assert "--only-binary=:all:" in command
+    assert (layer / "python" / "pydantic").is_dir()
+    # And the packages the runtime provides are pruned
+    assert not list((layer / "python").glob("botocore*"))
+    assert not (layer / "python" / "bin").exists()
+
+
+def test_layer_is_not_rebuilt_while_requirements_are_unchanged(monkeypatch, tmp_path, requirements):
+    # Given a layer built from the current requirements
+    calls: list[list[str]] = []
+    monkeypatch.setattr(bundling.subprocess, "run", _fake_pip(calls))
+    bundling.build_layer(requirements, tmp_path / "build")
+    # When the layer is asked for again
+    bundling.build_layer(requirements, tmp_path / "build")
+    # Then pip does not run a second time
+    assert len(calls) == 1
+
+
+def test_layer_is_rebuilt_when_requirements_change(monkeypatch, tmp_path, requirements):
+    # Given a layer built from the current requirements
+    calls: list[list[str]] = []
+    monkeypatch.setattr(bundling.subprocess, "run", _fake_pip(calls))
+    before = bundling.layer_hash(requirements)
+    bundling.build_layer(requirements, tmp_path / "build")
+    # When a pin changes
+    requirements.write_text("pydantic==2.14.5\n")
+    bundling.build_layer(requirements, tmp_path / "build")
+    # Then pip runs again and the asset hash changes
+    assert len(calls) == 2
+    assert bundling.layer_hash(requirements) != before
+
+
+def test_a_failed_pip_leaves_no_layer_behind(monkeypatch, tmp_path, requirements):
+    # Given pip failing (no network, a missing wheel)
+    def failing(command, **_):
+        return subprocess.CompletedProcess(command, 1, "", "No matching distribution")
+
+    monkeypatch.setattr(bundling.subprocess, "run", failing)
+    # When the layer is built; Then the error says why and no stamp claims success
+    with pytest.raises(bundling.BundlingError, match="No matching distribution"):
+        bundling.build_layer(requirements, tmp_path / "build")
+    assert not list((tmp_path / "build").glob("*.sha256"))
+
+
+def test_staging_copies_one_function_with_shared_and_no_bytecode(tmp_path):
+    # Given a source tree with two functions, shared code and stray bytecode
+    source = tmp_path / "src"
+    for path in [
+        "functions/__init__.py",
+        "functions/acceptance/__init__.py",
+        "functions/acceptance/handler.py",
+        "functions/acceptance/__pycache__/handler.cpython-311.pyc",
+        "functions/review/handler.py",
+        "shared/__init__.py",
+        "shared/data/catalog.json",
+    ]:
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_text("x")
+    # When the acceptance function is staged
+    staged = bundling.stage_function("acceptance", source, tmp_path / "build")
+    # Then it has its own package and shared/, but not the other function nor bytecode
+    files = sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file())
+    assert files == [
+        "functions/__init__.py",
+        "functions/acceptance/__init__.py",
+        "functions/acceptance/handler.py",
+        "shared/__init__.py",
+        "shared/data/catalog.json",
+    ]
+
+
+def test_staging_a_function_without_a_handler_fails_clearly(tmp_path):
+    # Given a source tree where the function's package is missing
+    (tmp_path / "functions").mkdir()
+    (tmp_path / "functions" / "__init__.py").write_text("")
+    # When staging it; Then the error names the missing handler
+    with pytest.raises(bundling.BundlingError, match=r"functions/issuance/handler\.py"):
+        bundling.stage_function("issuance", tmp_path, tmp_path / "build")

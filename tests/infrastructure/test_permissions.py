@@ -1,0 +1,107 @@
+"""IAM: each function gets what its stage needs, and nothing another stage needs."""
+
+import pytest
+
+from infra import constants as c
+from tests.infrastructure.conftest import as_list, statements_allowing
+
+TABLE_WRITE = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem"}
+
+
+def _object_prefixes(statements, action):
+    """Key prefixes (uploads/, documents/) the statements allow `action` on."""
+    prefixes = set()
+    for statement in statements_allowing(statements, action):
+        for resource in as_list(statement["Resource"]):
+            parts = resource["Fn::Join"][1]
+            prefixes.add(parts[-1].removeprefix("/"))
+    return prefixes
+
+
+@pytest.mark.parametrize("key", list(c.FUNCTIONS))
+def test_every_function_reads_and_writes_the_main_table(synth, key):
+    # Given any function; When we read its role's policy; Then it may use the main table
+    assert synth.function_actions(key) >= TABLE_WRITE
+
+
+def test_api_starts_executions_and_answers_task_tokens(synth):
+    # Given the api function, which submits cases and records decisions
+    actions = synth.function_actions("api")
+    # Then it may start the state machine and answer its task tokens
+    assert {"states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"} <= actions
+    (machine,) = synth.of_type("AWS::StepFunctions::StateMachine")
+    statements = synth.function_statements("api")
+    for action in ("states:StartExecution", "states:SendTaskSuccess"):
+        resources = [
+            r for s in statements_allowing(statements, action) for r in as_list(s["Resource"])
+        ]
+        assert resources == [{"Ref": machine}]
+
+
+def test_api_uses_the_idempotency_table(synth):
+    # Given the api function and the idempotency table
+    tables = synth.of_type("AWS::DynamoDB::GlobalTable")
+    idempotency = next(k for k, t in tables.items() if "TimeToLiveSpecification" in t["Properties"])
+    statements = synth.function_statements("api")
+    # Then it may write idempotency records
+    resources = [
+        r
+        for s in statements_allowing(statements, "dynamodb:PutItem")
+        for r in as_list(s["Resource"])
+    ]
+    assert {"Fn::GetAtt": [idempotency, "Arn"]} in resources
+
+
+def test_api_signs_uploads_and_result_downloads_only(synth):
+    # Given the api function, which signs presigned POSTs and GETs
+    statements = synth.function_statements("api")
+    # Then it may put under uploads/ and get under documents/, and nothing broader
+    assert _object_prefixes(statements, "s3:PutObject") == {f"{c.UPLOADS_PREFIX}*"}
+    assert _object_prefixes(statements, "s3:GetObject") == {f"{c.DOCUMENTS_PREFIX}*"}
+    assert not statements_allowing(statements, "s3:DeleteObject")
+
+
+def test_acceptance_reads_uploads_but_cannot_write(synth):
+    # Given the acceptance function, which checks the applicant's materials
+    statements = synth.function_statements("acceptance")
+    actions = synth.function_actions("acceptance")
+    # Then it may read uploads/ (and list, so a missing material is a 404), never write
+    assert _object_prefixes(statements, "s3:GetObject") == {f"{c.UPLOADS_PREFIX}*"}
+    assert "s3:ListBucket" in actions
+    assert "s3:PutObject" not in actions
+    assert not any(a.startswith("states:") for a in actions)
+
+
+def test_issuance_writes_results_but_cannot_read_uploads(synth):
+    # Given the issuance function, which writes the certificate or rejection notice
+    statements = synth.function_statements("issuance")
+    # Then it may put under documents/ only, and read nothing from the bucket
+    assert _object_prefixes(statements, "s3:PutObject") == {f"{c.DOCUMENTS_PREFIX}*"}
+    assert not statements_allowing(statements, "s3:GetObject")
+
+
+@pytest.mark.parametrize("key", ["supplement", "review", "delivery", "feedback", "failure"])
+def test_other_stages_have_no_s3_or_workflow_access(synth, key):
+    # Given a stage that only touches the case record
+    actions = synth.function_actions(key)
+    # Then it has no S3 or Step Functions permissions
+    assert not any(a.startswith(("s3:", "states:")) for a in actions)
+
+
+@pytest.mark.parametrize("key", list(c.FUNCTIONS))
+def test_wildcard_resources_are_only_for_xray(synth, key):
+    # Given a function role; When a statement allows Resource "*"
+    # Then it is X-Ray tracing only (X-Ray has no resource-level permissions)
+    for statement in synth.function_statements(key):
+        if "*" in as_list(statement["Resource"]):
+            assert all(a.startswith("xray:") for a in as_list(statement["Action"]))
+
+
+@pytest.mark.parametrize("key", list(c.FUNCTIONS))
+def test_no_action_wildcards_beyond_the_table_grant(synth, key):
+    # Given a function role; Then any wildcard action is a DynamoDB read/write family
+    # from grant_read_write_data (e.g. dynamodb:BatchGet*), never s3:* or states:*
+    for statement in synth.function_statements(key):
+        for action in as_list(statement["Action"]):
+            if "*" in action:
+                assert action.startswith("dynamodb:"), action

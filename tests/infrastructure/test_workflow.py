@@ -1,0 +1,110 @@
+"""Step Functions: the deployed definition is infra/statemachine/application.asl.json."""
+
+import json
+
+import pytest
+
+from infra import constants as c
+from infra.constructs.workflow import ASL_PATH
+from tests.infrastructure.conftest import as_list
+
+
+@pytest.fixture(scope="module")
+def machine(synth):
+    ((logical_id, resource),) = synth.of_type("AWS::StepFunctions::StateMachine").items()
+    return logical_id, resource["Properties"]
+
+
+@pytest.fixture(scope="module")
+def definition(synth, machine):
+    """The definition as deployed: the file asset the template points at."""
+    _, properties = machine
+    key = properties["DefinitionS3Location"]["Key"]
+    return json.loads((synth.assembly_dir / f"asset.{key}").read_text(encoding="utf-8"))
+
+
+def test_standard_machine_with_full_logging_but_no_execution_data(machine):
+    # Given the state machine; When synthesized
+    # Then it is Standard, logs every event without payloads (they hold task tokens), traces
+    _, properties = machine
+    assert properties["StateMachineType"] == "STANDARD"
+    assert properties["LoggingConfiguration"]["Level"] == "ALL"
+    assert properties["LoggingConfiguration"]["IncludeExecutionData"] is False
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_deployed_definition_is_the_asl_file(definition):
+    # Given the ASL file the local runtime also runs
+    # When CDK stages it
+    # Then the deployed definition is byte-for-byte that file's JSON
+    assert definition == json.loads(ASL_PATH.read_text(encoding="utf-8"))
+
+
+def test_definition_has_every_stage(definition):
+    # Given the deployed definition; Then the 1+3+N stages are all there
+    states = definition["States"]
+    assert definition["StartAt"] == "Acceptance"
+    for name in (
+        "Acceptance",
+        "AwaitSupplement",
+        "ParallelReview",
+        "Issuance",
+        "Delivery",
+        "Feedback",
+        "RecordFailure",
+    ):
+        assert name in states
+    assert states["AwaitSupplement"]["TimeoutSecondsPath"] == "$.supplementTimeoutSeconds"
+    assert states["AwaitSupplement"]["Resource"].endswith("lambda:invoke.waitForTaskToken")
+    assert states["ParallelReview"]["Type"] == "Map"
+    review = states["ParallelReview"]["ItemProcessor"]["States"]["DepartmentReview"]
+    assert review["Resource"].endswith("lambda:invoke.waitForTaskToken")
+
+
+def test_every_task_retries_and_failures_are_recorded(definition):
+    # Given every Lambda task, including the one inside the Map
+    states = dict(definition["States"])
+    states.update(definition["States"]["ParallelReview"]["ItemProcessor"]["States"])
+    tasks = {name: s for name, s in states.items() if s["Type"] == "Task"}
+    # Then each retries, and each outside the Map catches into RecordFailure
+    for name, task in tasks.items():
+        assert task["Retry"] and task["Retry"][0]["MaxAttempts"] >= 2, name
+        if name not in ("RecordFailure", "DepartmentReview"):
+            assert "RecordFailure" in [catch["Next"] for catch in task["Catch"]], name
+
+
+def test_substitutions_name_each_stage_function(synth, machine):
+    # Given the ${XxxFunctionArn} placeholders
+    _, properties = machine
+    substitutions = properties["DefinitionSubstitutions"]
+    # Then each maps to the ARN of the function for that stage, and the api is not one
+    assert set(substitutions) == {c.asl_substitution_key(k) for k in c.ASL_FUNCTIONS}
+    for key in c.ASL_FUNCTIONS:
+        logical_id, _ = synth.function(key)
+        assert substitutions[c.asl_substitution_key(key)] == {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def test_placeholders_in_the_file_are_all_substituted():
+    # Given the ASL file; When we list its ${...} placeholders
+    text = ASL_PATH.read_text(encoding="utf-8")
+    # Then each one is a stage function key CDK substitutes
+    for key in c.ASL_FUNCTIONS:
+        text = text.replace("${" + c.asl_substitution_key(key) + "}", "")
+    assert "${" not in text
+
+
+def test_machine_may_invoke_exactly_the_stage_functions(synth, machine):
+    # Given the state machine's role
+    _, properties = machine
+    role = properties["RoleArn"]["Fn::GetAtt"][0]
+    statements = synth.role_statements(role)
+    # When we list what it may invoke
+    invoked = {
+        (r["Fn::GetAtt"][0] if "Fn::GetAtt" in r else r["Fn::Join"][1][0]["Fn::GetAtt"][0])
+        for s in statements
+        if "lambda:InvokeFunction" in as_list(s["Action"])
+        for r in as_list(s["Resource"])
+    }
+    # Then it is every stage function and not the api function
+    assert invoked == {synth.function(k)[0] for k in c.ASL_FUNCTIONS}
+    assert synth.function("api")[0] not in invoked

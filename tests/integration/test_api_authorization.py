@@ -1,0 +1,255 @@
+"""Who may call what: every route of the contract against every kind of caller.
+
+One system serves the whole table (provisioning costs about a second): a case of CITIZEN's
+that ran to completion and was rated, and a second case waiting on department reviews.
+Each row is chosen so it leaves that state as it found it.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from functions.api import dependencies, idempotency
+from functions.api.app import PUBLIC_RESOURCES
+from infra.constants import ROUTES
+from infra.local.lambda_runtime import LocalLambdaRuntime
+from infra.local.provision import function_environment, provision
+from shared.adapters.aws import reset_clients
+from tests.conftest import REGION
+from tests.integration.conftest import (
+    CITIZEN,
+    MOTO_CONFIG,
+    OTHER_CITIZEN,
+    Caller,
+    System,
+    staff,
+)
+from tests.integration.journeys import decide_all, submitted_case
+
+STANDARD = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
+OPS = Caller("sub-ops-1", "ops-zhao", ("ops",))
+CALLERS: dict[str, Caller | None] = {
+    "anonymous": None,
+    "owner": CITIZEN,
+    "other-citizen": OTHER_CITIZEN,
+    "dept-staff": staff("POWER"),
+    "other-dept-staff": staff("HEALTH"),
+    "ops": OPS,
+}
+
+
+@contextmanager
+def running_system() -> Iterator[System]:
+    """The system the `system` fixture gives, for a module's worth of tests."""
+    with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
+        reset_clients()
+        dependencies.reset()
+        idempotency.reset()
+        outputs = provision(region=REGION)
+        runtime = LocalLambdaRuntime().install()
+        api_env = function_environment(
+            "api",
+            {
+                "TABLE_NAME": outputs["TableName"],
+                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
+                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+            },
+        )
+        try:
+            yield System(outputs, runtime, api_env)
+        finally:
+            runtime.uninstall()
+            reset_clients()
+            dependencies.reset()
+            idempotency.reset()
+
+
+@dataclass(frozen=True)
+class World:
+    system: System
+    completed: str  # CITIZEN's case: completed, rated 4
+    pending: str  # CITIZEN's case: waiting on POWER, WATER and URBAN
+    certificate_no: str
+    verification_code: str
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with running_system() as system:
+        completed = submitted_case(system, STANDARD)
+        system.wait_for_status(completed, "IN_APPROVAL")
+        decide_all(system, completed, STANDARD)
+        system.wait_for_status(completed, "COMPLETED")
+        rated = system.api(
+            "POST", f"/applications/{completed}/feedback", caller=CITIZEN, body={"rating": 4}
+        )
+        assert rated.status == 200, rated.body
+        result = system.api("GET", f"/applications/{completed}/result", caller=CITIZEN)
+        assert result.status == 200, result.body
+        pending = submitted_case(system, STANDARD)
+        system.wait_for(pending, lambda a: len(a.reviews) == 3)
+        yield World(
+            system,
+            completed,
+            pending,
+            result.body["certificateNo"],
+            result.body["verificationCode"],
+        )
+
+
+def _request(world: World, method: str, resource: str) -> dict[str, Any]:
+    """A well-formed request for the route, on the completed case and its POWER task."""
+    path = (
+        resource.replace("{applicationId}", world.completed)
+        .replace("{taskId}", f"{world.completed}-POWER")
+        .replace("{itemId}", STANDARD)
+        .replace("{certificateNo}", world.certificate_no)
+    )
+    bodies: dict[str, Any] = {
+        "/applications": {
+            "itemId": STANDARD,
+            "applicant": {
+                "kind": "enterprise",
+                "name": "山东海川新材料有限公司",
+                "creditCode": "91350100M000100Y43",
+                "legalRepresentative": "李娜",
+            },
+            "channel": "web",
+            "delivery": {"mode": "pickup"},
+        },
+        "/applications/{applicationId}/materials": {
+            "materialCode": "APPLICATION_FORM",
+            "fileName": "form.pdf",
+            "contentType": "application/pdf",
+            "size": 1024,
+        },
+        "/applications/{applicationId}/feedback": {"rating": 5},
+        "/tasks/{taskId}/decision": {"decision": "approve", "comment": "符合条件"},
+    }
+    query = {"code": world.verification_code} if resource == "/verify/{certificateNo}" else None
+    body = bodies.get(resource) if method == "POST" else None
+    return {"method": method, "path": path, "body": body, "query": query}
+
+
+# Expected status per route, for the callers in CALLERS' order:
+# anonymous, owner, other citizen, staff of POWER, staff of HEALTH, ops.
+# Owner's 409s prove the owner got past authorization to the case's state rules (the case
+# is completed and rated); the decision by POWER's officer is a retry of their own approval.
+EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
+    ("GET", "/openapi.json"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/catalog/items"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/catalog/items/{itemId}"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/verify/{certificateNo}"): (200, 200, 200, 200, 200, 200),
+    ("POST", "/applications"): (401, 201, 201, 201, 201, 201),
+    ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
+    ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
+    ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),
+    ("GET", "/tasks"): (401, 403, 403, 200, 200, 403),
+    ("POST", "/tasks/{taskId}/decision"): (401, 403, 403, 200, 403, 403),
+}
+TABLE = [
+    pytest.param(caller, method, resource, status, id=f"{caller}:{method} {resource}")
+    for (method, resource), statuses in EXPECTED.items()
+    for caller, status in zip(CALLERS, statuses, strict=True)
+]
+
+
+def test_the_table_covers_every_route_of_the_contract() -> None:
+    # Given the API contract CDK and the local gateway deploy
+    routes = {(method, path) for method, path, _ in ROUTES}
+
+    # Then the authorization table has a row for each route and no other
+    assert set(EXPECTED) == routes
+    # And the routes the API treats as public are exactly the contract's public ones
+    assert {path for _, path, public in ROUTES if public} == PUBLIC_RESOURCES
+
+
+@pytest.mark.parametrize(("caller", "method", "resource", "expected"), TABLE)
+def test_who_may_call_what(
+    world: World, caller: str, method: str, resource: str, expected: int
+) -> None:
+    # Given a caller and a well-formed request for one route
+    request = _request(world, method, resource)
+
+    # When the caller sends it
+    answer = world.system.api(**request, caller=CALLERS[caller])
+
+    # Then the status is the one the access rules give, with a JSON error when refused
+    assert answer.status == expected, answer.body
+    if expected >= 400:
+        assert answer.body["error"] and answer.body["message"]
+
+
+PROTECTED = [(m, r) for m, r, public in ROUTES if not public]
+
+
+@pytest.mark.parametrize(("method", "resource"), PROTECTED, ids=[f"{m} {r}" for m, r in PROTECTED])
+def test_no_token_is_401_even_when_the_request_is_also_malformed(
+    world: World, method: str, resource: str
+) -> None:
+    # Given a request without a token whose query and body are both invalid
+    request = _request(world, method, resource)
+    request["query"] = {"limit": "0", "cursor": "!"}
+    if method == "POST":
+        request["body"] = "{not json"
+
+    # When it reaches the API
+    answer = world.system.api(**request, caller=None)
+
+    # Then it is refused for the missing token, telling nothing about the input
+    assert answer.status == 401, answer.body
+    assert answer.body["error"] == "unauthorized" and "fields" not in answer.body
+
+
+def test_a_citizen_never_sees_another_citizens_cases(world: World) -> None:
+    # When the other citizen lists their applications and asks for the owner's case
+    listed = world.system.api("GET", "/applications", caller=OTHER_CITIZEN)
+    direct = world.system.api("GET", f"/applications/{world.pending}", caller=OTHER_CITIZEN)
+
+    # Then neither of the owner's cases shows up, and the case is reported absent
+    ids = {a["applicationId"] for a in listed.body["items"]}
+    assert not ids & {world.completed, world.pending}
+    assert direct.status == 404 and world.pending in direct.body["message"]
+
+    # And the owner sees both
+    own = world.system.api("GET", "/applications", caller=CITIZEN, query={"limit": "100"})
+    assert {world.completed, world.pending} <= {a["applicationId"] for a in own.body["items"]}
+
+
+def test_staff_inbox_holds_only_their_own_departments_tasks(world: World) -> None:
+    # When POWER's officer and HEALTH's officer read their inboxes
+    power = world.system.api("GET", "/tasks", caller=staff("POWER"))
+    health = world.system.api("GET", "/tasks", caller=staff("HEALTH"))
+
+    # Then POWER sees the pending case's POWER review and nothing of other departments
+    assert power.status == 200 and health.status == 200
+    assert f"{world.pending}-POWER" in [t["taskId"] for t in power.body["items"]]
+    assert {t["department"] for t in power.body["items"]} == {"POWER"}
+    assert health.body["items"] == []
+
+
+def test_staff_cannot_read_or_decide_another_departments_tasks(world: World) -> None:
+    # When HEALTH's officer asks for POWER's inbox and decides POWER's pending review
+    inbox = world.system.api("GET", "/tasks", caller=staff("HEALTH"), query={"department": "POWER"})
+    decision = world.system.api(
+        "POST",
+        f"/tasks/{world.pending}-POWER/decision",
+        caller=staff("HEALTH"),
+        body={"decision": "reject"},
+    )
+
+    # Then both are forbidden, and the review is still pending for POWER
+    assert inbox.status == 403 and inbox.body["fields"][0]["field"] == "department"
+    assert decision.status == 403 and decision.body["fields"][0]["field"] == "taskId"
+    task = world.system.repo.get_task(f"{world.pending}-POWER")
+    assert task is not None and task.status == "PENDING" and task.decision is None
+    case = world.system.application(world.pending)
+    assert case.reviews["POWER"].status == "PENDING"

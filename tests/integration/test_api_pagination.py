@@ -1,0 +1,102 @@
+"""Paging through one's own applications and through the catalog, with filters."""
+
+from typing import Any
+
+from shared.catalog import load_catalog
+from tests.integration.conftest import CITIZEN, OTHER_CITIZEN, Caller, System
+
+
+def _all_pages(
+    system: System, path: str, query: dict[str, str], caller: Caller | None = None
+) -> list[list[dict[str, Any]]]:
+    """Follows nextCursor to the end; each page as the client received it."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor = None
+    for _ in range(50):
+        answer = system.api(
+            "GET", path, caller=caller, query={**query, **({"cursor": cursor} if cursor else {})}
+        )
+        assert answer.status == 200, answer.body
+        pages.append(answer.body["items"])
+        cursor = answer.body["nextCursor"]
+        if cursor is None:
+            return pages
+    raise AssertionError("pagination did not end")
+
+
+def _ids(pages: list[list[dict[str, Any]]], key: str) -> list[str]:
+    return [item[key] for page in pages for item in page]
+
+
+def test_own_applications_come_newest_first_in_pages_each_exactly_once(system: System) -> None:
+    # Given five applications of the citizen's and one of another citizen's
+    filed = []
+    for _ in range(5):
+        created = system.create("SD-KFQ-0010", delivery={"mode": "pickup"})
+        assert created.status == 201, created.body
+        filed.append(created.body["applicationId"])
+    other = system.create("SD-KFQ-0010", caller=OTHER_CITIZEN).body["applicationId"]
+
+    # When the citizen pages through their list two at a time
+    pages = _all_pages(system, "/applications", {"limit": "2"}, CITIZEN)
+
+    # Then three pages hold all five, newest first, each once, and none of the other's
+    assert [len(page) for page in pages] == [2, 2, 1]
+    seen = _ids(pages, "applicationId")
+    assert seen == list(reversed(filed))
+    assert other not in seen
+    created_at = [item["createdAt"] for page in pages for item in page]
+    assert created_at == sorted(created_at, reverse=True)
+
+
+def test_an_empty_list_has_no_next_page(system: System) -> None:
+    # When a citizen without applications lists them
+    answer = system.api("GET", "/applications", caller=CITIZEN)
+
+    # Then the list is empty and there is no cursor to follow
+    assert answer.status == 200 and answer.body == {"items": [], "nextCursor": None}
+
+
+def test_the_whole_catalog_pages_through_each_item_once(system: System) -> None:
+    # When anyone pages through the catalog five at a time
+    pages = _all_pages(system, "/catalog/items", {"limit": "5"})
+
+    # Then every item of the catalog comes exactly once, in full pages but the last
+    expected = sorted(i.item_id for i in load_catalog().items)
+    seen = _ids(pages, "itemId")
+    assert sorted(seen) == expected and len(seen) == len(set(seen))
+    assert all(len(page) == 5 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 5
+
+
+def test_catalog_filters_by_type_and_searches_chinese_and_english(system: System) -> None:
+    # When a visitor filters by item type, and searches in Chinese and in English
+    filings = _ids(_all_pages(system, "/catalog/items", {"type": "filing"}), "itemId")
+    fire = _ids(_all_pages(system, "/catalog/items", {"q": "消防"}), "itemId")
+    construction = _ids(
+        _all_pages(system, "/catalog/items", {"q": "Construction", "limit": "1"}), "itemId"
+    )
+    both = _ids(_all_pages(system, "/catalog/items", {"type": "filing", "q": "环境"}), "itemId")
+    nothing = system.api("GET", "/catalog/items", query={"q": "不存在的事项"})
+
+    # Then each answer holds exactly the matching items
+    catalog = load_catalog().items
+    assert sorted(filings) == sorted(i.item_id for i in catalog if i.item_type.value == "filing")
+    assert sorted(fire) == ["SD-KFQ-0005", "SD-KFQ-0018"]  # 消防设计审查, 消防安全检查
+    # The English search ignores case and still finds all four when read one per page
+    assert sorted(construction) == ["SD-KFQ-0004", "SD-KFQ-0005", "SD-KFQ-0006", "SD-KFQ-0020"]
+    assert both == ["SD-KFQ-0008"]  # 建设项目环境影响登记表备案
+    assert nothing.status == 200 and nothing.body == {"items": [], "nextCursor": None}
+
+
+def test_one_catalog_item_with_its_guide_or_404(system: System) -> None:
+    # When a visitor opens an item, and one that does not exist
+    found = system.api("GET", "/catalog/items/SD-KFQ-0003")
+    missing = system.api("GET", "/catalog/items/SD-KFQ-9999")
+
+    # Then the item comes with what an applicant needs to know
+    assert found.status == 200, found.body
+    assert found.body["itemId"] == "SD-KFQ-0003" and found.body["nameZh"] == "企业投资项目备案"
+    assert found.body["deliveryModes"] == ["electronic"]
+    assert {m["code"] for m in found.body["materials"]} >= {"FILING_FORM"}
+    # And the missing one is a 404 naming itemId
+    assert missing.status == 404 and missing.body["fields"][0]["field"] == "itemId"

@@ -1,0 +1,171 @@
+"""Front-end acceptance (前台受理): accepted, returned with a one-time notice, or not accepted."""
+
+from shared.adapters.documents import StoredObject
+from shared.domain.acceptance import evaluate
+from shared.models.application import Application
+from shared.models.catalog import CatalogItem
+from shared.models.common import DeliveryMode
+from tests.unit.fakes import (
+    ENTERPRISE,
+    FILING,
+    PERSON,
+    UTILITIES,
+    catalog_item,
+    declare_material,
+    new_application,
+)
+
+
+def _with_required_materials(
+    application: Application, item: CatalogItem
+) -> dict[str, StoredObject | None]:
+    """Declares every required material and answers what S3 holds for each: a fitting file."""
+    stored: dict[str, StoredObject | None] = {}
+    for rule in item.materials:
+        if rule.required:
+            declare_material(application, rule.code, content_type=rule.content_types[0])
+            stored[rule.code] = StoredObject(size=4096, content_type=rule.content_types[0])
+    return stored
+
+
+def test_a_complete_application_is_accepted() -> None:
+    # Given an application with a complete form and every required material in S3
+    item = catalog_item(UTILITIES)
+    application = new_application(UTILITIES)
+    stored = _with_required_materials(application, item)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is accepted with nothing missing and no reasons
+    assert decision.outcome == "ACCEPTED"
+    assert decision.missing == []
+    assert decision.reasons == []
+
+
+def test_an_optional_material_that_was_not_provided_is_fine() -> None:
+    # Given a complete application that left out the optional excavation plan
+    item = catalog_item(UTILITIES)
+    assert item.material("EXCAVATION_PLAN") is not None
+    assert item.material("EXCAVATION_PLAN").required is False  # type: ignore[union-attr]
+    application = new_application(UTILITIES)
+    stored = _with_required_materials(application, item)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is accepted
+    assert decision.outcome == "ACCEPTED"
+
+
+def test_returned_lists_every_problem_at_once() -> None:
+    # Given an application with five different problems:
+    item = catalog_item(UTILITIES)
+    form = {f.name: "x" for f in item.form_fields}
+    del form["supplyAddress"]  # a required form field is missing
+    form["powerCapacity"] = "9" * 11  # longer than the 10 characters allowed
+    application = new_application(UTILITIES, form=form)
+    stored = _with_required_materials(application, item)
+    del application.materials["APPLICATION_FORM"]  # a required material was never provided
+    stored.pop("APPLICATION_FORM")
+    stored["BUSINESS_LICENCE"] = StoredObject(size=5_242_881, content_type="application/pdf")
+    stored["ID_CARD"] = StoredObject(size=1024, content_type="application/zip")
+    stored["PROPERTY_PROOF"] = None  # declared but never uploaded
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is returned once, with a notice naming every problem (一次性告知)
+    assert decision.outcome == "RETURNED"
+    assert decision.reasons == []
+    problems = {m.field: m.reason for m in decision.missing}
+    assert set(problems) == {
+        "form.supplyAddress",
+        "form.powerCapacity",
+        "materials.APPLICATION_FORM",
+        "materials.BUSINESS_LICENCE",
+        "materials.ID_CARD",
+        "materials.PROPERTY_PROOF",
+    }
+    assert "required" in problems["form.supplyAddress"]
+    assert "10" in problems["form.powerCapacity"]
+    assert "not provided" in problems["materials.APPLICATION_FORM"]
+    assert "5242880" in problems["materials.BUSINESS_LICENCE"]
+    assert "application/zip" in problems["materials.ID_CARD"]
+    assert "not uploaded" in problems["materials.PROPERTY_PROOF"]
+
+
+def test_a_blank_required_field_counts_as_missing() -> None:
+    # Given a required form field holding only spaces
+    item = catalog_item(UTILITIES)
+    application = new_application(UTILITIES)
+    application.form["contactName"] = "   "
+    stored = _with_required_materials(application, item)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then the field is listed as missing
+    assert decision.outcome == "RETURNED"
+    assert [m.field for m in decision.missing] == ["form.contactName"]
+
+
+def test_an_optional_material_that_was_declared_must_fit_too() -> None:
+    # Given an optional material declared with a type the item does not take
+    item = catalog_item(UTILITIES)
+    application = new_application(UTILITIES)
+    stored = _with_required_materials(application, item)
+    declare_material(application, "EXCAVATION_PLAN", content_type="image/png")
+    stored["EXCAVATION_PLAN"] = StoredObject(size=1024, content_type="image/png")
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is returned for that material only
+    assert decision.outcome == "RETURNED"
+    assert [m.field for m in decision.missing] == ["materials.EXCAVATION_PLAN"]
+
+
+def test_an_applicant_the_item_does_not_serve_is_not_accepted() -> None:
+    # Given a person applying for an enterprise-only filing, otherwise complete
+    item = catalog_item(FILING)
+    assert item.applicant_kinds == ["enterprise"]
+    application = new_application(FILING, applicant=PERSON, mode=DeliveryMode.ELECTRONIC)
+    stored = _with_required_materials(application, item)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is not accepted, with a written reason, and nothing to supplement
+    assert decision.outcome == "NOT_ACCEPTED"
+    assert decision.missing == []
+    assert decision.reasons == ["this item is for enterprise applicants, not person"]
+
+
+def test_a_delivery_mode_not_offered_is_not_accepted() -> None:
+    # Given an enterprise asking for pickup of an item delivered electronically only
+    item = catalog_item(FILING)
+    application = new_application(FILING, applicant=ENTERPRISE, mode=DeliveryMode.PICKUP)
+    stored = _with_required_materials(application, item)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, stored)
+
+    # Then it is not accepted, naming the mode
+    assert decision.outcome == "NOT_ACCEPTED"
+    assert len(decision.reasons) == 1
+    assert "pickup" in decision.reasons[0]
+
+
+def test_not_accepted_takes_precedence_over_missing_materials() -> None:
+    # Given an ineligible applicant who also left out every material
+    item = catalog_item(FILING)
+    application = new_application(FILING, applicant=PERSON, mode=DeliveryMode.MAIL)
+
+    # When acceptance evaluates it
+    decision = evaluate(application, item, {})
+
+    # Then it is not accepted with both reasons: a supplement could not cure it
+    assert decision.outcome == "NOT_ACCEPTED"
+    assert len(decision.reasons) == 2
+    assert decision.missing == []
