@@ -9,7 +9,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 # Synth needs a region only to check resource types; deploy uses your profile's region.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup python-deps cdk-cli test unit lint format typecheck synth run demo bench deploy clean openapi
+.PHONY: setup test unit lint format synth run users demo bench deploy clean openapi
 
 setup: $(STAMP) $(CDK_STAMP)
 
@@ -38,14 +38,30 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-synth: setup
-	cd infra/.. && infra/node_modules/.bin/cdk synth --quiet
+# The whole system on this machine: embedded AWS on :4566, API on :3000 (Ctrl-C stops).
+run: $(STAMP)
+	$(PY) -m infra.local
 
+# With `make run` going: demo users (a citizen, one officer per department, followup, ops).
+users: $(STAMP)
+	$(PY) -m infra.local.users demo
+
+# With `make run` going: a batch of cases through every stage (COUNT=20 by default).
+COUNT ?= 20
+demo: $(STAMP)
+	$(PY) -m infra.local.demo --count $(COUNT)
+
+synth: setup
+	infra/node_modules/.bin/cdk synth --quiet
+
+# To your AWS account (credentials and region from your AWS profile). Scripts then use
+# ONEWINDOW_OUTPUTS=.local/outputs.deployed.json to drive the deployed stack.
 deploy: setup
-	infra/node_modules/.bin/cdk deploy --require-approval broadening --outputs-file .local/outputs.json
+	mkdir -p .local
+	infra/node_modules/.bin/cdk deploy --require-approval broadening --outputs-file .local/outputs.deployed.json
 
 openapi: $(STAMP)
-	$(PY) -m functions.api.openapi > .local/openapi.json
+	mkdir -p .local && $(PY) -m functions.api.openapi > .local/openapi.json
 
 clean:
 	rm -rf cdk.out .build .local .pytest_cache

@@ -85,6 +85,12 @@ class LocalApiGateway:
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: str | None
     ) -> tuple[int, dict[str, str], bytes]:
+        # http.server reads the request line as Latin-1; a client may send raw UTF-8 (curl
+        # does for a Chinese query), which API Gateway would accept.
+        try:
+            raw_path = raw_path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            pass
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/") or "/"
         if method == "OPTIONS" and path_exists(path):

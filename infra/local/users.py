@@ -26,7 +26,9 @@ from infra.constants import (
 from shared.catalog import load_catalog
 
 DEMO_PASSWORD = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "OneWindow-Demo-2026")
-OUTPUTS = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local")) / "outputs.json"
+# `make run` writes the first; `make deploy` writes .local/outputs.deployed.json.
+OUTPUTS = Path(os.environ.get("ONEWINDOW_OUTPUTS")
+               or Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local")) / "outputs.json")
 
 
 @dataclass(frozen=True)
