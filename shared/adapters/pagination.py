@@ -34,6 +34,17 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, binascii.Error) as exc:
         raise ValidationFailed("cursor is not valid", field="cursor") from exc
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+    if not _is_table_key(value):
         raise ValidationFailed("cursor is not valid", field="cursor")
     return value
+
+
+_KEY_ATTRIBUTES = {"PK", "SK", "GSI1PK", "GSI1SK"}
+
+
+def _is_table_key(value: object) -> bool:
+    """A LastEvaluatedKey of this table: key attributes only, each one string value."""
+    if not isinstance(value, dict) or not value or not set(value) <= _KEY_ATTRIBUTES:
+        return False
+    return all(isinstance(v, dict) and len(v) == 1 and isinstance(v.get("S"), str)
+               for v in value.values())

@@ -235,12 +235,18 @@ class DynamoRepository:
         return Certificate(**doc)
 
     def put_ticket(self, ticket: FollowUpTicket) -> None:
-        self._db.put_item(TableName=self.table, Item={
-            "PK": _s(f"TICKET#{ticket.ticket_id}"), "SK": _s("TICKET"), "status": _s(ticket.status),
-            "GSI1PK": _s(f"FOLLOWUP#{ticket.status}"),
-            "GSI1SK": _s(f"{ticket.opened_at.isoformat()}#{ticket.ticket_id}"),
-            "doc": _s(ticket.model_dump_json()),
-        }, ConditionExpression="attribute_not_exists(PK)")
+        try:
+            self._db.put_item(TableName=self.table, Item={
+                "PK": _s(f"TICKET#{ticket.ticket_id}"), "SK": _s("TICKET"), "status": _s(ticket.status),
+                "GSI1PK": _s(f"FOLLOWUP#{ticket.status}"),
+                "GSI1SK": _s(f"{ticket.opened_at.isoformat()}#{ticket.ticket_id}"),
+                "doc": _s(ticket.model_dump_json()),
+            }, ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise Conflict("a follow-up ticket for this case exists already",
+                               field="ticketId") from exc
+            raise _translate(exc) from exc
 
     def list_tickets(self, status: str, limit: int, cursor: str | None) -> Page[FollowUpTicket]:
         page = self._query_gsi(f"FOLLOWUP#{status}", None, limit, cursor, newest_first=False)

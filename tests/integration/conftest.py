@@ -78,7 +78,9 @@ class System:
         with self.runtime.exclusive(self.api_env):
             raw = api_handler(event, context)
         body_text = raw.get("body") or "null"
-        return Response(raw["statusCode"], json.loads(body_text), raw.get("headers") or {})
+        headers = {k: v[-1] for k, v in (raw.get("multiValueHeaders") or {}).items()}
+        headers.update(raw.get("headers") or {})
+        return Response(raw["statusCode"], json.loads(body_text), headers)
 
     def application(self, application_id: str) -> Application:
         found = self.repo.get_application(application_id)

@@ -221,11 +221,6 @@ def test_a_pending_review_of_a_case_that_left_approval_cannot_be_decided(system:
     assert stored.timeline[-1].detail == "review wait timed out"
 
 
-@pytest.mark.xfail(
-    reason="needs DynamoRepository.put_ticket to raise Conflict on ConditionalCheckFailed "
-    "(it lets the ClientError through: a 500); see the report",
-    strict=False,
-)
 def test_two_racing_dissatisfied_ratings_open_one_ticket(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -154,14 +154,14 @@ def _page(items: Sequence[T], limit: int, cursor: str | None) -> Page[T]:
     offset = 0
     if start:
         try:
-            offset = int(start["offset"]["N"])
+            offset = int(start["PK"]["S"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationFailed("cursor is not valid", field="cursor") from exc
         if offset < 0:
             raise ValidationFailed("cursor is not valid", field="cursor")
     chunk = list(items[offset : offset + limit])
     end = offset + len(chunk)
-    next_cursor = encode_cursor({"offset": {"N": str(end)}}) if end < len(items) else None
+    next_cursor = encode_cursor({"PK": {"S": str(end)}}) if end < len(items) else None
     return Page(chunk, next_cursor, len(chunk))
 
 

@@ -317,15 +317,6 @@ def test_resubmitting_before_the_workflow_waits_is_a_conflict(repo, workflow, dr
     assert workflow.answers == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: _resubmit clears the supplement token and saves SUBMITTED before "
-        "workflow.succeed; if succeed fails (throttling, network) the case is stuck in "
-        "SUBMITTED with no token, the applicant cannot resubmit, and the wait later expires "
-        "as 'deemed withdrawn'"
-    ),
-)
 def test_a_resubmission_the_workflow_did_not_hear_can_be_repeated(repo, workflow, draft) -> None:
     # Given a returned case, and Step Functions failing once to take the answer
     service.submit(CITIZEN, draft.application_id, repo, workflow)
@@ -425,14 +416,6 @@ def test_a_case_is_rated_once(repo, completed) -> None:
     assert _case(repo, completed.application_id).feedback.rating == 1  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: rate() puts a ticket with a fresh ULID before the optimistic save; a second "
-        "rating racing the first (double click, client retry) loses the save with a 409 "
-        "but leaves an orphan ticket, so one rating opens two follow-up tickets"
-    ),
-)
 def test_racing_ratings_open_one_follow_up_ticket(repo, completed) -> None:
     # Given a second submission of the rating lands while the first is being saved
     def rival(r: InMemoryRepository) -> None:
@@ -612,14 +595,6 @@ def test_the_same_decision_again_is_a_harmless_retry(repo, workflow, in_review) 
     assert len(workflow.answers) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: when workflow.succeed fails after decide_task recorded the decision, the "
-        "retry cannot re-answer the workflow: the token was removed with the decision, so "
-        "the review waits until it times out and the case FAILS"
-    ),
-)
 def test_a_decision_the_workflow_did_not_hear_is_resent_on_retry(repo, workflow, in_review) -> None:
     # Given Step Functions fails once to take the officer's approval
     task_id = task_id_for(in_review, "POWER")
@@ -637,14 +612,6 @@ def test_a_decision_the_workflow_did_not_hear_is_resent_on_retry(repo, workflow,
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: tasks.decide does not check the case is still IN_APPROVAL; a pending task of "
-        "a case that FAILED (review timed out) is recorded as approved on the closed case "
-        "before the expired token is refused"
-    ),
-)
 def test_a_task_of_a_case_that_left_approval_cannot_be_decided(repo, workflow, in_review) -> None:
     # Given the case failed (its review wait timed out) while the task was still pending
     _set_status(repo, in_review, ApplicationStatus.FAILED)
