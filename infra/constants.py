@@ -19,12 +19,21 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     "failure": {"memory": 256, "timeout": 15},
 }
 
+
 # Placeholders in infra/statemachine/application.asl.json, filled with function ARNs.
 def asl_substitution_key(function_key: str) -> str:
     return f"{function_key.capitalize()}FunctionArn"
 
 
-ASL_FUNCTIONS = ["acceptance", "supplement", "review", "issuance", "delivery", "feedback", "failure"]
+ASL_FUNCTIONS = [
+    "acceptance",
+    "supplement",
+    "review",
+    "issuance",
+    "delivery",
+    "feedback",
+    "failure",
+]
 ASL_FILE = "statemachine/application.asl.json"
 
 # Cognito groups besides one `dept-<code>` per catalog department.

@@ -15,7 +15,9 @@ from shared.catalog import load_catalog
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.catalog_loader", description=__doc__)
     parser.add_argument("--table", required=True, help="the stack's TableName output")
-    parser.add_argument("--file", type=Path, default=None, help="a catalog file (default: the shipped one)")
+    parser.add_argument(
+        "--file", type=Path, default=None, help="a catalog file (default: the shipped one)"
+    )
     args = parser.parse_args(argv)
     try:
         catalog = load_catalog(args.file)

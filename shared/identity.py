@@ -24,7 +24,9 @@ class Caller:
 
     @property
     def departments(self) -> list[str]:
-        return sorted(g[len(DEPARTMENT_PREFIX):] for g in self.groups if g.startswith(DEPARTMENT_PREFIX))
+        return sorted(
+            g[len(DEPARTMENT_PREFIX) :] for g in self.groups if g.startswith(DEPARTMENT_PREFIX)
+        )
 
     @property
     def is_staff(self) -> bool:
@@ -49,5 +51,6 @@ def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
     if not claims or not claims.get("sub"):
         raise Unauthenticated("a valid ID token is required")
     username = claims.get("cognito:username") or claims.get("email") or claims["sub"]
-    return Caller(sub=str(claims["sub"]), username=str(username),
-                  groups=_groups(claims.get("cognito:groups")))
+    return Caller(
+        sub=str(claims["sub"]), username=str(username), groups=_groups(claims.get("cognito:groups"))
+    )

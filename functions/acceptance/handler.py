@@ -19,5 +19,6 @@ from shared.stages.acceptance import run_acceptance
 @event_parser(model=StageEvent)
 def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
-    return run_acceptance(event.application_id, DynamoRepository(), S3DocumentStore(),
-                          settings.supplement_wait_days)
+    return run_acceptance(
+        event.application_id, DynamoRepository(), S3DocumentStore(), settings.supplement_wait_days
+    )

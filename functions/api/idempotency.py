@@ -37,36 +37,52 @@ _CONFIG = IdempotencyConfig(
 
 @cache
 def _create_once() -> Any:
-    store = DynamoDBPersistenceLayer(table_name=get_settings().require("idempotency_table_name"),
-                                     boto3_client=client("dynamodb"))
+    store = DynamoDBPersistenceLayer(
+        table_name=get_settings().require("idempotency_table_name"), boto3_client=client("dynamodb")
+    )
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_CONFIG,
-                         key_prefix="onewindow-create-application")
-    def create(*, request: dict[str, Any], caller: Caller, model: CreateApplicationRequest) -> dict[str, Any]:
+    @idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=store,
+        config=_CONFIG,
+        key_prefix="onewindow-create-application",
+    )
+    def create(
+        *, request: dict[str, Any], caller: Caller, model: CreateApplicationRequest
+    ) -> dict[str, Any]:
         application = cases.create_application(caller, model, repository())
         return application_summary(application).model_dump(by_alias=True, mode="json")
 
     return create
 
 
-def create_idempotently(caller: Caller, request: CreateApplicationRequest, key: str | None,
-                        context: LambdaContext | None) -> dict[str, Any]:
+def create_idempotently(
+    caller: Caller,
+    request: CreateApplicationRequest,
+    key: str | None,
+    context: LambdaContext | None,
+) -> dict[str, Any]:
     if not key:
         application = cases.create_application(caller, request, repository())
         return application_summary(application).model_dump(by_alias=True, mode="json")
     if len(key) > _KEY_PATTERN_MAX or not key.isprintable():
-        raise ValidationFailed(f"{KEY_HEADER} must be at most {_KEY_PATTERN_MAX} printable characters",
-                               field=KEY_HEADER)
+        raise ValidationFailed(
+            f"{KEY_HEADER} must be at most {_KEY_PATTERN_MAX} printable characters",
+            field=KEY_HEADER,
+        )
     if context is not None:
         _CONFIG.register_lambda_context(context)
     data = {"owner": caller.sub, "key": key, "body": request.model_dump(mode="json")}
     try:
         result: dict[str, Any] = _create_once()(request=data, caller=caller, model=request)
     except IdempotencyValidationError as exc:
-        raise ValidationFailed(f"{KEY_HEADER} was already used with a different body",
-                               field=KEY_HEADER) from exc
+        raise ValidationFailed(
+            f"{KEY_HEADER} was already used with a different body", field=KEY_HEADER
+        ) from exc
     except IdempotencyAlreadyInProgressError as exc:
-        raise Conflict("a request with this Idempotency-Key is in progress", field=KEY_HEADER) from exc
+        raise Conflict(
+            "a request with this Idempotency-Key is in progress", field=KEY_HEADER
+        ) from exc
     return result
 
 

@@ -19,5 +19,9 @@ from shared.stages.delivery import deliver_result
 @event_parser(model=StageEvent)
 def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
-    return deliver_result(event.application_id, DynamoRepository(), courier_for(settings.courier),
-                          settings.electronic_delivery_days)
+    return deliver_result(
+        event.application_id,
+        DynamoRepository(),
+        courier_for(settings.courier),
+        settings.electronic_delivery_days,
+    )

@@ -16,5 +16,10 @@ from shared.stages.review import open_review
 @tracer.capture_lambda_handler(capture_response=False)
 @event_parser(model=ReviewEvent)
 def handler(event: ReviewEvent, context: LambdaContext) -> dict[str, Any]:
-    return open_review(event.application_id, event.department, event.role.value,
-                       event.task_token, DynamoRepository())
+    return open_review(
+        event.application_id,
+        event.department,
+        event.role.value,
+        event.task_token,
+        DynamoRepository(),
+    )

@@ -4,6 +4,7 @@ Used by `make demo`, the e2e test and the benchmarks, against the local or a dep
 """
 
 from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import requests
@@ -126,8 +127,11 @@ def sample_form(item: dict[str, Any]) -> dict[str, str]:
 
 
 def upload_required(
-    client: OneWindowClient, application_id: str, item: dict[str, Any], skip: set[str] = frozenset()
-) -> None:  # type: ignore[assignment]
+    client: OneWindowClient,
+    application_id: str,
+    item: dict[str, Any],
+    skip: AbstractSet[str] = frozenset(),
+) -> None:
     for material in item["materials"]:
         if material["required"] and material["code"] not in skip:
             client.upload(

@@ -43,9 +43,17 @@ def path_exists(path: str) -> bool:
     return any(route.pattern.match(path) for route in ROUTE_TABLE)
 
 
-def rest_event(method: str, path: str, *, body: Any = None, query: str | dict[str, str] | None = None,
-               headers: dict[str, str] | None = None, claims: dict[str, Any] | None = None,
-               route: Route | None = None, path_parameters: dict[str, str] | None = None) -> dict[str, Any]:
+def rest_event(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    query: str | dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    claims: dict[str, Any] | None = None,
+    route: Route | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
     if route is None:
         matched = match_route(method, path)
         if matched is None:
@@ -58,20 +66,32 @@ def rest_event(method: str, path: str, *, body: Any = None, query: str | dict[st
     headers = {"Content-Type": "application/json", **(headers or {})}
     text = body if isinstance(body, str) or body is None else json.dumps(body, ensure_ascii=False)
     context: dict[str, Any] = {
-        "resourcePath": route.resource, "httpMethod": method.upper(), "path": f"/{STAGE}{path}",
-        "stage": STAGE, "requestId": str(uuid.uuid4()), "accountId": "123456789012",
-        "apiId": "local", "protocol": "HTTP/1.1", "requestTimeEpoch": int(time.time() * 1000),
+        "resourcePath": route.resource,
+        "httpMethod": method.upper(),
+        "path": f"/{STAGE}{path}",
+        "stage": STAGE,
+        "requestId": str(uuid.uuid4()),
+        "accountId": "123456789012",
+        "apiId": "local",
+        "protocol": "HTTP/1.1",
+        "requestTimeEpoch": int(time.time() * 1000),
         "identity": {"sourceIp": "127.0.0.1", "userAgent": headers.get("User-Agent", "")},
     }
     if claims is not None:
         context["authorizer"] = {"claims": claims}
     return {
-        "resource": route.resource, "path": path, "httpMethod": method.upper(),
-        "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "resource": route.resource,
+        "path": path,
+        "httpMethod": method.upper(),
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
         "queryStringParameters": {k: v[-1] for k, v in multi.items()} or None,
         "multiValueQueryStringParameters": multi or None,
-        "pathParameters": path_parameters or None, "stageVariables": None,
-        "requestContext": context, "body": text, "isBase64Encoded": False,
+        "pathParameters": path_parameters or None,
+        "stageVariables": None,
+        "requestContext": context,
+        "body": text,
+        "isBase64Encoded": False,
     }
 
 

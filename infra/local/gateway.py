@@ -5,6 +5,7 @@ The request reaches the API function through Lambda Invoke on the embedded endpo
 runs with the environment CDK gives that function, like every other function here.
 """
 
+import contextlib
 import json
 import threading
 import time
@@ -87,10 +88,8 @@ class LocalApiGateway:
     ) -> tuple[int, dict[str, str], bytes]:
         # http.server reads the request line as Latin-1; a client may send raw UTF-8 (curl
         # does for a Chinese query), which API Gateway would accept.
-        try:
+        with contextlib.suppress(UnicodeError):
             raw_path = raw_path.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            pass
         parts = urlsplit(raw_path)
         path = parts.path.rstrip("/") or "/"
         if method == "OPTIONS" and path_exists(path):
@@ -171,4 +170,4 @@ def _json(status: int, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes
     return status, {**_CORS, "Content-Type": "application/json"}, json.dumps(body).encode()
 
 
-__all__ = ["CognitoAuthorizer", "LocalApiGateway", "HTTPStatus"]
+__all__ = ["CognitoAuthorizer", "HTTPStatus", "LocalApiGateway"]

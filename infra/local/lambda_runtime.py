@@ -71,12 +71,18 @@ class LocalLambdaRuntime:
         runtime = self
         self._original = LambdaSimpleBackend.invoke
 
-        def invoke(backend: LambdaSimpleBackend, function_name: str, qualifier: str | None,
-                   body: Any, headers: Any, response_headers: Any) -> bytes:
+        def invoke(
+            backend: LambdaSimpleBackend,
+            function_name: str,
+            qualifier: str | None,
+            body: Any,
+            headers: Any,
+            response_headers: Any,
+        ) -> bytes:
             fn = backend.get_function(function_name, qualifier)
             return runtime.invoke(fn, body, response_headers)
 
-        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
+        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
         return self
 
     def uninstall(self) -> None:
@@ -89,8 +95,12 @@ class LocalLambdaRuntime:
         event = json.loads(body) if body else {}
         env = dict(fn.environment_vars or {})
         env["AWS_LAMBDA_FUNCTION_NAME"] = fn.function_name
-        context = LocalContext(function_name=fn.function_name, memory_limit_in_mb=int(fn.memory_size),
-                               invoked_function_arn=fn.function_arn, timeout_seconds=int(fn.timeout))
+        context = LocalContext(
+            function_name=fn.function_name,
+            memory_limit_in_mb=int(fn.memory_size),
+            invoked_function_arn=fn.function_arn,
+            timeout_seconds=int(fn.timeout),
+        )
         started = time.perf_counter()
         error = None
         with self._lock, environment(env):
@@ -100,10 +110,16 @@ class LocalLambdaRuntime:
             except Exception as exc:  # the function's error, reported the way Lambda does
                 error = type(exc).__name__
                 response_headers["x-amz-function-error"] = "Unhandled"
-                payload = json.dumps({"errorType": error, "errorMessage": str(exc),
-                                      "stackTrace": traceback.format_exception(exc)[-3:]})
-        self.invocations.append(Invocation(fn.function_name, (time.perf_counter() - started) * 1000,
-                                           error))
+                payload = json.dumps(
+                    {
+                        "errorType": error,
+                        "errorMessage": str(exc),
+                        "stackTrace": traceback.format_exception(exc)[-3:],
+                    }
+                )
+        self.invocations.append(
+            Invocation(fn.function_name, (time.perf_counter() - started) * 1000, error)
+        )
         return payload.encode()
 
     @contextmanager
@@ -138,4 +154,4 @@ def environment(values: dict[str, str]) -> Iterator[None]:
         get_settings.cache_clear()
 
 
-__all__ = ["LocalLambdaRuntime", "LocalContext", "environment", "reset_clients"]
+__all__ = ["LocalContext", "LocalLambdaRuntime", "environment", "reset_clients"]

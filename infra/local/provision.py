@@ -53,20 +53,30 @@ def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
 def _create_tables(names: LocalNames) -> None:
     ddb = boto3.client("dynamodb")
     ddb.create_table(
-        TableName=names.table, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"}
-                              for a in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK)],
-        KeySchema=[{"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
-                   {"AttributeName": c.TABLE_SK, "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[{
-            "IndexName": c.GSI1,
-            "KeySchema": [{"AttributeName": c.GSI1_PK, "KeyType": "HASH"},
-                          {"AttributeName": c.GSI1_SK, "KeyType": "RANGE"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }],
+        TableName=names.table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": a, "AttributeType": "S"}
+            for a in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK)
+        ],
+        KeySchema=[
+            {"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
+            {"AttributeName": c.TABLE_SK, "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": c.GSI1,
+                "KeySchema": [
+                    {"AttributeName": c.GSI1_PK, "KeyType": "HASH"},
+                    {"AttributeName": c.GSI1_SK, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
     )
     ddb.create_table(
-        TableName=names.idempotency_table, BillingMode="PAY_PER_REQUEST",
+        TableName=names.idempotency_table,
+        BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": c.IDEMPOTENCY_PK, "AttributeType": "S"}],
         KeySchema=[{"AttributeName": c.IDEMPOTENCY_PK, "KeyType": "HASH"}],
     )
@@ -79,25 +89,53 @@ def _create_bucket(names: LocalNames, region: str) -> None:
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     s3.create_bucket(**kwargs)
     s3.put_bucket_versioning(Bucket=names.bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_cors(Bucket=names.bucket, CORSConfiguration={"CORSRules": [
-        {"AllowedMethods": ["GET", "POST", "PUT"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"]}]})
+    s3.put_bucket_cors(
+        Bucket=names.bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["GET", "POST", "PUT"],
+                    "AllowedOrigins": ["*"],
+                    "AllowedHeaders": ["*"],
+                }
+            ]
+        },
+    )
 
 
 def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, str]:
     idp = boto3.client("cognito-idp")
     pool = idp.create_user_pool(
-        PoolName=names.user_pool, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"],
-        Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireUppercase": True,
-                                     "RequireLowercase": True, "RequireNumbers": True,
-                                     "RequireSymbols": False}},
+        PoolName=names.user_pool,
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        Policies={
+            "PasswordPolicy": {
+                "MinimumLength": 8,
+                "RequireUppercase": True,
+                "RequireLowercase": True,
+                "RequireNumbers": True,
+                "RequireSymbols": False,
+            }
+        },
     )["UserPool"]
-    groups = [c.GROUP_CITIZEN, c.GROUP_FOLLOWUP, c.GROUP_OPS,
-              *(f"{c.DEPARTMENT_GROUP_PREFIX}{d}" for d in departments)]
+    groups = [
+        c.GROUP_CITIZEN,
+        c.GROUP_FOLLOWUP,
+        c.GROUP_OPS,
+        *(f"{c.DEPARTMENT_GROUP_PREFIX}{d}" for d in departments),
+    ]
     for group in groups:
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])
     app_client = idp.create_user_pool_client(
-        UserPoolId=pool["Id"], ClientName="web", GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        UserPoolId=pool["Id"],
+        ClientName="web",
+        GenerateSecret=False,
+        ExplicitAuthFlows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
     )["UserPoolClient"]
     return pool["Id"], app_client["ClientId"]
 
@@ -105,9 +143,20 @@ def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, st
 def _create_functions(resources: dict[str, str]) -> dict[str, str]:
     lam = boto3.client("lambda")
     iam = boto3.client("iam")
-    role = iam.create_role(RoleName="onewindow-local-lambda", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}),
+    role = iam.create_role(
+        RoleName="onewindow-local-lambda",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sts:AssumeRole",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                    }
+                ],
+            }
+        ),
     )["Role"]["Arn"]
     # The code is never run from this zip: the local runtime imports the handler from the
     # checkout. moto still wants a package.
@@ -117,9 +166,14 @@ def _create_functions(resources: dict[str, str]) -> dict[str, str]:
     arns = {}
     for key, spec in c.FUNCTIONS.items():
         arns[key] = lam.create_function(
-            FunctionName=f"onewindow-local-{key}", Runtime=c.LAMBDA_RUNTIME, Role=role,
-            Handler=f"functions.{key}.handler.handler", Code={"ZipFile": buffer.getvalue()},
-            MemorySize=spec["memory"], Timeout=spec["timeout"], Architectures=["arm64"],
+            FunctionName=f"onewindow-local-{key}",
+            Runtime=c.LAMBDA_RUNTIME,
+            Role=role,
+            Handler=f"functions.{key}.handler.handler",
+            Code={"ZipFile": buffer.getvalue()},
+            MemorySize=spec["memory"],
+            Timeout=spec["timeout"],
+            Architectures=["arm64"],
             Environment={"Variables": function_environment(key, resources)},
         )["FunctionArn"]
     return arns
@@ -134,18 +188,27 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     pool_id, client_id = _create_identity(names, [d.code for d in catalog.departments])
     account = boto3.client("sts").get_caller_identity()["Account"]
     machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{names.state_machine}"
-    resources = {"TABLE_NAME": names.table, "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
-                 "DOCUMENTS_BUCKET": names.bucket, "STATE_MACHINE_ARN": machine_arn}
+    resources = {
+        "TABLE_NAME": names.table,
+        "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
+        "DOCUMENTS_BUCKET": names.bucket,
+        "STATE_MACHINE_ARN": machine_arn,
+    }
     arns = _create_functions(resources)
     machine = boto3.client("stepfunctions").create_state_machine(
-        name=names.state_machine, definition=state_machine_definition(arns),
-        roleArn=f"arn:aws:iam::{account}:role/onewindow-local-states", type="STANDARD",
+        name=names.state_machine,
+        definition=state_machine_definition(arns),
+        roleArn=f"arn:aws:iam::{account}:role/onewindow-local-states",
+        type="STANDARD",
     )["stateMachineArn"]
     assert machine == machine_arn, machine
     DynamoRepository(names.table).put_catalog(catalog.items)
     return {
-        "TableName": names.table, "IdempotencyTableName": names.idempotency_table,
-        "DocumentsBucketName": names.bucket, "StateMachineArn": machine,
-        "UserPoolId": pool_id, "UserPoolClientId": client_id,
+        "TableName": names.table,
+        "IdempotencyTableName": names.idempotency_table,
+        "DocumentsBucketName": names.bucket,
+        "StateMachineArn": machine,
+        "UserPoolId": pool_id,
+        "UserPoolClientId": client_id,
         **{f"{k.capitalize()}FunctionArn": v for k, v in arns.items()},
     }

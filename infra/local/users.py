@@ -3,8 +3,8 @@
 Ops onboard staff the way they would in AWS: Cognito AdminCreateUser, then
 AdminAddUserToGroup. This command does that for a demo set and prints ID tokens:
 
-    python -m infra.local.users demo              # citizen, one officer per department, followup, ops
-    python -m infra.local.users token EMAIL       # an ID token for that user (demo password)
+    python -m infra.local.users demo          # citizen, an officer per department, followup, ops
+    python -m infra.local.users token EMAIL   # an ID token for that user (demo password)
 """
 
 import argparse
@@ -27,8 +27,10 @@ from shared.catalog import load_catalog
 
 DEMO_PASSWORD = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "OneWindow-Demo-2026")
 # `make run` writes the first; `make deploy` writes .local/outputs.deployed.json.
-OUTPUTS = Path(os.environ.get("ONEWINDOW_OUTPUTS")
-               or Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local")) / "outputs.json")
+OUTPUTS = Path(
+    os.environ.get("ONEWINDOW_OUTPUTS")
+    or Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local")) / "outputs.json"
+)
 
 
 @dataclass(frozen=True)

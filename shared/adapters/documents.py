@@ -17,7 +17,9 @@ class StoredObject:
 
 
 class DocumentStore(Protocol):
-    def presigned_upload(self, key: str, content_type: str, max_size: int, ttl: int) -> dict[str, Any]: ...
+    def presigned_upload(
+        self, key: str, content_type: str, max_size: int, ttl: int
+    ) -> dict[str, Any]: ...
     def head(self, key: str) -> StoredObject | None: ...
     def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None: ...
     def presigned_download(self, key: str, ttl: int, file_name: str) -> str: ...
@@ -32,7 +34,9 @@ class S3DocumentStore:
     def _s3(self) -> Any:
         return client("s3")
 
-    def presigned_upload(self, key: str, content_type: str, max_size: int, ttl: int) -> dict[str, Any]:
+    def presigned_upload(
+        self, key: str, content_type: str, max_size: int, ttl: int
+    ) -> dict[str, Any]:
         """A POST policy that S3 itself enforces: exact key, exact type, size cap."""
         result: dict[str, Any] = self._s3.generate_presigned_post(
             Bucket=self.bucket,
@@ -53,18 +57,23 @@ class S3DocumentStore:
             if code in {"503", "SlowDown", "500", "InternalError"}:
                 raise TransientError(f"S3 {code}") from exc
             raise
-        return StoredObject(size=int(response["ContentLength"]),
-                            content_type=response.get("ContentType", ""))
+        return StoredObject(
+            size=int(response["ContentLength"]), content_type=response.get("ContentType", "")
+        )
 
     def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
-        self._s3.put_object(Bucket=self.bucket, Key=key, Body=body,
-                            ContentType="application/pdf", Metadata=metadata)
+        self._s3.put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType="application/pdf", Metadata=metadata
+        )
 
     def presigned_download(self, key: str, ttl: int, file_name: str) -> str:
         url: str = self._s3.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{file_name}"'},
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ResponseContentDisposition": f'attachment; filename="{file_name}"',
+            },
             ExpiresIn=ttl,
         )
         return url

@@ -46,5 +46,6 @@ def _is_table_key(value: object) -> bool:
     """A LastEvaluatedKey of this table: key attributes only, each one string value."""
     if not isinstance(value, dict) or not value or not set(value) <= _KEY_ATTRIBUTES:
         return False
-    return all(isinstance(v, dict) and len(v) == 1 and isinstance(v.get("S"), str)
-               for v in value.values())
+    return all(
+        isinstance(v, dict) and len(v) == 1 and isinstance(v.get("S"), str) for v in value.values()
+    )

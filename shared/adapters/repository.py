@@ -32,8 +32,13 @@ from shared.models.application import Application, FollowUpTicket, ReviewTask
 from shared.models.catalog import CatalogItem
 from shared.settings import get_settings
 
-_THROTTLED = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-              "InternalServerError", "ServiceUnavailable"}
+_THROTTLED = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
 
 
 @dataclass(frozen=True)
@@ -53,16 +58,22 @@ class Repository(Protocol):
     def create_application(self, application: Application) -> None: ...
     def save_application(self, application: Application, **tokens: str | None) -> None: ...
     def get_token(self, application_id: str, name: str) -> str | None: ...
-    def list_owner_applications(self, owner_id: str, limit: int, cursor: str | None) -> Page[Application]: ...
+    def list_owner_applications(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[Application]: ...
     def save_task(self, task: ReviewTask) -> None: ...
     def get_task(self, task_id: str) -> ReviewTask | None: ...
-    def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[ReviewTask]: ...
+    def list_pending_tasks(
+        self, department: str, limit: int, cursor: str | None
+    ) -> Page[ReviewTask]: ...
     def decide_task(self, task: ReviewTask, application: Application) -> None: ...
     def put_certificate(self, certificate: Certificate) -> None: ...
     def get_certificate(self, certificate_no: str) -> Certificate | None: ...
     def put_ticket(self, ticket: FollowUpTicket) -> None: ...
     def get_catalog_item(self, item_id: str) -> CatalogItem | None: ...
-    def list_catalog(self, item_type: str | None, query: str | None, limit: int, cursor: str | None) -> Page[CatalogItem]: ...
+    def list_catalog(
+        self, item_type: str | None, query: str | None, limit: int, cursor: str | None
+    ) -> Page[CatalogItem]: ...
     def put_catalog(self, items: Iterable[CatalogItem]) -> int: ...
 
 
@@ -88,9 +99,12 @@ class DynamoRepository:
     # -- applications -------------------------------------------------------------------
     def _application_item(self, app: Application, version: int) -> dict[str, Any]:
         return {
-            "PK": _s(f"APP#{app.application_id}"), "SK": _s("APP"),
-            "GSI1PK": _s(f"OWNER#{app.owner_id}"), "GSI1SK": _s(app.application_id),
-            "status": _s(app.status.value), "version": {"N": str(version)},
+            "PK": _s(f"APP#{app.application_id}"),
+            "SK": _s("APP"),
+            "GSI1PK": _s(f"OWNER#{app.owner_id}"),
+            "GSI1SK": _s(app.application_id),
+            "status": _s(app.status.value),
+            "version": {"N": str(version)},
             "doc": _s(app.model_copy(update={"version": version}).model_dump_json()),
         }
 
@@ -101,8 +115,9 @@ class DynamoRepository:
     def create_application(self, application: Application) -> None:
         item = self._application_item(application, 1)
         try:
-            self._db.put_item(TableName=self.table, Item=item,
-                              ConditionExpression="attribute_not_exists(PK)")
+            self._db.put_item(
+                TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(PK)"
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise Conflict("application already exists", field="applicationId") from exc
@@ -118,8 +133,12 @@ class DynamoRepository:
         expected = application.version
         item = self._application_item(application, expected + 1)
         names = {"#doc": "doc", "#st": "status", "#v": "version"}
-        values = {":doc": item["doc"], ":st": item["status"], ":v": item["version"],
-                  ":expected": {"N": str(expected)}}
+        values = {
+            ":doc": item["doc"],
+            ":st": item["status"],
+            ":v": item["version"],
+            ":expected": {"N": str(expected)},
+        }
         sets = ["#doc = :doc", "#st = :st", "#v = :v"]
         removes = []
         for i, (name, value) in enumerate(tokens.items()):
@@ -132,15 +151,19 @@ class DynamoRepository:
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         try:
             self._db.update_item(
-                TableName=self.table, Key={"PK": item["PK"], "SK": item["SK"]},
-                UpdateExpression=expression, ConditionExpression="#v = :expected",
-                ExpressionAttributeNames=names, ExpressionAttributeValues=values,
+                TableName=self.table,
+                Key={"PK": item["PK"], "SK": item["SK"]},
+                UpdateExpression=expression,
+                ConditionExpression="#v = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 # Someone else changed the case first; stages retry, the API answers 409.
-                raise Conflict("the application was changed concurrently; retry",
-                               field="applicationId") from exc
+                raise Conflict(
+                    "the application was changed concurrently; retry", field="applicationId"
+                ) from exc
             raise _translate(exc) from exc
         application.version = expected + 1
 
@@ -148,15 +171,22 @@ class DynamoRepository:
         item = self._get(f"APP#{application_id}", "APP", projection=name)
         return item.get(name, {}).get("S") if item else None
 
-    def list_owner_applications(self, owner_id: str, limit: int, cursor: str | None) -> Page[Application]:
+    def list_owner_applications(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[Application]:
         page = self._query_gsi(f"OWNER#{owner_id}", None, limit, cursor, newest_first=True)
-        return Page([Application.model_validate_json(i["doc"]["S"]) for i in page.items],
-                    page.next_cursor, page.scanned)
+        return Page(
+            [Application.model_validate_json(i["doc"]["S"]) for i in page.items],
+            page.next_cursor,
+            page.scanned,
+        )
 
     # -- review tasks -------------------------------------------------------------------
     def _task_item(self, task: ReviewTask) -> dict[str, Any]:
         item = {
-            "PK": _s(f"TASK#{task.task_id}"), "SK": _s("TASK"), "status": _s(task.status),
+            "PK": _s(f"TASK#{task.task_id}"),
+            "SK": _s("TASK"),
+            "status": _s(task.status),
             "doc": _s(task.model_dump_json(exclude={"task_token"})),
             "taskToken": _s(task.task_token),
         }
@@ -179,10 +209,15 @@ class DynamoRepository:
         task.task_token = item.get("taskToken", {}).get("S", "")
         return task
 
-    def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[ReviewTask]:
+    def list_pending_tasks(
+        self, department: str, limit: int, cursor: str | None
+    ) -> Page[ReviewTask]:
         page = self._query_gsi(f"INBOX#{department}", None, limit, cursor, newest_first=False)
-        return Page([ReviewTask.model_validate_json(i["doc"]["S"]) for i in page.items],
-                    page.next_cursor, page.scanned)
+        return Page(
+            [ReviewTask.model_validate_json(i["doc"]["S"]) for i in page.items],
+            page.next_cursor,
+            page.scanned,
+        )
 
     def decide_task(self, task: ReviewTask, application: Application) -> None:
         """Records a decision and the case's new state in one transaction; the task must
@@ -192,39 +227,62 @@ class DynamoRepository:
         task_item = self._task_item(task)
         app_item = self._application_item(application, application.version + 1)
         try:
-            self._db.transact_write_items(TransactItems=[
-                {"Update": {
-                    "TableName": self.table, "Key": {"PK": task_item["PK"], "SK": task_item["SK"]},
-                    "UpdateExpression": "SET #doc = :doc, #st = :st REMOVE GSI1PK, GSI1SK",
-                    "ConditionExpression": "#st = :pending",
-                    "ExpressionAttributeNames": {"#doc": "doc", "#st": "status"},
-                    "ExpressionAttributeValues": {":doc": task_item["doc"], ":st": task_item["status"],
-                                                  ":pending": _s("PENDING")},
-                }},
-                {"Update": {
-                    "TableName": self.table, "Key": {"PK": app_item["PK"], "SK": app_item["SK"]},
-                    "UpdateExpression": "SET #doc = :doc, #st = :st, #v = :v",
-                    "ConditionExpression": "#v = :expected",
-                    "ExpressionAttributeNames": {"#doc": "doc", "#st": "status", "#v": "version"},
-                    "ExpressionAttributeValues": {":doc": app_item["doc"], ":st": app_item["status"],
-                                                  ":v": app_item["version"],
-                                                  ":expected": {"N": str(application.version)}},
-                }},
-            ])
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": {"PK": task_item["PK"], "SK": task_item["SK"]},
+                            "UpdateExpression": "SET #doc = :doc, #st = :st REMOVE GSI1PK, GSI1SK",
+                            "ConditionExpression": "#st = :pending",
+                            "ExpressionAttributeNames": {"#doc": "doc", "#st": "status"},
+                            "ExpressionAttributeValues": {
+                                ":doc": task_item["doc"],
+                                ":st": task_item["status"],
+                                ":pending": _s("PENDING"),
+                            },
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.table,
+                            "Key": {"PK": app_item["PK"], "SK": app_item["SK"]},
+                            "UpdateExpression": "SET #doc = :doc, #st = :st, #v = :v",
+                            "ConditionExpression": "#v = :expected",
+                            "ExpressionAttributeNames": {
+                                "#doc": "doc",
+                                "#st": "status",
+                                "#v": "version",
+                            },
+                            "ExpressionAttributeValues": {
+                                ":doc": app_item["doc"],
+                                ":st": app_item["status"],
+                                ":v": app_item["version"],
+                                ":expected": {"N": str(application.version)},
+                            },
+                        }
+                    },
+                ]
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                raise Conflict("the task was already decided or the case changed; reload",
-                               field="taskId") from exc
+                raise Conflict(
+                    "the task was already decided or the case changed; reload", field="taskId"
+                ) from exc
             raise _translate(exc) from exc
         application.version += 1
 
     # -- certificates and tickets -------------------------------------------------------
     def put_certificate(self, certificate: Certificate) -> None:
         doc = {**certificate.__dict__, "issued_at": certificate.issued_at.isoformat()}
-        self._db.put_item(TableName=self.table, Item={
-            "PK": _s(f"CERT#{certificate.certificate_no}"), "SK": _s("CERT"),
-            "doc": _s(json.dumps(doc, ensure_ascii=False)),
-        })
+        self._db.put_item(
+            TableName=self.table,
+            Item={
+                "PK": _s(f"CERT#{certificate.certificate_no}"),
+                "SK": _s("CERT"),
+                "doc": _s(json.dumps(doc, ensure_ascii=False)),
+            },
+        )
 
     def get_certificate(self, certificate_no: str) -> Certificate | None:
         item = self._get(f"CERT#{certificate_no}", "CERT")
@@ -236,35 +294,55 @@ class DynamoRepository:
 
     def put_ticket(self, ticket: FollowUpTicket) -> None:
         try:
-            self._db.put_item(TableName=self.table, Item={
-                "PK": _s(f"TICKET#{ticket.ticket_id}"), "SK": _s("TICKET"), "status": _s(ticket.status),
-                "GSI1PK": _s(f"FOLLOWUP#{ticket.status}"),
-                "GSI1SK": _s(f"{ticket.opened_at.isoformat()}#{ticket.ticket_id}"),
-                "doc": _s(ticket.model_dump_json()),
-            }, ConditionExpression="attribute_not_exists(PK)")
+            self._db.put_item(
+                TableName=self.table,
+                Item={
+                    "PK": _s(f"TICKET#{ticket.ticket_id}"),
+                    "SK": _s("TICKET"),
+                    "status": _s(ticket.status),
+                    "GSI1PK": _s(f"FOLLOWUP#{ticket.status}"),
+                    "GSI1SK": _s(f"{ticket.opened_at.isoformat()}#{ticket.ticket_id}"),
+                    "doc": _s(ticket.model_dump_json()),
+                },
+                ConditionExpression="attribute_not_exists(PK)",
+            )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise Conflict("a follow-up ticket for this case exists already",
-                               field="ticketId") from exc
+                raise Conflict(
+                    "a follow-up ticket for this case exists already", field="ticketId"
+                ) from exc
             raise _translate(exc) from exc
 
     def list_tickets(self, status: str, limit: int, cursor: str | None) -> Page[FollowUpTicket]:
         page = self._query_gsi(f"FOLLOWUP#{status}", None, limit, cursor, newest_first=False)
-        return Page([FollowUpTicket.model_validate_json(i["doc"]["S"]) for i in page.items],
-                    page.next_cursor, page.scanned)
+        return Page(
+            [FollowUpTicket.model_validate_json(i["doc"]["S"]) for i in page.items],
+            page.next_cursor,
+            page.scanned,
+        )
 
     # -- catalog ------------------------------------------------------------------------
     def get_catalog_item(self, item_id: str) -> CatalogItem | None:
         item = self._get(f"ITEM#{item_id}", "ITEM")
         return CatalogItem.model_validate_json(item["doc"]["S"]) if item else None
 
-    def list_catalog(self, item_type: str | None, query: str | None, limit: int,
-                     cursor: str | None) -> Page[CatalogItem]:
+    def list_catalog(
+        self, item_type: str | None, query: str | None, limit: int, cursor: str | None
+    ) -> Page[CatalogItem]:
         prefix = f"{item_type}#" if item_type else None
-        page = self._query_gsi("CATALOG", prefix, limit, cursor, newest_first=False,
-                               contains=("searchText", query.lower()) if query else None)
-        return Page([CatalogItem.model_validate_json(i["doc"]["S"]) for i in page.items],
-                    page.next_cursor, page.scanned)
+        page = self._query_gsi(
+            "CATALOG",
+            prefix,
+            limit,
+            cursor,
+            newest_first=False,
+            contains=("searchText", query.lower()) if query else None,
+        )
+        return Page(
+            [CatalogItem.model_validate_json(i["doc"]["S"]) for i in page.items],
+            page.next_cursor,
+            page.scanned,
+        )
 
     def put_catalog(self, items: Iterable[CatalogItem]) -> int:
         from shared.catalog import catalog_search_text
@@ -272,12 +350,20 @@ class DynamoRepository:
         count = 0
         batch: list[dict[str, Any]] = []
         for item in items:
-            batch.append({"PutRequest": {"Item": {
-                "PK": _s(f"ITEM#{item.item_id}"), "SK": _s("ITEM"), "GSI1PK": _s("CATALOG"),
-                "GSI1SK": _s(f"{item.item_type.value}#{item.item_id}"),
-                "searchText": _s(catalog_search_text(item)),
-                "doc": _s(item.model_dump_json(by_alias=True)),
-            }}})
+            batch.append(
+                {
+                    "PutRequest": {
+                        "Item": {
+                            "PK": _s(f"ITEM#{item.item_id}"),
+                            "SK": _s("ITEM"),
+                            "GSI1PK": _s("CATALOG"),
+                            "GSI1SK": _s(f"{item.item_type.value}#{item.item_id}"),
+                            "searchText": _s(catalog_search_text(item)),
+                            "doc": _s(item.model_dump_json(by_alias=True)),
+                        }
+                    }
+                }
+            )
             count += 1
             if len(batch) == 25:
                 self._write_batch(batch)
@@ -307,8 +393,16 @@ class DynamoRepository:
             raise _translate(exc) from exc
         return item or None
 
-    def _query_gsi(self, pk: str, sk_prefix: str | None, limit: int, cursor: str | None, *,
-                   newest_first: bool, contains: tuple[str, str] | None = None) -> Page[dict[str, Any]]:
+    def _query_gsi(
+        self,
+        pk: str,
+        sk_prefix: str | None,
+        limit: int,
+        cursor: str | None,
+        *,
+        newest_first: bool,
+        contains: tuple[str, str] | None = None,
+    ) -> Page[dict[str, Any]]:
         """One page of GSI1 for a partition; with a filter it reads on until the page is
         full or the partition ends, so a page is never short while more items match."""
         names = {"#pk": "GSI1PK"}
@@ -319,8 +413,11 @@ class DynamoRepository:
             values[":sk"] = _s(sk_prefix)
             condition += " AND begins_with(#sk, :sk)"
         kwargs: dict[str, Any] = {
-            "TableName": self.table, "IndexName": "GSI1", "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+            "TableName": self.table,
+            "IndexName": "GSI1",
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": not newest_first,
         }
         if contains:

@@ -36,8 +36,9 @@ class StepFunctionsWorkflow:
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code == "ExecutionAlreadyExists":
-                raise Conflict("the application was already submitted",
-                               field="applicationId") from exc
+                raise Conflict(
+                    "the application was already submitted", field="applicationId"
+                ) from exc
             if code in {"ThrottlingException", "ServiceUnavailable"}:
                 raise TransientError(code) from exc
             raise
@@ -49,6 +50,8 @@ class StepFunctionsWorkflow:
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in _EXPIRED:
-                raise Conflict("the wait for this step has ended (timed out or already answered)",
-                               field="taskId") from exc
+                raise Conflict(
+                    "the wait for this step has ended (timed out or already answered)",
+                    field="taskId",
+                ) from exc
             raise

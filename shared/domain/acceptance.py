@@ -24,7 +24,9 @@ def ineligibility_reasons(application: Application, item: CatalogItem) -> list[s
         allowed = " or ".join(item.applicant_kinds)
         reasons.append(f"this item is for {allowed} applicants, not {application.applicant.kind}")
     if application.delivery.mode not in item.delivery_modes:
-        reasons.append(f"delivery mode {application.delivery.mode.value} is not offered for this item")
+        reasons.append(
+            f"delivery mode {application.delivery.mode.value} is not offered for this item"
+        )
     return reasons
 
 
@@ -33,15 +35,21 @@ def missing_form_fields(application: Application, item: CatalogItem) -> list[Mis
     for spec in item.form_fields:
         value = application.form.get(spec.name)
         if spec.required and (value is None or str(value).strip() == ""):
-            missing.append(MissingItem(field=f"form.{spec.name}", reason=f"{spec.label_zh} is required"))
+            missing.append(
+                MissingItem(field=f"form.{spec.name}", reason=f"{spec.label_zh} is required")
+            )
         elif value is not None and len(str(value)) > spec.max_length:
-            missing.append(MissingItem(field=f"form.{spec.name}",
-                                       reason=f"longer than {spec.max_length} characters"))
+            missing.append(
+                MissingItem(
+                    field=f"form.{spec.name}", reason=f"longer than {spec.max_length} characters"
+                )
+            )
     return missing
 
 
-def material_problems(application: Application, item: CatalogItem,
-                      stored: dict[str, StoredObject | None]) -> list[MissingItem]:
+def material_problems(
+    application: Application, item: CatalogItem, stored: dict[str, StoredObject | None]
+) -> list[MissingItem]:
     """Every required material must be in S3 with a fitting size and content type; an
     optional one that was declared must fit too."""
     problems = []
@@ -50,22 +58,32 @@ def material_problems(application: Application, item: CatalogItem,
         field_name = f"materials.{rule.code}"
         if record is None:
             if rule.required:
-                problems.append(MissingItem(field=field_name, reason=f"{rule.name_zh} was not provided"))
+                problems.append(
+                    MissingItem(field=field_name, reason=f"{rule.name_zh} was not provided")
+                )
             continue
         obj = stored.get(rule.code)
         if obj is None:
-            problems.append(MissingItem(field=field_name, reason=f"{rule.name_zh} was not uploaded"))
+            problems.append(
+                MissingItem(field=field_name, reason=f"{rule.name_zh} was not uploaded")
+            )
         elif obj.size > rule.max_size_bytes:
-            problems.append(MissingItem(field=field_name,
-                                        reason=f"file exceeds {rule.max_size_bytes} bytes"))
+            problems.append(
+                MissingItem(field=field_name, reason=f"file exceeds {rule.max_size_bytes} bytes")
+            )
         elif obj.content_type not in rule.content_types:
-            problems.append(MissingItem(field=field_name,
-                                        reason=f"type {obj.content_type} is not one of {rule.content_types}"))
+            problems.append(
+                MissingItem(
+                    field=field_name,
+                    reason=f"type {obj.content_type} is not one of {rule.content_types}",
+                )
+            )
     return problems
 
 
-def evaluate(application: Application, item: CatalogItem,
-             stored: dict[str, StoredObject | None]) -> AcceptanceDecision:
+def evaluate(
+    application: Application, item: CatalogItem, stored: dict[str, StoredObject | None]
+) -> AcceptanceDecision:
     reasons = ineligibility_reasons(application, item)
     if reasons:
         return AcceptanceDecision("NOT_ACCEPTED", reasons=reasons)

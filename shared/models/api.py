@@ -52,7 +52,9 @@ class MaterialUploadResponse(ApiModel):
 
 
 class FeedbackRequest(ApiModel):
-    rating: Annotated[int, Field(ge=1, le=5, description="5 very satisfied ... 1 very dissatisfied")]
+    rating: Annotated[
+        int, Field(ge=1, le=5, description="5 very satisfied ... 1 very dissatisfied")
+    ]
     comment: Annotated[str, Field(max_length=1000)] = ""
 
 
@@ -135,18 +137,36 @@ def application_view(app: Application) -> ApplicationView:
     if app.result is not None:
         result = app.result.model_dump(by_alias=True, mode="json", exclude={"document_key"})
     return ApplicationView(
-        application_id=app.application_id, item_id=app.item_id, status=app.status,
-        channel=app.channel, created_at=app.created_at, updated_at=app.updated_at,
-        applicant=app.applicant, form=app.form, delivery=app.delivery,
-        materials={c: m.model_dump(by_alias=True, mode="json", exclude={"s3_key"})
-                   for c, m in app.materials.items()},
-        timeline=app.timeline, reviews=list(app.reviews.values()), acceptance=app.acceptance,
-        result=result, delivery_record=app.delivery_record, feedback=app.feedback,
-        failure_reason=app.failure_reason, version=app.version,
+        application_id=app.application_id,
+        item_id=app.item_id,
+        status=app.status,
+        channel=app.channel,
+        created_at=app.created_at,
+        updated_at=app.updated_at,
+        applicant=app.applicant,
+        form=app.form,
+        delivery=app.delivery,
+        materials={
+            c: m.model_dump(by_alias=True, mode="json", exclude={"s3_key"})
+            for c, m in app.materials.items()
+        },
+        timeline=app.timeline,
+        reviews=list(app.reviews.values()),
+        acceptance=app.acceptance,
+        result=result,
+        delivery_record=app.delivery_record,
+        feedback=app.feedback,
+        failure_reason=app.failure_reason,
+        version=app.version,
     )
 
 
 def application_summary(app: Application) -> ApplicationSummary:
-    return ApplicationSummary(application_id=app.application_id, item_id=app.item_id,
-                              status=app.status, channel=app.channel, created_at=app.created_at,
-                              updated_at=app.updated_at)
+    return ApplicationSummary(
+        application_id=app.application_id,
+        item_id=app.item_id,
+        status=app.status,
+        channel=app.channel,
+        created_at=app.created_at,
+        updated_at=app.updated_at,
+    )

@@ -42,7 +42,9 @@ class CatalogItem(ApiModel):
     item_type: ItemType
     lead_department: DepartmentCode
     co_departments: list[DepartmentCode] = Field(default_factory=list, max_length=10)
-    applicant_kinds: Annotated[list[str], Field(min_length=1)] = ["person", "enterprise"]
+    applicant_kinds: Annotated[list[str], Field(min_length=1)] = Field(
+        default_factory=lambda: ["person", "enterprise"]
+    )
     form_fields: list[FormField] = Field(default_factory=list)
     materials: Annotated[list[MaterialRule], Field(min_length=1)]
     promised_days: Annotated[int, Field(gt=0, le=365)]

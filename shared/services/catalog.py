@@ -9,8 +9,9 @@ from shared.models.catalog import CatalogItem
 from shared.models.common import ItemType
 
 
-def search_catalog(item_type: ItemType | None, query: str | None, limit: int, cursor: str | None,
-                   repo: Repository) -> Page[CatalogItem]:
+def search_catalog(
+    item_type: ItemType | None, query: str | None, limit: int, cursor: str | None, repo: Repository
+) -> Page[CatalogItem]:
     text = query.strip() if query else None
     return repo.list_catalog(item_type.value if item_type else None, text or None, limit, cursor)
 
@@ -29,7 +30,13 @@ def verify_certificate(certificate_no: str, code: str, repo: Repository) -> Veri
     if is_certificate_number(certificate_no):
         certificate = repo.get_certificate(certificate_no)
     if certificate is None or not codes_match(certificate.verification_code, code):
-        raise NotFound("no certificate with this number and verification code", field="certificateNo")
-    return VerificationView(certificate_no=certificate_no, valid=not certificate.revoked,
-                            item_id=certificate.item_id, holder=certificate.holder,
-                            issued_at=certificate.issued_at)
+        raise NotFound(
+            "no certificate with this number and verification code", field="certificateNo"
+        )
+    return VerificationView(
+        certificate_no=certificate_no,
+        valid=not certificate.revoked,
+        item_id=certificate.item_id,
+        holder=certificate.holder,
+        issued_at=certificate.issued_at,
+    )

@@ -13,8 +13,9 @@ from shared.models.common import ApplicationStatus, ReviewRole, Stage, utc_now
 from shared.stages.common import SYSTEM, load_case, mutate
 
 
-def run_acceptance(application_id: str, repo: Repository, store: DocumentStore,
-                   supplement_wait_days: int) -> dict[str, Any]:
+def run_acceptance(
+    application_id: str, repo: Repository, store: DocumentStore, supplement_wait_days: int
+) -> dict[str, Any]:
     application, item = load_case(repo, application_id)
     if application.status is not ApplicationStatus.SUBMITTED:
         # A retried invocation after the decision was saved: answer the same again.
@@ -28,31 +29,50 @@ def run_acceptance(application_id: str, repo: Repository, store: DocumentStore,
 
     def apply(case: Application) -> None:
         if case.status is not ApplicationStatus.SUBMITTED:
-            raise StageError(f"application {application_id} changed to {case.status} during acceptance")
-        record = AcceptanceRecord(outcome=decision.outcome, decided_at=now,  # type: ignore[arg-type]
-                                  missing=decision.missing, reasons=decision.reasons)
+            raise StageError(
+                f"application {application_id} changed to {case.status} during acceptance"
+            )
+        record = AcceptanceRecord(
+            outcome=decision.outcome,
+            decided_at=now,  # type: ignore[arg-type]
+            missing=decision.missing,
+            reasons=decision.reasons,
+        )
         for code, obj in stored.items():
             if obj is not None:
                 case.materials[code].verified_size = obj.size
                 case.materials[code].verified_at = now
         if decision.outcome == "ACCEPTED":
-            record.review_plan = [ReviewAssignment(department=d, role=ReviewRole.LEAD if i == 0
-                                                   else ReviewRole.CO)
-                                  for i, d in enumerate(item.departments)]
+            record.review_plan = [
+                ReviewAssignment(department=d, role=ReviewRole.LEAD if i == 0 else ReviewRole.CO)
+                for i, d in enumerate(item.departments)
+            ]
             record.deadline_at = add_working_days(now, item.promised_days)
             record.statutory_deadline_at = add_working_days(now, item.statutory_days)
             case.acceptance = record
-            case.move_to(ApplicationStatus.IN_APPROVAL, Stage.ACCEPTANCE, SYSTEM,
-                         f"accepted; promised by {record.deadline_at.isoformat()}")
+            case.move_to(
+                ApplicationStatus.IN_APPROVAL,
+                Stage.ACCEPTANCE,
+                SYSTEM,
+                f"accepted; promised by {record.deadline_at.isoformat()}",
+            )
         elif decision.outcome == "RETURNED":
             record.supplement_due_at = add_working_days(now, supplement_wait_days)
             case.acceptance = record
-            case.move_to(ApplicationStatus.RETURNED, Stage.ACCEPTANCE, SYSTEM,
-                         "; ".join(f"{m.field}: {m.reason}" for m in decision.missing))
+            case.move_to(
+                ApplicationStatus.RETURNED,
+                Stage.ACCEPTANCE,
+                SYSTEM,
+                "; ".join(f"{m.field}: {m.reason}" for m in decision.missing),
+            )
         else:
             case.acceptance = record
-            case.move_to(ApplicationStatus.NOT_ACCEPTED, Stage.ACCEPTANCE, SYSTEM,
-                         "; ".join(decision.reasons))
+            case.move_to(
+                ApplicationStatus.NOT_ACCEPTED,
+                Stage.ACCEPTANCE,
+                SYSTEM,
+                "; ".join(decision.reasons),
+            )
 
     saved, _ = mutate(repo, application_id, apply)
     return _output(saved, supplement_wait_days)
@@ -63,7 +83,10 @@ def _output(application: Application, supplement_wait_days: int) -> dict[str, An
     record = application.acceptance
     assert record is not None
     now = utc_now()
-    output: dict[str, Any] = {"applicationId": application.application_id, "outcome": record.outcome}
+    output: dict[str, Any] = {
+        "applicationId": application.application_id,
+        "outcome": record.outcome,
+    }
     if record.outcome == "ACCEPTED" and record.statutory_deadline_at:
         output["reviewTimeoutSeconds"] = seconds_until(record.statutory_deadline_at, now)
         output["reviews"] = [a.model_dump(mode="json") for a in record.review_plan]

@@ -23,8 +23,9 @@ def load_case(repo: Repository, application_id: str) -> tuple[Application, Catal
     return application, item
 
 
-def mutate(repo: Repository, application_id: str, change: Callable[[Application], T],
-           **tokens: str | None) -> tuple[Application, T]:
+def mutate(
+    repo: Repository, application_id: str, change: Callable[[Application], T], **tokens: str | None
+) -> tuple[Application, T]:
     """Applies `change` to a fresh copy of the case and saves it; reloads and reapplies when
     a parallel stage (another department's review) saved first."""
     for _ in range(_ATTEMPTS):

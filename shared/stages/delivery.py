@@ -15,15 +15,18 @@ from shared.stages.common import SYSTEM, mutate
 _DELIVERABLE = {ApplicationStatus.ISSUED, ApplicationStatus.REJECTED}
 
 
-def deliver_result(application_id: str, repo: Repository, courier: Courier,
-                   electronic_days: int) -> dict[str, Any]:
+def deliver_result(
+    application_id: str, repo: Repository, courier: Courier, electronic_days: int
+) -> dict[str, Any]:
     application = repo.get_application(application_id)
     if application is None or application.result is None:
         raise StageError(f"application {application_id} has no result to deliver")
     if application.delivery_record is not None:  # a retried invocation
         return {"applicationId": application_id, "mode": application.delivery_record.mode.value}
     if application.status not in _DELIVERABLE:
-        raise StageError(f"application {application_id} is {application.status}; nothing to deliver")
+        raise StageError(
+            f"application {application_id} is {application.status}; nothing to deliver"
+        )
     record = _delivery_record(application, courier, electronic_days)
 
     def delivered(case: Application) -> None:
@@ -34,7 +37,9 @@ def deliver_result(application_id: str, repo: Repository, courier: Courier,
     return {"applicationId": application_id, "mode": record.mode.value}
 
 
-def _delivery_record(application: Application, courier: Courier, electronic_days: int) -> DeliveryRecord:
+def _delivery_record(
+    application: Application, courier: Courier, electronic_days: int
+) -> DeliveryRecord:
     now = utc_now()
     mode = application.delivery.mode
     assert application.result is not None
@@ -42,20 +47,25 @@ def _delivery_record(application: Application, courier: Courier, electronic_days
         address = application.delivery.address
         assert address is not None
         shipment = Shipment(
-            application_id=application.application_id, recipient=address.recipient,
-            phone=address.phone, postal_code=address.postal_code,
+            application_id=application.application_id,
+            recipient=address.recipient,
+            phone=address.phone,
+            postal_code=address.postal_code,
             address_line=f"{address.province}{address.city}{address.district}{address.street}",
-            document_key=application.result.document_key)
+            document_key=application.result.document_key,
+        )
         try:
             waybill = courier.create_waybill(shipment)
         except CourierUnavailable as exc:
             raise TransientError(f"courier unavailable: {exc}") from exc
-        return DeliveryRecord(mode=mode, delivered_at=now, courier=waybill.courier,
-                              waybill_no=waybill.waybill_no)
+        return DeliveryRecord(
+            mode=mode, delivered_at=now, courier=waybill.courier, waybill_no=waybill.waybill_no
+        )
     if mode is DeliveryMode.PICKUP:
         return DeliveryRecord(mode=mode, delivered_at=now, pickup_code=docs.new_pickup_code())
-    return DeliveryRecord(mode=mode, delivered_at=now,
-                          download_expires_at=now + timedelta(days=electronic_days))
+    return DeliveryRecord(
+        mode=mode, delivered_at=now, download_expires_at=now + timedelta(days=electronic_days)
+    )
 
 
 def _describe(record: DeliveryRecord) -> str:
@@ -63,4 +73,5 @@ def _describe(record: DeliveryRecord) -> str:
         return f"mailed by {record.courier}, waybill {record.waybill_no}"
     if record.pickup_code:
         return "ready for pickup at the service window"
-    return f"downloadable until {record.download_expires_at.isoformat() if record.download_expires_at else ''}"
+    until = record.download_expires_at.isoformat() if record.download_expires_at else "?"
+    return f"downloadable until {until}"

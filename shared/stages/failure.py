@@ -24,7 +24,9 @@ def describe_error(error: dict[str, Any] | None) -> str:
     return f"{name}: {message}"[:500] if message else name
 
 
-def record_failure(application_id: str, error: dict[str, Any] | None, repo: Repository) -> dict[str, Any]:
+def record_failure(
+    application_id: str, error: dict[str, Any] | None, repo: Repository
+) -> dict[str, Any]:
     reason = describe_error(error)
 
     def fail(case: Application) -> None:

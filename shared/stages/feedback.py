@@ -12,8 +12,12 @@ def invite_rating(application_id: str, repo: Repository) -> dict[str, Any]:
     def conclude(case: Application) -> None:
         if case.status is ApplicationStatus.COMPLETED:
             return
-        case.record(Stage.FEEDBACK, "rating_invited", SYSTEM,
-                    f"POST /applications/{application_id}/feedback with a rating of 1-5")
+        case.record(
+            Stage.FEEDBACK,
+            "rating_invited",
+            SYSTEM,
+            f"POST /applications/{application_id}/feedback with a rating of 1-5",
+        )
         case.move_to(ApplicationStatus.COMPLETED, Stage.FEEDBACK, SYSTEM)
 
     mutate(repo, application_id, conclude)

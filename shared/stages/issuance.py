@@ -26,41 +26,72 @@ def issue_result(application_id: str, repo: Repository, store: DocumentStore) ->
         return {"applicationId": application_id, "outcome": application.result.outcome}
     if application.status is not ApplicationStatus.IN_APPROVAL:
         raise StageError(f"application {application_id} is {application.status}, not IN_APPROVAL")
-    undecided = [d for d in item.departments
-                 if d not in application.reviews or application.reviews[d].status == "PENDING"]
+    undecided = [
+        d
+        for d in item.departments
+        if d not in application.reviews or application.reviews[d].status == "PENDING"
+    ]
     if undecided:
         raise StageError(f"reviews still pending for {', '.join(undecided)}")
 
-    rejections = [(d, r.comment or "rejected without a stated reason")
-                  for d, r in application.reviews.items() if r.status != "APPROVED"]
+    rejections = [
+        (d, r.comment or "rejected without a stated reason")
+        for d, r in application.reviews.items()
+        if r.status != "APPROVED"
+    ]
     now = utc_now()
     names = _department_names()
     if rejections:
         key = f"documents/{application_id}/rejection-notice.pdf"
         pdf = docs.render_rejection_notice_pdf(application, item, names, rejections, now)
         store.put_pdf(key, pdf, {"application-id": application_id, "kind": "rejection-notice"})
-        result = ResultRecord(outcome="REJECTED", issued_at=now, document_key=key,
-                              reasons=[f"{names.get(d, d)}: {reason}" for d, reason in rejections])
+        result = ResultRecord(
+            outcome="REJECTED",
+            issued_at=now,
+            document_key=key,
+            reasons=[f"{names.get(d, d)}: {reason}" for d, reason in rejections],
+        )
     else:
         number = docs.new_certificate_number(item, now)
         code = docs.new_verification_code()
         key = f"documents/{application_id}/{number}.pdf"
         pdf = docs.render_certificate_pdf(application, item, names, number, code, now)
         store.put_pdf(key, pdf, {"application-id": application_id, "kind": "certificate"})
-        repo.put_certificate(Certificate(
-            certificate_no=number, application_id=application_id, item_id=item.item_id,
-            verification_code=code, holder=_holder(application), issued_at=now, document_key=key))
-        result = ResultRecord(outcome="APPROVED", issued_at=now, document_key=key,
-                              certificate_no=number, verification_code=code)
+        repo.put_certificate(
+            Certificate(
+                certificate_no=number,
+                application_id=application_id,
+                item_id=item.item_id,
+                verification_code=code,
+                holder=_holder(application),
+                issued_at=now,
+                document_key=key,
+            )
+        )
+        result = ResultRecord(
+            outcome="APPROVED",
+            issued_at=now,
+            document_key=key,
+            certificate_no=number,
+            verification_code=code,
+        )
 
     def settle(case: Application) -> None:
         case.result = result
         if result.outcome == "APPROVED":
-            case.move_to(ApplicationStatus.APPROVED, Stage.ISSUANCE, SYSTEM, "all departments approved")
-            case.move_to(ApplicationStatus.ISSUED, Stage.ISSUANCE, SYSTEM,
-                         f"certificate {result.certificate_no}")
+            case.move_to(
+                ApplicationStatus.APPROVED, Stage.ISSUANCE, SYSTEM, "all departments approved"
+            )
+            case.move_to(
+                ApplicationStatus.ISSUED,
+                Stage.ISSUANCE,
+                SYSTEM,
+                f"certificate {result.certificate_no}",
+            )
         else:
-            case.move_to(ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons))
+            case.move_to(
+                ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons)
+            )
 
     mutate(repo, application_id, settle)
     return {"applicationId": application_id, "outcome": result.outcome}

@@ -17,8 +17,9 @@ def task_id_for(application_id: str, department: str) -> str:
     return f"{application_id}-{department}"
 
 
-def open_review(application_id: str, department: str, role: str, task_token: str,
-                repo: Repository) -> dict[str, Any]:
+def open_review(
+    application_id: str, department: str, role: str, task_token: str, repo: Repository
+) -> dict[str, Any]:
     application = repo.get_application(application_id)
     if application is None or application.acceptance is None:
         raise StageError(f"application {application_id} has not been accepted")
@@ -26,14 +27,21 @@ def open_review(application_id: str, department: str, role: str, task_token: str
         raise StageError(f"application {application_id} is {application.status}, not IN_APPROVAL")
     due_at = application.acceptance.deadline_at
     assert due_at is not None
-    task = ReviewTask(task_id=task_id_for(application_id, department), application_id=application_id,
-                      item_id=application.item_id, department=department, role=ReviewRole(role),
-                      due_at=due_at, task_token=task_token)
+    task = ReviewTask(
+        task_id=task_id_for(application_id, department),
+        application_id=application_id,
+        item_id=application.item_id,
+        department=department,
+        role=ReviewRole(role),
+        due_at=due_at,
+        task_token=task_token,
+    )
     repo.save_task(task)
 
     def add_review(case: Application) -> None:
-        case.reviews[department] = ReviewRecord(task_id=task.task_id, department=department,
-                                                role=task.role, due_at=due_at)
+        case.reviews[department] = ReviewRecord(
+            task_id=task.task_id, department=department, role=task.role, due_at=due_at
+        )
         case.record(Stage.APPROVAL, "review_opened", SYSTEM, f"{department} ({role})")
 
     mutate(repo, application_id, add_review)

@@ -31,14 +31,21 @@ def local_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     env.pop("AWS_ENDPOINT_URL", None)
     ports = ["--aws-port", str(_free_port()), "--api-port", str(_free_port())]
     log = (state / "run.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "infra.local", *ports], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local", *ports],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     outputs_file = state / "outputs.json"
     deadline = time.monotonic() + 90
     while not outputs_file.exists():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise AssertionError(f"local system did not start:\n{(state / 'run.log').read_text()[-3000:]}")
+            raise AssertionError(
+                f"local system did not start:\n{(state / 'run.log').read_text()[-3000:]}"
+            )
         time.sleep(0.2)
     outputs: dict[str, str] = json.loads(outputs_file.read_text())[STACK_NAME]
     outputs["StateDir"] = str(state)

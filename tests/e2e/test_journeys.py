@@ -14,10 +14,21 @@ from infra.local.client import ApiError, OneWindowClient, sample_form, upload_re
 from infra.local.users import DemoUser, ensure_user, id_token, staff_email
 
 ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
-ENTERPRISE = {"kind": "enterprise", "name": "烟台海川新材料有限公司", "creditCode": "91350100M000100Y43",
-              "legalRepresentative": "李娜"}
-ADDRESS = {"recipient": "李娜", "phone": "13800138000", "province": "山东省", "city": "烟台市",
-           "district": "经济技术开发区", "street": "长江路100号", "postalCode": "264006"}
+ENTERPRISE = {
+    "kind": "enterprise",
+    "name": "烟台海川新材料有限公司",
+    "creditCode": "91350100M000100Y43",
+    "legalRepresentative": "李娜",
+}
+ADDRESS = {
+    "recipient": "李娜",
+    "phone": "13800138000",
+    "province": "山东省",
+    "city": "烟台市",
+    "district": "经济技术开发区",
+    "street": "长江路100号",
+    "postalCode": "264006",
+}
 CONCLUDED = {"COMPLETED", "FAILED", "NOT_ACCEPTED"}
 
 
@@ -40,7 +51,8 @@ def users(local_system: dict[str, str], aws: None) -> dict[str, OneWindowClient]
     signs in with USER_PASSWORD_AUTH and gets an ID token."""
     pool, client_id = local_system["UserPoolId"], local_system["UserPoolClientId"]
     people = [DemoUser("citizen@example.com", "citizen")] + [
-        DemoUser(staff_email(d), f"dept-{d}") for d in ("POWER", "WATER", "URBAN")]
+        DemoUser(staff_email(d), f"dept-{d}") for d in ("POWER", "WATER", "URBAN")
+    ]
     api = OneWindowClient(local_system["ApiUrl"])
     signed_in = {}
     for person in people:
@@ -50,7 +62,9 @@ def users(local_system: dict[str, str], aws: None) -> dict[str, OneWindowClient]
     return signed_in
 
 
-def _wait(client: OneWindowClient, application_id: str, statuses: set[str], timeout: float = 30) -> Any:
+def _wait(
+    client: OneWindowClient, application_id: str, statuses: set[str], timeout: float = 30
+) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         case = client.application(application_id)
@@ -84,8 +98,15 @@ def test_a_whole_journey_from_sign_in_to_rating(users: dict[str, OneWindowClient
     assert refused.value.status == 401
 
     # When the citizen applies, uploads every material to its presigned URL and submits
-    created = citizen.create({"itemId": ITEM, "applicant": ENTERPRISE, "form": sample_form(item),
-                              "channel": "web", "delivery": {"mode": "mail", "address": ADDRESS}})
+    created = citizen.create(
+        {
+            "itemId": ITEM,
+            "applicant": ENTERPRISE,
+            "form": sample_form(item),
+            "channel": "web",
+            "delivery": {"mode": "mail", "address": ADDRESS},
+        }
+    )
     application_id = created["applicationId"]
     upload_required(citizen, application_id, item)
     assert citizen.submit(application_id)["status"] == "SUBMITTED"
@@ -111,8 +132,15 @@ def test_a_return_for_supplement_journey(users: dict[str, OneWindowClient]) -> N
     item = citizen.catalog_item(ITEM)
 
     # Given an application submitted without its property proof
-    created = citizen.create({"itemId": ITEM, "applicant": ENTERPRISE, "form": sample_form(item),
-                              "channel": "mobile", "delivery": {"mode": "electronic"}})
+    created = citizen.create(
+        {
+            "itemId": ITEM,
+            "applicant": ENTERPRISE,
+            "form": sample_form(item),
+            "channel": "mobile",
+            "delivery": {"mode": "electronic"},
+        }
+    )
     application_id = created["applicationId"]
     upload_required(citizen, application_id, item, skip={"PROPERTY_PROOF"})
     citizen.submit(application_id)
@@ -145,7 +173,8 @@ def test_the_embedded_aws_answers_the_standard_sdk(local_system: dict[str, str],
     tables = boto3.client("dynamodb").list_tables()["TableNames"]
     assert local_system["TableName"] in tables
     machine = boto3.client("stepfunctions").describe_state_machine(
-        stateMachineArn=local_system["StateMachineArn"])
+        stateMachineArn=local_system["StateMachineArn"]
+    )
     assert "ParallelReview" in machine["definition"]
     buckets = [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
     assert local_system["DocumentsBucketName"] in buckets

@@ -24,11 +24,27 @@ from tests.conftest import REGION
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
-PERSON = {"kind": "person", "name": "张伟", "idNumber": "11010519491231002X", "phone": "13800138000"}
-ENTERPRISE = {"kind": "enterprise", "name": "山东海川新材料有限公司",
-              "creditCode": "91350100M000100Y43", "legalRepresentative": "李娜"}
-ADDRESS = {"recipient": "张伟", "phone": "13800138000", "province": "山东省", "city": "烟台市",
-           "district": "经济技术开发区", "street": "长江路100号", "postalCode": "264006"}
+PERSON = {
+    "kind": "person",
+    "name": "张伟",
+    "idNumber": "11010519491231002X",
+    "phone": "13800138000",
+}
+ENTERPRISE = {
+    "kind": "enterprise",
+    "name": "山东海川新材料有限公司",
+    "creditCode": "91350100M000100Y43",
+    "legalRepresentative": "李娜",
+}
+ADDRESS = {
+    "recipient": "张伟",
+    "phone": "13800138000",
+    "province": "山东省",
+    "city": "烟台市",
+    "district": "经济技术开发区",
+    "street": "长江路100号",
+    "postalCode": "264006",
+}
 
 
 @dataclass(frozen=True)
@@ -39,8 +55,12 @@ class Caller:
 
     @property
     def claims(self) -> dict[str, Any]:
-        return {"sub": self.sub, "cognito:username": self.username,
-                "cognito:groups": groups_claim(list(self.groups)), "token_use": "id"}
+        return {
+            "sub": self.sub,
+            "cognito:username": self.username,
+            "cognito:groups": groups_claim(list(self.groups)),
+            "token_use": "id",
+        }
 
 
 CITIZEN = Caller("sub-citizen-1", "zhangwei", ("citizen",))
@@ -48,8 +68,9 @@ OTHER_CITIZEN = Caller("sub-citizen-2", "lina", ("citizen",))
 
 
 def staff(department: str) -> Caller:
-    return Caller(f"sub-staff-{department.lower()}", f"staff-{department.lower()}",
-                  (f"dept-{department}",))
+    return Caller(
+        f"sub-staff-{department.lower()}", f"staff-{department.lower()}", (f"dept-{department}",)
+    )
 
 
 @dataclass
@@ -69,12 +90,30 @@ class System:
     def repo(self) -> DynamoRepository:
         return DynamoRepository(self.outputs["TableName"])
 
-    def api(self, method: str, path: str, *, body: Any = None, caller: Caller | None = None,
-            query: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Response:
-        event = rest_event(method, path, body=body, query=query, headers=headers,
-                           claims=caller.claims if caller else None)
-        context = LocalContext("onewindow-local-api", 512,
-                               "arn:aws:lambda:us-east-1:123456789012:function:onewindow-local-api", 29)
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        caller: Caller | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        event = rest_event(
+            method,
+            path,
+            body=body,
+            query=query,
+            headers=headers,
+            claims=caller.claims if caller else None,
+        )
+        context = LocalContext(
+            "onewindow-local-api",
+            512,
+            "arn:aws:lambda:us-east-1:123456789012:function:onewindow-local-api",
+            29,
+        )
         with self.runtime.exclusive(self.api_env):
             raw = api_handler(event, context)
         body_text = raw.get("body") or "null"
@@ -87,23 +126,31 @@ class System:
         assert found is not None
         return found
 
-    def wait_for(self, application_id: str, condition: Callable[[Application], bool],
-                 timeout: float = 20.0) -> Application:
+    def wait_for(
+        self, application_id: str, condition: Callable[[Application], bool], timeout: float = 20.0
+    ) -> Application:
         deadline = time.monotonic() + timeout
         while True:
             application = self.application(application_id)
             if condition(application):
                 return application
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; case is {application.status}: "
-                                     f"{[e.action for e in application.timeline]}")
+                raise AssertionError(
+                    f"timed out; case is {application.status}: "
+                    f"{[e.action for e in application.timeline]}"
+                )
             time.sleep(0.05)
 
-    def wait_for_status(self, application_id: str, *statuses: str, timeout: float = 20.0) -> Application:
+    def wait_for_status(
+        self, application_id: str, *statuses: str, timeout: float = 20.0
+    ) -> Application:
         return self.wait_for(application_id, lambda a: a.status.value in statuses, timeout)
 
     def execution(self, application_id: str) -> dict[str, Any]:
-        arn = self.outputs["StateMachineArn"].replace(":stateMachine:", ":execution:") + f":{application_id}"
+        arn = (
+            self.outputs["StateMachineArn"].replace(":stateMachine:", ":execution:")
+            + f":{application_id}"
+        )
         return boto3.client("stepfunctions").describe_execution(executionArn=arn)
 
     def wait_execution(self, application_id: str, timeout: float = 20.0) -> dict[str, Any]:
@@ -117,21 +164,53 @@ class System:
             time.sleep(0.05)
 
     # -- journeys ---------------------------------------------------------------------
-    def create(self, item_id: str, *, caller: Caller = CITIZEN, applicant: dict[str, Any] | None = None,
-               form: dict[str, Any] | None = None, delivery: dict[str, Any] | None = None,
-               channel: str = "web", headers: dict[str, str] | None = None) -> Response:
-        body = {"itemId": item_id, "applicant": applicant or ENTERPRISE, "form": form or {},
-                "channel": channel, "delivery": delivery or {"mode": "mail", "address": ADDRESS}}
+    def create(
+        self,
+        item_id: str,
+        *,
+        caller: Caller = CITIZEN,
+        applicant: dict[str, Any] | None = None,
+        form: dict[str, Any] | None = None,
+        delivery: dict[str, Any] | None = None,
+        channel: str = "web",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        body = {
+            "itemId": item_id,
+            "applicant": applicant or ENTERPRISE,
+            "form": form or {},
+            "channel": channel,
+            "delivery": delivery or {"mode": "mail", "address": ADDRESS},
+        }
         return self.api("POST", "/applications", body=body, caller=caller, headers=headers)
 
-    def upload(self, application_id: str, code: str, content: bytes, content_type: str,
-               caller: Caller = CITIZEN, file_name: str = "file.pdf") -> Response:
-        grant = self.api("POST", f"/applications/{application_id}/materials", caller=caller,
-                         body={"materialCode": code, "fileName": file_name,
-                               "contentType": content_type, "size": len(content)})
+    def upload(
+        self,
+        application_id: str,
+        code: str,
+        content: bytes,
+        content_type: str,
+        caller: Caller = CITIZEN,
+        file_name: str = "file.pdf",
+    ) -> Response:
+        grant = self.api(
+            "POST",
+            f"/applications/{application_id}/materials",
+            caller=caller,
+            body={
+                "materialCode": code,
+                "fileName": file_name,
+                "contentType": content_type,
+                "size": len(content),
+            },
+        )
         assert grant.status == 200, grant.body
-        posted = requests.post(grant.body["url"], data=grant.body["fields"],
-                               files={"file": (file_name, content, content_type)}, timeout=10)
+        posted = requests.post(
+            grant.body["url"],
+            data=grant.body["fields"],
+            files={"file": (file_name, content, content_type)},
+            timeout=10,
+        )
         assert posted.status_code in (200, 204), posted.text
         return grant
 
@@ -144,9 +223,15 @@ def system() -> Iterator[System]:
         idempotency.reset()
         outputs = provision(region=REGION)
         runtime = LocalLambdaRuntime().install()
-        api_env = function_environment("api", {
-            "TABLE_NAME": outputs["TableName"], "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
-            "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"], "STATE_MACHINE_ARN": outputs["StateMachineArn"]})
+        api_env = function_environment(
+            "api",
+            {
+                "TABLE_NAME": outputs["TableName"],
+                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
+                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+            },
+        )
         try:
             yield System(outputs, runtime, api_env)
         finally:

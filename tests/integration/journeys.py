@@ -17,17 +17,30 @@ def complete_form(item_id: str) -> dict[str, Any]:
     return {f.name: f"{f.label_en} value"[: f.max_length] for f in item(item_id).form_fields}
 
 
-def upload_required(system: System, application_id: str, item_id: str, *, skip: set[str] = frozenset(),
-                    caller: Caller = CITIZEN) -> None:
+def upload_required(
+    system: System,
+    application_id: str,
+    item_id: str,
+    *,
+    skip: set[str] = frozenset(),
+    caller: Caller = CITIZEN,
+) -> None:
     for rule in item(item_id).materials:
         if rule.required and rule.code not in skip:
             content_type = rule.content_types[0]
-            system.upload(application_id, rule.code, PDF, content_type, caller=caller,
-                          file_name=f"{rule.code.lower()}.pdf")
+            system.upload(
+                application_id,
+                rule.code,
+                PDF,
+                content_type,
+                caller=caller,
+                file_name=f"{rule.code.lower()}.pdf",
+            )
 
 
-def submitted_case(system: System, item_id: str, *, skip: set[str] = frozenset(),
-                   **create: Any) -> str:
+def submitted_case(
+    system: System, item_id: str, *, skip: set[str] = frozenset(), **create: Any
+) -> str:
     created = system.create(item_id, form=complete_form(item_id), **create)
     assert created.status == 201, created.body
     application_id: str = created.body["applicationId"]
@@ -37,8 +50,9 @@ def submitted_case(system: System, item_id: str, *, skip: set[str] = frozenset()
     return application_id
 
 
-def decide_all(system: System, application_id: str, item_id: str,
-               rejecting: dict[str, str] | None = None) -> None:
+def decide_all(
+    system: System, application_id: str, item_id: str, rejecting: dict[str, str] | None = None
+) -> None:
     """Each department's staff finds the case in its inbox and decides it."""
     rejecting = rejecting or {}
     for department in item(item_id).departments:
@@ -47,7 +61,12 @@ def decide_all(system: System, application_id: str, item_id: str,
         inbox = system.api("GET", "/tasks", caller=officer)
         assert inbox.status == 200, inbox.body
         task = next(t for t in inbox.body["items"] if t["applicationId"] == application_id)
-        decision = ({"decision": "reject", "comment": rejecting[department]} if department in rejecting
-                    else {"decision": "approve", "comment": "符合条件"})
-        answer = system.api("POST", f"/tasks/{task['taskId']}/decision", caller=officer, body=decision)
+        decision = (
+            {"decision": "reject", "comment": rejecting[department]}
+            if department in rejecting
+            else {"decision": "approve", "comment": "符合条件"}
+        )
+        answer = system.api(
+            "POST", f"/tasks/{task['taskId']}/decision", caller=officer, body=decision
+        )
         assert answer.status == 200, answer.body

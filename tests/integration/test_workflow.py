@@ -68,7 +68,9 @@ def test_supplement_loop_returns_once_with_everything_missing_then_accepts(syste
     assert case.acceptance is not None
     missing = {m.field for m in case.acceptance.missing}
     assert missing == {"materials.PROPERTY_PROOF", "materials.ID_CARD"}
-    system.wait_for(application_id, lambda a: "awaiting_supplement" in [e.action for e in a.timeline])
+    system.wait_for(
+        application_id, lambda a: "awaiting_supplement" in [e.action for e in a.timeline]
+    )
     assert system.execution(application_id)["status"] == "RUNNING"
 
     # When the applicant uploads them and resubmits
@@ -106,8 +108,10 @@ def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: S
     # Given a case under review whose catalog item is withdrawn before issuance
     application_id = submitted_case(system, STANDARD)
     system.wait_for(application_id, lambda a: len(a.reviews) == 3)
-    boto3.client("dynamodb").delete_item(TableName=system.outputs["TableName"],
-                                         Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}})
+    boto3.client("dynamodb").delete_item(
+        TableName=system.outputs["TableName"],
+        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}},
+    )
 
     # When the departments decide and issuance runs
     decide_all(system, application_id, STANDARD)
@@ -122,8 +126,9 @@ def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: S
 def test_ineligible_applicant_is_not_accepted_with_reasons(system: System) -> None:
     # Given a person applying for an enterprise-only filing (SD-KFQ-0003)
     person = {"kind": "person", "name": "张伟", "idNumber": "11010519491231002X"}
-    application_id = submitted_case(system, "SD-KFQ-0003", applicant=person,
-                                    delivery={"mode": "electronic"})
+    application_id = submitted_case(
+        system, "SD-KFQ-0003", applicant=person, delivery={"mode": "electronic"}
+    )
 
     # Then acceptance refuses it in writing and the execution ends there
     case = system.wait_for_status(application_id, "NOT_ACCEPTED")

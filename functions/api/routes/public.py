@@ -16,14 +16,18 @@ router = APIGatewayRouter()
 
 @router.get("/catalog/items", summary="Browse the catalog", tags=["catalog"])
 def list_items(
-    item_type: Annotated[ItemType | None, Query(alias="type", description="item type filter")] = None,
+    item_type: Annotated[
+        ItemType | None, Query(alias="type", description="item type filter")
+    ] = None,
     q: Annotated[str | None, Query(max_length=50, description="text search")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> PageResponse:
     page = catalog.search_catalog(item_type, q, limit, cursor, repository())
-    return PageResponse(items=[i.model_dump(by_alias=True, mode="json") for i in page.items],
-                        next_cursor=page.next_cursor)
+    return PageResponse(
+        items=[i.model_dump(by_alias=True, mode="json") for i in page.items],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.get("/catalog/items/<itemId>", summary="One catalog item with its guide", tags=["catalog"])

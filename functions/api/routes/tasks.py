@@ -12,8 +12,11 @@ from shared.services import tasks
 router = APIGatewayRouter()
 
 
-@router.get("/tasks", summary="Pending reviews of the caller's department, soonest due first",
-            tags=["tasks"])
+@router.get(
+    "/tasks",
+    summary="Pending reviews of the caller's department, soonest due first",
+    tags=["tasks"],
+)
 def inbox(
     department: Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9]{1,15}$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -22,17 +25,25 @@ def inbox(
     caller = current_caller(router)  # type: ignore[arg-type]
     page = tasks.pending_tasks(caller, department, limit, cursor, repository())
     fields = set(TaskView.model_fields)
-    views = [TaskView.model_validate(t.model_dump(include=fields)).model_dump(by_alias=True, mode="json")
-             for t in page.items]
+    views = [
+        TaskView.model_validate(t.model_dump(include=fields)).model_dump(by_alias=True, mode="json")
+        for t in page.items
+    ]
     return PageResponse(items=views, next_cursor=page.next_cursor)
 
 
-@router.post("/tasks/<taskId>/decision", summary="Approve or reject a pending review",
-             tags=["tasks"])
-def decide(task_id: Annotated[str, Path(alias="taskId", max_length=60)],
-           request: DecisionRequest) -> DecisionResponse:
+@router.post(
+    "/tasks/<taskId>/decision", summary="Approve or reject a pending review", tags=["tasks"]
+)
+def decide(
+    task_id: Annotated[str, Path(alias="taskId", max_length=60)], request: DecisionRequest
+) -> DecisionResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
     task = tasks.decide(caller, task_id, request, repository(), workflow())
     assert task.decision is not None
-    return DecisionResponse(task_id=task.task_id, application_id=task.application_id,
-                            decision=task.decision, status=task.status)
+    return DecisionResponse(
+        task_id=task.task_id,
+        application_id=task.application_id,
+        decision=task.decision,
+        status=task.status,
+    )
