@@ -31,7 +31,20 @@ def record_failure(
 
     def fail(case: Application) -> None:
         case.failure_reason = reason
+        for review in case.reviews.values():
+            if review.status == "PENDING":
+                review.status = "EXPIRED"
         case.move_to(ApplicationStatus.FAILED, Stage.WORKFLOW, SYSTEM, reason)
 
-    mutate(repo, application_id, fail)
+    failed, _ = mutate(repo, application_id, fail)
+    _withdraw_pending_tasks(failed, repo)
     return {"applicationId": application_id, "status": ApplicationStatus.FAILED.value}
+
+
+def _withdraw_pending_tasks(case: Application, repo: Repository) -> None:
+    """A failed case's reviews leave the departments' inboxes: nobody can answer them now."""
+    for review in case.reviews.values():
+        task = repo.get_task(review.task_id)
+        if task is not None and task.status == "PENDING":
+            task.status = "EXPIRED"
+            repo.save_task(task)

@@ -563,6 +563,24 @@ def test_record_failure_keeps_the_reason_without_the_stack_trace(repo, store, st
     assert "stackTrace" not in case.model_dump_json()
 
 
+def test_record_failure_withdraws_pending_reviews_from_the_inboxes(
+    repo, store, stored_case
+) -> None:
+    # Given a case whose review wait timed out while every department's task was pending
+    application_id = _accept(stored_case, repo, store)
+    _open_all(repo, application_id)
+
+    # When the workflow records the failure
+    record_failure(application_id, {"Error": "States.Timeout"}, repo)
+
+    # Then no inbox holds its tasks any more, and the case shows the reviews as expired
+    for department in DEPARTMENTS:
+        assert repo.list_pending_tasks(department, 10, None).items == []
+        task = repo.get_task(task_id_for(application_id, department))
+        assert task is not None and task.status == "EXPIRED"
+    assert {r.status for r in _case(repo, application_id).reviews.values()} == {"EXPIRED"}
+
+
 @pytest.mark.parametrize(
     ("error", "reason"),
     [
