@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,6 +20,12 @@ from shared.stages.acceptance import run_acceptance
 @event_parser(model=StageEvent)
 def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
     settings = get_settings()
-    return run_acceptance(
+    output = run_acceptance(
         event.application_id, DynamoRepository(), S3DocumentStore(), settings.supplement_wait_days
     )
+    metrics.add_metric(
+        name=f"Acceptance{output['outcome'].title().replace('_', '')}",
+        unit=MetricUnit.Count,
+        value=1,
+    )
+    return output

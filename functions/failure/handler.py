@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,4 +18,5 @@ from shared.stages.failure import record_failure
 @event_parser(model=FailureEvent)
 def handler(event: FailureEvent, context: LambdaContext) -> dict[str, Any]:
     logger.error("stage failed", extra={"error": event.error})
+    metrics.add_metric(name="CasesFailed", unit=MetricUnit.Count, value=1)
     return record_failure(event.application_id, event.error, DynamoRepository())

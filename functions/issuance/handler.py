@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -17,4 +18,6 @@ from shared.stages.issuance import issue_result
 @tracer.capture_lambda_handler(capture_response=False)
 @event_parser(model=StageEvent)
 def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
-    return issue_result(event.application_id, DynamoRepository(), S3DocumentStore())
+    output = issue_result(event.application_id, DynamoRepository(), S3DocumentStore())
+    metrics.add_metric(name=f"Issued{output['outcome'].title()}", unit=MetricUnit.Count, value=1)
+    return output

@@ -127,7 +127,7 @@ class System:
         return found
 
     def wait_for(
-        self, application_id: str, condition: Callable[[Application], bool], timeout: float = 20.0
+        self, application_id: str, condition: Callable[[Application], bool], timeout: float = 60.0
     ) -> Application:
         deadline = time.monotonic() + timeout
         while True:
@@ -142,7 +142,7 @@ class System:
             time.sleep(0.05)
 
     def wait_for_status(
-        self, application_id: str, *statuses: str, timeout: float = 20.0
+        self, application_id: str, *statuses: str, timeout: float = 60.0
     ) -> Application:
         return self.wait_for(application_id, lambda a: a.status.value in statuses, timeout)
 
@@ -153,7 +153,7 @@ class System:
         )
         return boto3.client("stepfunctions").describe_execution(executionArn=arn)
 
-    def wait_execution(self, application_id: str, timeout: float = 20.0) -> dict[str, Any]:
+    def wait_execution(self, application_id: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while True:
             execution = self.execution(application_id)
