@@ -1,0 +1,161 @@
+"""No request path scans DynamoDB: every API route, and whole cases through the state
+machine (every stage function), run while moto's DynamoDB backend records each Scan and
+each PartiQL statement (a SELECT without a key is a scan too), and none is made.
+
+The guard sits in moto's backend rather than on one boto3 client, so it sees every caller:
+the repository, Powertools' idempotency layer, any client created later.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto.dynamodb.models import DynamoDBBackend
+
+from infra.constants import ROUTES
+from infra.local.events import match_route
+from tests.integration.conftest import CITIZEN, Response, System, staff
+from tests.integration.journeys import PDF, decide_all, submitted_case
+
+STANDARD = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
+GUARDED = ("scan", "execute_statement", "batch_execute_statement", "execute_transaction")
+
+
+@pytest.fixture
+def scans(system: System, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Records every Scan or PartiQL call moto's DynamoDB serves from now on (the system is
+    provisioned already: setting it up is not a request path)."""
+    seen: list[str] = []
+    for name in GUARDED:
+        original = getattr(DynamoDBBackend, name)
+
+        def recording(
+            self: DynamoDBBackend, *args: Any, _name: str = name, _orig: Any = original, **kw: Any
+        ) -> Any:
+            seen.append(_name)
+            return _orig(self, *args, **kw)
+
+        monkeypatch.setattr(DynamoDBBackend, name, recording)
+    yield seen
+
+
+@pytest.fixture
+def routes(system: System, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+    """The API Gateway resources the test reached, journeys' calls included."""
+    reached: set[tuple[str, str]] = set()
+    api = system.api
+
+    def recording(method: str, path: str, **kwargs: Any) -> Response:
+        matched = match_route(method, path)
+        assert matched is not None, f"{method} {path} is no route"
+        reached.add((method, matched[0].resource))
+        return api(method, path, **kwargs)
+
+    monkeypatch.setattr(system, "api", recording)
+    return reached
+
+
+def test_the_guard_sees_a_scan_and_a_partiql_select(system: System, scans: list[str]) -> None:
+    # Given the guard is installed
+    table = system.outputs["TableName"]
+
+    # When something scans the table, or selects from it without a key
+    boto3.client("dynamodb").scan(TableName=table, Limit=1)
+    boto3.client("dynamodb").execute_statement(Statement=f'SELECT * FROM "{table}"')
+
+    # Then both are recorded: the other test's empty record means something
+    assert scans == ["scan", "execute_statement"]
+
+
+def test_no_api_route_or_stage_ever_scans(
+    system: System, scans: list[str], routes: set[tuple[str, str]]
+) -> None:
+    # Given a standard case filed (with an Idempotency-Key) and approved by every department
+    application_id = submitted_case(
+        system, STANDARD, headers={"Idempotency-Key": "no-scan-standard-case"}
+    )
+    system.wait_for_status(application_id, "IN_APPROVAL")
+    decide_all(system, application_id, STANDARD)
+    system.wait_for_status(application_id, "COMPLETED")
+
+    # When the applicant follows, reads, verifies and rates it (a low rating opens a ticket)
+    ok(system.api("GET", f"/applications/{application_id}", caller=CITIZEN))
+    result = ok(system.api("GET", f"/applications/{application_id}/result", caller=CITIZEN))
+    ok(
+        system.api(
+            "GET",
+            f"/verify/{result['certificateNo']}",
+            query={"code": result["verificationCode"]},
+        )
+    )
+    ok(
+        system.api(
+            "POST",
+            f"/applications/{application_id}/feedback",
+            caller=CITIZEN,
+            body={"rating": 1, "comment": "太慢了"},
+        )
+    )
+
+    # And every list is read, a second page by its cursor included
+    first = ok(system.api("GET", "/applications", caller=CITIZEN, query={"limit": "1"}))
+    if first["nextCursor"]:
+        ok(
+            system.api(
+                "GET",
+                "/applications",
+                caller=CITIZEN,
+                query={"limit": "1", "cursor": first["nextCursor"]},
+            )
+        )
+    ok(system.api("GET", "/tasks", caller=staff("POWER"), query={"department": "POWER"}))
+    page = ok(system.api("GET", "/catalog/items", query={"limit": "2"}))
+    ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
+    ok(
+        system.api(
+            "GET", "/catalog/items", query={"q": "power", "type": "administrative_licensing"}
+        )
+    )
+    ok(system.api("GET", f"/catalog/items/{STANDARD}"))
+    ok(system.api("GET", "/openapi.json"))
+
+    # And the refusals a caller can provoke answer without scanning either
+    unknown = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+    forged = system.api("GET", "/verify/KFQ-LIC-20260101-ABCDEFGH", query={"code": "WRONG1"})
+    assert forged.status == 404
+    assert system.api("GET", f"/applications/{unknown}", caller=CITIZEN).status == 404
+    decision = {"decision": "approve"}
+    missing = system.api(
+        "POST", f"/tasks/{unknown}-POWER/decision", caller=staff("POWER"), body=decision
+    )
+    assert missing.status == 404
+
+    # And a case returned for supplement, supplemented and rejected by one co-department
+    returned = submitted_case(system, STANDARD, skip={"ID_CARD"})
+    system.wait_for(returned, lambda a: "awaiting_supplement" in [e.action for e in a.timeline])
+    system.upload(returned, "ID_CARD", PDF, "application/pdf")
+    ok(system.api("POST", f"/applications/{returned}/submit", caller=CITIZEN))
+    system.wait_for_status(returned, "IN_APPROVAL")
+    decide_all(system, returned, STANDARD, rejecting={"URBAN": "占道施工方案未获批准"})
+    system.wait_for_status(returned, "COMPLETED")
+
+    # And a case whose issuance fails for good, so the failure stage runs
+    failing = submitted_case(system, STANDARD)
+    system.wait_for(failing, lambda a: len(a.reviews) == 3)
+    boto3.client("dynamodb").delete_item(
+        TableName=system.outputs["TableName"],
+        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}},
+    )
+    decide_all(system, failing, STANDARD)
+    system.wait_for_status(failing, "FAILED")
+
+    # Then every route was exercised, every stage ran, and nothing scanned
+    assert routes == {(method, resource) for method, resource, _ in ROUTES}
+    assert system.wait_execution(failing)["status"] == "FAILED"
+    assert scans == []
+
+
+def ok(response: Response) -> Any:
+    assert response.status in (200, 201), response.body
+    return response.body
