@@ -3,7 +3,6 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.documents import S3DocumentStore
@@ -17,8 +16,8 @@ from shared.stages.acceptance import run_acceptance
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=StageEvent)
-def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = StageEvent.model_validate(raw)
     settings = get_settings()
     output = run_acceptance(
         event.application_id, DynamoRepository(), S3DocumentStore(), settings.supplement_wait_days

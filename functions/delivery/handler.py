@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.courier import courier_for
@@ -16,8 +15,8 @@ from shared.stages.delivery import deliver_result
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=StageEvent)
-def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = StageEvent.model_validate(raw)
     settings = get_settings()
     return deliver_result(
         event.application_id,

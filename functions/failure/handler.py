@@ -3,7 +3,6 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
@@ -15,8 +14,8 @@ from shared.stages.failure import record_failure
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=FailureEvent)
-def handler(event: FailureEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = FailureEvent.model_validate(raw)
     logger.error("stage failed", extra={"error": event.error})
     metrics.add_metric(name="CasesFailed", unit=MetricUnit.Count, value=1)
     return record_failure(event.application_id, event.error, DynamoRepository())

@@ -3,7 +3,6 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.documents import S3DocumentStore
@@ -16,8 +15,8 @@ from shared.stages.issuance import issue_result
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=StageEvent)
-def handler(event: StageEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = StageEvent.model_validate(raw)
     output = issue_result(event.application_id, DynamoRepository(), S3DocumentStore())
     metrics.add_metric(name=f"Issued{output['outcome'].title()}", unit=MetricUnit.Count, value=1)
     return output

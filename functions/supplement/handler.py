@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
@@ -14,8 +13,8 @@ from shared.stages.supplement import await_supplement, expire_supplement
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
-@event_parser(model=SupplementEvent)
-def handler(event: SupplementEvent, context: LambdaContext) -> dict[str, Any]:
+def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    event = SupplementEvent.model_validate(raw)
     if event.action == "await" and event.task_token:
         return await_supplement(event.application_id, event.task_token, DynamoRepository())
     return expire_supplement(event.application_id, DynamoRepository())
