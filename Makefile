@@ -51,6 +51,10 @@ COUNT ?= 20
 demo: $(STAMP)
 	$(PY) -m infra.local.demo --count $(COUNT)
 
+# Benchmarks, not tests: cold starts, cost per 1,000 cases, flat cost, throughput.
+bench: setup
+	$(PY) -m infra.bench
+
 synth: setup
 	infra/node_modules/.bin/cdk synth --quiet
 

@@ -20,6 +20,18 @@ FUNCTIONS: dict[str, dict[str, int]] = {
 }
 
 
+def runtime_environment(key: str) -> dict[str, str]:
+    """The variables every function gets besides FUNCTION_ENV's, deployed and local alike."""
+    return {
+        "POWERTOOLS_SERVICE_NAME": f"{SERVICE_NAME}-{key}",
+        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        # We use no pydantic plugins; looking for them scans every installed package's
+        # metadata on the first model, ~20 ms of each cold start.
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
+    }
+
+
 # Placeholders in infra/statemachine/application.asl.json, filled with function ARNs.
 def asl_substitution_key(function_key: str) -> str:
     return f"{function_key.capitalize()}FunctionArn"

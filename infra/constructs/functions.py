@@ -38,14 +38,6 @@ def id_prefix(key: str) -> str:
     return key.capitalize()
 
 
-def powertools_env(key: str) -> dict[str, str]:
-    return {
-        "POWERTOOLS_SERVICE_NAME": f"{c.SERVICE_NAME}-{key}",
-        "POWERTOOLS_METRICS_NAMESPACE": c.METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": "INFO",
-    }
-
-
 class Functions(Construct):
     """Builds every function in constants.FUNCTIONS with the same defaults.
 
@@ -132,7 +124,7 @@ class Functions(Construct):
             application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
             system_log_level_v2=lambda_.SystemLogLevel.WARN,
             tracing=lambda_.Tracing.ACTIVE,
-            environment={**powertools_env(key), **env},
+            environment={**c.runtime_environment(key), **env},
             description=f"OneWindow {key}",
         )
         acknowledge(

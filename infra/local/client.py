@@ -3,8 +3,8 @@
 Used by `make demo`, the e2e test and the benchmarks, against the local or a deployed stack.
 """
 
-from dataclasses import dataclass, field
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests

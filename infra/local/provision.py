@@ -38,13 +38,8 @@ def state_machine_definition(function_arns: dict[str, str]) -> str:
 
 
 def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
-    env = {
-        "POWERTOOLS_SERVICE_NAME": f"{c.SERVICE_NAME}-{key}",
-        "POWERTOOLS_METRICS_NAMESPACE": c.METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": "INFO",
-        # No X-Ray daemon locally.
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
+    # The deployed set, but X-Ray off: there is no daemon locally.
+    env = {**c.runtime_environment(key), "POWERTOOLS_TRACE_DISABLED": "true"}
     for name in c.FUNCTION_ENV[key]:
         env[name] = resources.get(name) or c.SETTING_DEFAULTS[name]
     return env

@@ -10,8 +10,14 @@ from pydantic.alias_generators import to_camel
 class ApiModel(BaseModel):
     """camelCase on the wire, snake_case in Python; unknown input fields are refused."""
 
+    # defer_build: a model's validator is built on its first use, not at import, so each
+    # function pays only for the models it touches (cold starts).
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=False
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=False,
+        defer_build=True,
     )
 
 

@@ -29,13 +29,15 @@ def test_function_gets_exactly_its_environment(synth, key):
     _, function = synth.function(key)
     variables = function["Properties"]["Environment"]["Variables"]
     # When synthesized
-    # Then it has exactly those plus the Powertools ones, nothing more
+    # Then it has exactly those plus the runtime ones (Powertools, pydantic), nothing more
     assert set(variables) == {
         "POWERTOOLS_SERVICE_NAME",
         "POWERTOOLS_METRICS_NAMESPACE",
         "POWERTOOLS_LOG_LEVEL",
+        "PYDANTIC_DISABLE_PLUGINS",
         *c.FUNCTION_ENV[key],
     }
+    assert variables["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
     assert variables["POWERTOOLS_SERVICE_NAME"] == f"onewindow-{key}"
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "OneWindow"
     assert variables["POWERTOOLS_LOG_LEVEL"] == "INFO"

@@ -1,0 +1,244 @@
+"""`make bench`: measures on this machine, prints one table and writes the figures to
+.local/bench.json. Benchmarks, not tests: a missed budget is reported, never raised.
+
+    python -m infra.bench [--only cold cost flat throughput] [--cases 20]
+                          [--throughput-cases 30] [--rounds 3] [--repeat 7]
+"""
+
+import argparse
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from infra.bench.env import fake_aws_environment
+
+SECTIONS = ("cold", "cost", "flat", "throughput")
+STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
+Row = tuple[str, str, str, str, str]
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else ("met" if met else "MISSED")
+
+
+def _cold_rows(result: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    floor = result["functions"]["floor"]
+    rows.append(
+        (
+            "cold start",
+            "floor (boto3 + Logger + 1 client + GetItem)",
+            f"{floor['first_ms']:.0f} ms + boto3 import {result['boto3_import_ms']:.0f} ms",
+            "",
+            "",
+        )
+    )
+    for key, figures in result["functions"].items():
+        if key == "floor":
+            continue
+        rows.append(
+            (
+                "cold start",
+                f"{key}",
+                f"{figures['first_ms']:.0f} ms first (import {figures['import_ms']:.0f}), "
+                f"warm {figures['warm_ms']:.1f} ms = {figures['ratio']:.2f}x floor",
+                f"<= {figures['budget']:.1f}x",
+                _verdict(figures["met"]),
+            )
+        )
+    return rows
+
+
+def _cost_rows(result: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for line in result["rows"]:
+        rows.append(
+            (
+                "cost / 1,000",
+                f"{line['service']}: {line['what']}",
+                f"{line['per_case']:g} {line['unit']}/case -> ${line['usd_per_1000']:.4f}",
+                "",
+                line["note"],
+            )
+        )
+    rows.append(
+        (
+            "cost / 1,000",
+            f"TOTAL ({result['cases']} standard cases, prices {result['prices']['region']} "
+            f"{result['prices']['as_of']})",
+            f"${result['total_usd_per_1000']:.4f}",
+            f"< ${result['budget_usd_per_1000']:.2f}",
+            _verdict(result["met"]),
+        )
+    )
+    excluded = result["excluded"]
+    rows.append(
+        (
+            "cost / 1,000",
+            "not in total: storage, per month",
+            f"${excluded['storage_usd_per_1000_per_month']:.4f} "
+            f"({excluded['dynamodb_bytes_per_case']} B DynamoDB + "
+            f"{excluded['s3_bytes_per_case']} B S3 per case)",
+            "",
+            "storage aside",
+        )
+    )
+    rows.append(
+        (
+            "cost / 1,000",
+            "not in total: Cognito MAU",
+            f"${excluded['cognito_mau_usd_per_1000_if_each_is_a_new_billed_mau']:.2f} "
+            "if every application were a new billed MAU",
+            "",
+            "per user, not per case",
+        )
+    )
+    return rows
+
+
+def _flat_rows(result: dict[str, Any]) -> list[Row]:
+    small, large = result["sizes"]
+    rows: list[Row] = []
+    for route, figures in result["routes"].items():
+        rows.append(
+            (
+                "flat cost",
+                f"{route} (one page)",
+                f"items read {figures[f'items_read_{small}']} @ {small:,} -> "
+                f"{figures[f'items_read_{large}']} @ {large:,} apps = {figures['ratio']:.2f}x",
+                f"<= {result['budget_ratio']:.1f}x",
+                _verdict(figures["met"]),
+            )
+        )
+    return rows
+
+
+def _throughput_rows(result: dict[str, Any]) -> list[Row]:
+    system, bare = result["system"], result["bare_engine"]
+    rounds = len(system["rounds_apps_per_second"])
+    return [
+        (
+            "throughput",
+            f"system, {system['cases']} cases at once (median of {rounds})",
+            f"{system['apps_per_second']:.2f} apps/s (rounds "
+            f"{', '.join(f'{r:.2f}' for r in system['rounds_apps_per_second'])})",
+            "",
+            f"handlers {system['handler_ms_per_case']:.0f} ms/case",
+        ),
+        (
+            "throughput",
+            f"bare engine, {bare['cases']} executions at once (median of {rounds})",
+            f"{bare['apps_per_second']:.2f} apps/s (rounds "
+            f"{', '.join(f'{r:.2f}' for r in bare['rounds_apps_per_second'])})",
+            "",
+            "",
+        ),
+        (
+            "throughput",
+            "system / bare engine",
+            f"{result['ratio']:.2f} (per round "
+            f"{', '.join(f'{r:.2f}' for r in result['round_ratios'])})",
+            f">= {result['budget_ratio']:.1f}",
+            _verdict(result["met"]),
+        ),
+    ]
+
+
+def _print_table(rows: list[Row]) -> None:
+    headers: Row = ("section", "measure", "figure", "budget", "result / note")
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print(line)
+    section = ""
+    for row in rows:
+        if row[0] != section and section:
+            print()
+        shown = (row[0] if row[0] != section else "", *row[1:])
+        section = row[0]
+        print("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
+    print(line)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--cases", type=int, default=20, help="standard cases for the cost")
+    parser.add_argument("--throughput-cases", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds of each")
+    parser.add_argument("--repeat", type=int, default=7, help="cold starts per function")
+    parser.add_argument("--out", type=Path, default=STATE_DIR / "bench.json")
+    args = parser.parse_args()
+
+    # Before any project import: Powertools reads its variables when the shared Logger,
+    # Tracer and Metrics are created.
+    fake_aws_environment()
+    warnings.filterwarnings("ignore")
+    # moto's interpreter logs an error for every failure it evaluates (the seed's echoing
+    # Lambdas fail the Choice on purpose); the functions' own logs are counted, not shown.
+    logging.getLogger("moto").setLevel(logging.CRITICAL + 1)
+
+    from infra.bench import cold_start, cost, flat_cost, throughput
+
+    runners: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[Any], list[Row]]]] = {
+        "cold": (lambda: cold_start.run(repeat=args.repeat), _cold_rows),
+        "cost": (lambda: cost.run(cases=args.cases), _cost_rows),
+        "flat": (flat_cost.run, _flat_rows),
+        "throughput": (
+            lambda: throughput.run(cases=args.throughput_cases, rounds=args.rounds),
+            _throughput_rows,
+        ),
+    }
+    results: dict[str, Any] = {}
+    rows: list[Row] = []
+    failed = False
+    for name in SECTIONS:
+        if name not in args.only:
+            continue
+        run, render = runners[name]
+        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            results[name] = run()
+        except Exception as exc:
+            failed = True
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            traceback.print_exc()
+            rows.append((name, "failed", f"{type(exc).__name__}: {exc}"[:100], "", "ERROR"))
+            continue
+        results[name]["seconds_taken"] = round(time.perf_counter() - started, 1)
+        rows.extend(render(results[name]))
+
+    _print_table(rows)
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        },
+        **results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

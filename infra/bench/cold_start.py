@@ -1,0 +1,354 @@
+"""Cold start of every function, as a ratio to a floor measured in the same run.
+
+For each function (and the floor, infra/bench/floor_handler.py) a fresh interpreter
+(infra/bench/cold_child.py) times importing the handler and serving a first
+representative event on moto; the median of several runs is kept. The child imports
+boto3 and moto before its timer (moto needs them), so boto3's own import, which Lambda pays
+on every cold start and which the floor is defined to include, is timed in each child
+before moto is loaded, and its median over all children is added to both sides:
+
+    ratio = (boto3 import + handler's first event) / (boto3 import + floor's first event)
+
+`strict_ratio` leaves boto3 out of both sides. Each child runs with the variables CDK
+deploys (tracing on) and LAMBDA_TASK_ROOT set, as in Lambda: outside Lambda, importing the
+X-Ray SDK (Powertools' Tracer) creates two botocore clients for its sampler, ~200 ms that a
+deployed function never pays. The representative events are seeded by
+running the real stages on one standard case in this (parent) process: the child gets
+plain JSON and imports nothing of the project's before the timer.
+"""
+
+import base64
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infra.bench.cold_child import MARK
+from infra.bench.harness import MOTO_CONFIG, REGION, STANDARD_ITEM, Harness, local_system
+from infra.constants import FUNCTIONS
+from infra.local.events import rest_event
+from infra.local.provision import function_environment
+from shared.adapters.courier import courier_for
+from shared.adapters.documents import S3DocumentStore
+from shared.identity import Caller
+from shared.models.api import DecisionRequest
+from shared.models.common import ReviewDecision
+from shared.services import tasks
+from shared.stages.acceptance import run_acceptance
+from shared.stages.delivery import deliver_result
+from shared.stages.issuance import issue_result
+from shared.stages.review import open_review
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOOR = "floor"
+STAGE_BUDGET = 1.5
+API_BUDGET = 2.0
+# A Step Functions task token is ~ 600-700 characters; its size matters to nothing here
+# but is kept realistic.
+TRACE_HEADER = "Root=1-6745a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
+TOKEN = "AQB4AAAAKgAAAAMAAAAAAAAAAb" + "x" * 600
+
+
+class _NoWorkflow:
+    def start(self, application_id: str) -> str:
+        return application_id
+
+    def succeed(self, token: str, output: dict[str, Any]) -> None:
+        return None
+
+
+def _raw(h: Harness, pk: str, sk: str) -> dict[str, Any]:
+    item = boto3.client("dynamodb").get_item(
+        TableName=h.outputs["TableName"], Key={"PK": {"S": pk}, "SK": {"S": sk}}
+    )["Item"]
+    return dict(item)
+
+
+def build_seed(path: Path, warm: int) -> None:
+    """Runs the stages on cases in this process and keeps the raw items each function's
+    representative event needs, with the environment CDK gives the function."""
+    with local_system(install_runtime=False) as h:
+        table, bucket = h.outputs["TableName"], h.outputs["DocumentsBucketName"]
+        repo, store = h.repo, S3DocumentStore(bucket)
+        ddb = boto3.client("dynamodb")
+        snapshots: dict[str, dict[str, Any]] = {}
+
+        # A standard case, filed over the API; its execution runs with moto's echoing
+        # Lambda (the local runtime is not installed), so the stages below run by hand.
+        case = h.draft()
+        h.submit(case)
+        snapshots["submitted"] = _raw(h, f"APP#{case}", "APP")
+        run_acceptance(case, repo, store, 20)
+        snapshots["accepted"] = _raw(h, f"APP#{case}", "APP")
+        for index, department in enumerate(("POWER", "WATER", "URBAN")):
+            open_review(case, department, "lead" if index == 0 else "co", TOKEN, repo)
+        for department in ("POWER", "WATER", "URBAN"):
+            officer = Caller(
+                f"sub-{department}", f"staff-{department}", frozenset({f"dept-{department}"})
+            )
+            request = DecisionRequest(decision=ReviewDecision.APPROVE, comment="符合条件")
+            tasks.decide(officer, f"{case}-{department}", request, repo, _NoWorkflow())
+        snapshots["reviewed"] = _raw(h, f"APP#{case}", "APP")
+        issue_result(case, repo, store)
+        snapshots["issued"] = _raw(h, f"APP#{case}", "APP")
+        deliver_result(case, repo, courier_for("simulated"), 30)
+        snapshots["delivered"] = _raw(h, f"APP#{case}", "APP")
+
+        # A case missing two materials: acceptance returns it for supplement.
+        returned = h.draft(skip={"PROPERTY_PROOF", "ID_CARD"})
+        h.submit(returned)
+        run_acceptance(returned, repo, store, 20)
+        snapshots["returned"] = _raw(h, f"APP#{returned}", "APP")
+
+        catalog = [
+            dict(i)
+            for i in ddb.query(
+                TableName=table,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :c",
+                ExpressionAttributeValues={":c": {"S": "CATALOG"}},
+            )["Items"]
+        ]
+        s3 = boto3.client("s3")
+        objects = []
+        for listed in s3.list_objects_v2(Bucket=bucket, Prefix=f"uploads/{case}/")["Contents"]:
+            got = s3.get_object(Bucket=bucket, Key=listed["Key"])
+            objects.append(
+                {
+                    "key": listed["Key"],
+                    "content_type": got["ContentType"],
+                    "body": base64.b64encode(got["Body"].read()).decode(),
+                }
+            )
+        tables = [
+            _create_kwargs(ddb.describe_table(TableName=name)["Table"])
+            for name in (table, h.outputs["IdempotencyTableName"])
+        ]
+        resources = {
+            "TABLE_NAME": table,
+            "IDEMPOTENCY_TABLE_NAME": h.outputs["IdempotencyTableName"],
+            "DOCUMENTS_BUCKET": bucket,
+            "STATE_MACHINE_ARN": h.outputs["StateMachineArn"],
+        }
+
+    stage = {"applicationId": case}
+    events: dict[str, tuple[dict[str, Any], str | None, bool]] = {
+        "acceptance": (stage, "submitted", True),
+        "supplement": (
+            {"action": "await", "applicationId": returned, "taskToken": TOKEN},
+            "returned",
+            False,
+        ),
+        "review": (
+            {"applicationId": case, "department": "POWER", "role": "lead", "taskToken": TOKEN},
+            "accepted",
+            False,
+        ),
+        "issuance": (stage, "reviewed", False),
+        "delivery": (stage, "issued", False),
+        "feedback": (stage, "delivered", False),
+        "failure": (
+            {
+                "applicationId": case,
+                "error": {"Error": "States.TaskFailed", "Cause": '{"errorMessage": "boom"}'},
+            },
+            "accepted",
+            False,
+        ),
+        "api": (rest_event("GET", "/catalog/items", query={"limit": "20"}), None, False),
+    }
+    functions: dict[str, Any] = {}
+    for key, (event, state, objects_needed) in events.items():
+        items = [snapshots[state]] if state else []
+        functions[key] = {
+            "module": f"functions.{key}.handler",
+            "function_name": f"onewindow-local-{key}",
+            "memory": FUNCTIONS[key]["memory"],
+            "timeout": FUNCTIONS[key]["timeout"],
+            "env": _deployed_environment(key, resources),
+            "event": event,
+            "items": items,
+            "objects": objects_needed,
+            "warm": warm,
+        }
+    functions[FLOOR] = {
+        **functions["feedback"],
+        "module": "infra.bench.floor_handler",
+        "function_name": "onewindow-local-floor",
+        "event": {"itemId": STANDARD_ITEM},
+        "items": [],
+    }
+    seed = {
+        "region": REGION,
+        "moto_config": MOTO_CONFIG,
+        "base_env": {
+            # As in Lambda: the X-Ray SDK takes its Lambda path (no sampler, no clients of
+            # its own) and traces under the invocation's sampled trace header.
+            "LAMBDA_TASK_ROOT": str(ROOT),
+            "_X_AMZN_TRACE_ID": TRACE_HEADER,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+        },
+        "table": table,
+        "bucket": bucket,
+        "tables": tables,
+        "catalog": catalog,
+        "objects": objects,
+        "functions": functions,
+    }
+    path.write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+
+
+def _deployed_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
+    """The function's variables as CDK deploys them: the local runtime's, with tracing on
+    (deployed functions have active tracing; only the local runtime turns it off)."""
+    env = function_environment(key, resources)
+    env.pop("POWERTOOLS_TRACE_DISABLED", None)
+    return env
+
+
+def _create_kwargs(described: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "TableName": described["TableName"],
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": described["AttributeDefinitions"],
+        "KeySchema": described["KeySchema"],
+    }
+    if described.get("GlobalSecondaryIndexes"):
+        kwargs["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": g["IndexName"],
+                "KeySchema": g["KeySchema"],
+                "Projection": g["Projection"],
+            }
+            for g in described["GlobalSecondaryIndexes"]
+        ]
+    return kwargs
+
+
+def _child(seed: Path, key: str, importtime: bool = False) -> tuple[dict[str, Any], str]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
+        out_path = Path(out.name)
+    command = [sys.executable]
+    if importtime:
+        command += ["-X", "importtime"]
+    command += ["-m", "infra.bench.cold_child", str(seed), key, str(out_path)]
+    done = subprocess.run(
+        command, cwd=ROOT, env=_clean_env(), capture_output=True, text=True, check=False
+    )
+    try:
+        if done.returncode != 0:
+            raise RuntimeError(f"cold start of {key} failed:\n{done.stderr[-3000:]}")
+        return json.loads(out_path.read_text()), done.stderr
+    finally:
+        out_path.unlink(missing_ok=True)
+
+
+def _clean_env() -> dict[str, str]:
+    """Only what an interpreter needs: the child sets the function's own variables."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    return {k: v for k, v in os.environ.items() if k in keep}
+
+
+@dataclass
+class _Import:
+    name: str
+    self_ms: float
+    cumulative_ms: float
+    children: list["_Import"] = field(default_factory=list)
+
+
+def _import_tree(lines: list[str]) -> list[_Import]:
+    """-X importtime prints a module after the modules it imported, one indent deeper."""
+    pattern = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+    pending: dict[int, list[_Import]] = defaultdict(list)
+    for line in lines:
+        found = pattern.match(line)
+        if not found:
+            continue
+        depth = (len(found.group(3)) - 1) // 2
+        node = _Import(found.group(4), int(found.group(1)) / 1000, int(found.group(2)) / 1000)
+        node.children = pending.pop(depth + 1, [])
+        pending[depth].append(node)
+    return pending.get(0, [])
+
+
+def import_culprits(stderr: str, top: int = 8) -> dict[str, list[dict[str, Any]]]:
+    """From `-X importtime`, what the cold start imported once the timer began.
+
+    `first_level`: the imports the handler's own modules (functions.*) make, plus those the
+    first event makes lazily, each with everything under it (the first importer of a shared
+    dependency such as pydantic carries its cost). `by_package`: self time summed per
+    top-level package. Both include -X importtime's own overhead."""
+    roots = _import_tree(stderr.partition(MARK)[2].splitlines())
+    per_package: dict[str, float] = defaultdict(float)
+    first_level: list[_Import] = []
+
+    def walk(node: _Import) -> None:
+        per_package[node.name.split(".")[0]] += node.self_ms
+        for child in node.children:
+            walk(child)
+
+    def expand(node: _Import) -> None:
+        if node.name.split(".")[0] == "functions":
+            for child in node.children:
+                expand(child)
+        else:
+            first_level.append(node)
+
+    for root in roots:
+        walk(root)
+        expand(root)
+    ranked = sorted(per_package.items(), key=lambda kv: kv[1], reverse=True)[:top]
+    return {
+        "first_level": [
+            {"module": n.name, "cumulative_ms": round(n.cumulative_ms, 1)}
+            for n in sorted(first_level, key=lambda n: n.cumulative_ms, reverse=True)[:top]
+        ],
+        "by_package": [{"package": name, "self_ms": round(ms, 1)} for name, ms in ranked],
+    }
+
+
+def run(repeat: int = 5, warm: int = 5) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as workdir:
+        seed = Path(workdir) / "seed.json"
+        build_seed(seed, warm)
+        keys = [FLOOR, *FUNCTIONS]
+        samples: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+        # Interleaved rounds, so drift in the machine's load touches every function alike.
+        for _ in range(repeat):
+            for key in keys:
+                samples[key].append(_child(seed, key)[0])
+        base = statistics.median(s["boto3_import_ms"] for k in keys for s in samples[k])
+        floor_ms = statistics.median(s["first_ms"] for s in samples[FLOOR])
+        results: dict[str, Any] = {}
+        for key in keys:
+            first = statistics.median(s["first_ms"] for s in samples[key])
+            warm_ms = statistics.median(w for s in samples[key] for w in s["warm_ms"])
+            budget = None if key == FLOOR else (API_BUDGET if key == "api" else STAGE_BUDGET)
+            ratio = (base + first) / (base + floor_ms)
+            results[key] = {
+                "first_ms": round(first, 1),
+                "import_ms": round(statistics.median(s["import_ms"] for s in samples[key]), 1),
+                "warm_ms": round(warm_ms, 2),
+                "ratio": round(ratio, 2),
+                "strict_ratio": round(first / floor_ms, 2),
+                "budget": budget,
+                "met": None if budget is None else ratio <= budget,
+                "modules_loaded": samples[key][0]["modules"],
+            }
+            if budget is not None and ratio > budget:
+                results[key]["import_culprits"] = import_culprits(_child(seed, key, True)[1])
+    return {"boto3_import_ms": round(base, 1), "repeat": repeat, "functions": results}

@@ -1,0 +1,336 @@
+"""Cost per 1,000 applications of a standard case, counted from real runs on moto.
+
+The standard case: SD-KFQ-0010 (lead POWER, co-departments WATER and URBAN), filed on the
+web with every required material, delivered by mail, rated 5 afterwards. The citizen reads
+the item's guide, files, uploads, submits, follows the case once, reads the result,
+downloads the document and rates; each department's officer opens the inbox and approves.
+
+Counted, per case: Lambda invocations and their billed durations at the configured memory
+(stages from the local runtime, the API from the harness), state transitions (StateEntered
+events of the execution's history), DynamoDB request units (infra/bench/meter.py), S3
+requests (SDK calls plus the browser's presigned POSTs and GET), API Gateway requests.
+Durations are this machine's CPU running in-process moto: no network round trips, and
+not the arm64 Lambda CPU, so read them as an order of magnitude. The first case warms
+the interpreter (imports) and is not counted. Assumptions that cannot be measured here
+are named in ASSUMPTIONS and printed with the result.
+"""
+
+import json
+import math
+import statistics
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from functions.api import dependencies, idempotency
+from infra.bench.harness import STANDARD_ITEM, Harness, citizen, local_system
+from infra.bench.meter import AwsMeter
+from infra.constants import FUNCTIONS
+from shared.adapters.aws import reset_clients
+
+PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
+BUDGET_PER_1000 = 1.00
+ASSUMPTIONS: dict[str, Any] = {
+    # Cognito: a citizen signs in to file and again, days later, to read the result and
+    # rate; an officer signs in once a working day and decides ~20 cases in that session.
+    "citizen_sign_ins_per_case": 2,
+    "cases_per_officer_sign_in": 20,
+    # A browser sends a CORS preflight (OPTIONS, billed by API Gateway) before each
+    # request with an Authorization header: the stack sets no Access-Control-Max-Age, so
+    # assume none is cached (upper bound).
+    "preflight_per_token_request": 1,
+    # Log lines CloudWatch ingests that the benchmark cannot see: Step Functions logs
+    # every history event (level ALL, no execution data), API Gateway one JSON access-log
+    # line per request. Lambda platform lines (START/REPORT) are not logged: the system
+    # log level is WARN. Application log bytes are measured.
+    "bytes_per_state_machine_log_event": 350,
+    "bytes_per_access_log_line": 450,
+    # X-Ray: an upper bound, as if every request and execution were sampled (the default
+    # rule records 1 a second and 5% beyond): one trace per API request, one per execution.
+    "xray_traces": "api requests + 1 per case",
+}
+
+
+def load_prices() -> dict[str, Any]:
+    prices: dict[str, Any] = json.loads(PRICES_FILE.read_text(encoding="utf-8"))
+    return prices
+
+
+def standard_case(h: Harness) -> str:
+    who = citizen()
+    guide = h.api("GET", f"/catalog/items/{STANDARD_ITEM}")
+    assert guide.status == 200, guide.body
+    application_id = h.draft(STANDARD_ITEM, who)
+    h.submit(application_id, who)
+    h.wait_for(application_id, lambda a: a.status.value == "IN_APPROVAL")
+    h.decide_all(application_id)
+    h.wait_for(application_id, lambda a: a.status.value == "COMPLETED")
+    h.conclude(application_id, who, rating=5)
+    return application_id
+
+
+def _billed_gb_seconds(duration_ms: float, memory_mb: int) -> float:
+    return math.ceil(duration_ms) / 1000 * memory_mb / 1024
+
+
+def _storage_bytes(h: Harness, meter: AwsMeter, application_id: str) -> tuple[int, int]:
+    table = h.outputs["TableName"]
+    case = h.application(application_id)
+    keys = [("APP#" + application_id, "APP")]
+    keys += [(f"TASK#{r.task_id}", "TASK") for r in case.reviews.values()]
+    if case.result and case.result.certificate_no:
+        keys.append((f"CERT#{case.result.certificate_no}", "CERT"))
+    dynamo = 0
+    with h.runtime.exclusive({}):
+        for pk, sk in keys:
+            state = meter._stored(table, {"PK": {"S": pk}, "SK": {"S": sk}})
+            dynamo += state.size if state else 0
+        s3 = boto3.client("s3")
+        objects = 0
+        for prefix in (f"uploads/{application_id}/", f"documents/{application_id}/"):
+            listed = s3.list_objects_v2(Bucket=h.outputs["DocumentsBucketName"], Prefix=prefix)
+            objects += sum(o["Size"] for o in listed.get("Contents", []))
+    return dynamo, objects
+
+
+def run(cases: int = 20) -> dict[str, Any]:
+    prices = load_prices()
+    with local_system() as h:
+        meter = AwsMeter().install()
+        # Clients made from here on carry the meter's hooks.
+        reset_clients()
+        dependencies.reset()
+        idempotency.reset()
+        try:
+            standard_case(h)  # warm-up: imports and first clients, not counted
+            meter.reset()
+            h.reset_counts()
+            ids = [standard_case(h) for _ in range(cases)]
+            log_bytes = h.output.bytes
+            histories = [h.history(h.execution_arn(i)) for i in ids]
+            executions = [h.wait_execution(h.execution_arn(i))["status"] for i in ids]
+            storage = [_storage_bytes(h, meter, i) for i in ids]
+        finally:
+            meter.uninstall()
+    assert set(executions) == {"SUCCEEDED"}, executions
+    return _report(h, meter, histories, storage, log_bytes, cases, prices)
+
+
+def _report(
+    h: Harness,
+    meter: AwsMeter,
+    histories: list[list[dict[str, Any]]],
+    storage: list[tuple[int, int]],
+    log_bytes: int,
+    cases: int,
+    prices: dict[str, Any],
+) -> dict[str, Any]:
+    per = 1000 / cases  # from the N cases counted to 1,000 applications
+    stage_runs = list(h.runtime.handler_runs)
+    api_runs = list(h.api_invocations)
+    assert not any(r.error for r in stage_runs), [r for r in stage_runs if r.error]
+    invocations: dict[str, int] = {}
+    durations: dict[str, list[float]] = {}
+    gb_seconds = 0.0
+    for run in [*stage_runs, *api_runs]:
+        key = run.function_name.removeprefix("onewindow-local-")
+        invocations[key] = invocations.get(key, 0) + 1
+        durations.setdefault(key, []).append(run.duration_ms)
+        gb_seconds += _billed_gb_seconds(run.duration_ms, FUNCTIONS[key]["memory"])
+    transitions = sum(
+        1 for events in histories for e in events if e["type"].endswith("StateEntered")
+    )
+    history_events = sum(len(events) for events in histories)
+    s3_calls = meter.by_service("s3")
+    s3_put = s3_calls.get("PutObject", 0) + h.presigned_requests.get("POST", 0)
+    s3_get = (
+        s3_calls.get("GetObject", 0)
+        + s3_calls.get("HeadObject", 0)
+        + h.presigned_requests.get("GET", 0)
+    )
+    api_requests = len(api_runs)
+    preflights = h.token_requests * ASSUMPTIONS["preflight_per_token_request"]
+    officers = len({"POWER", "WATER", "URBAN"})
+    cognito_calls = cases * (
+        ASSUMPTIONS["citizen_sign_ins_per_case"]
+        + officers / ASSUMPTIONS["cases_per_officer_sign_in"]
+    )
+    logs_bytes = (
+        log_bytes
+        + history_events * ASSUMPTIONS["bytes_per_state_machine_log_event"]
+        + (api_requests + preflights) * ASSUMPTIONS["bytes_per_access_log_line"]
+    )
+    traces = api_requests + cases
+    dynamo = meter.dynamo
+
+    p = prices
+    rows: list[dict[str, Any]] = []
+
+    def row(
+        service: str, what: str, quantity: float, unit_price: float, unit: str, note: str = ""
+    ) -> None:
+        rows.append(
+            {
+                "service": service,
+                "what": what,
+                "per_case": round(quantity / cases, 3),
+                "unit": unit,
+                "usd_per_1000": quantity * per * unit_price,
+                "note": note,
+            }
+        )
+
+    lam = p["lambda"]
+    row(
+        "Lambda",
+        "requests",
+        sum(invocations.values()),
+        lam["requests_per_million"] / 1e6,
+        "invocations",
+        ", ".join(f"{k} {v / cases:g}" for k, v in sorted(invocations.items())),
+    )
+    row(
+        "Lambda",
+        f"duration ({lam['architecture']})",
+        gb_seconds,
+        lam["gb_second_arm64"],
+        "GB-s",
+        "local CPU, in-process moto",
+    )
+    row(
+        "Step Functions",
+        "state transitions",
+        transitions,
+        p["stepfunctions"]["standard_per_1000_state_transitions"] / 1000,
+        "transitions",
+    )
+    ddb = p["dynamodb"]
+    row(
+        "DynamoDB",
+        "writes, table",
+        dynamo.write_units,
+        ddb["on_demand_per_million_write_request_units"] / 1e6,
+        "WRU",
+    )
+    row(
+        "DynamoDB",
+        "writes, GSI1",
+        dynamo.gsi_write_units,
+        ddb["on_demand_per_million_write_request_units"] / 1e6,
+        "WRU",
+        "projection ALL: every case save rewrites its index entry",
+    )
+    row(
+        "DynamoDB",
+        "reads",
+        dynamo.read_units,
+        ddb["on_demand_per_million_read_request_units"] / 1e6,
+        "RRU",
+    )
+    row(
+        "S3",
+        "PUT/POST",
+        s3_put,
+        p["s3"]["put_copy_post_list_per_1000"] / 1000,
+        "requests",
+        "presigned uploads + the issued PDF",
+    )
+    row(
+        "S3",
+        "GET/HEAD",
+        s3_get,
+        p["s3"]["get_select_head_other_per_1000"] / 1000,
+        "requests",
+        "acceptance's checks + the download",
+    )
+    row(
+        "API Gateway",
+        "REST requests",
+        api_requests,
+        p["apigateway"]["rest_per_million_requests"] / 1e6,
+        "requests",
+    )
+    row(
+        "API Gateway",
+        "CORS preflights (est.)",
+        preflights,
+        p["apigateway"]["rest_per_million_requests"] / 1e6,
+        "requests",
+        "upper bound",
+    )
+    row(
+        "Cognito",
+        "sign-in calls",
+        cognito_calls,
+        p["cognito"]["per_api_call"],
+        "calls",
+        "billed per MAU, not per call: see below",
+    )
+    row(
+        "CloudWatch Logs",
+        "ingestion (est.)",
+        logs_bytes / 1e3,
+        p["cloudwatch_logs"]["ingestion_per_gb"] / 1e6,
+        "KB",
+        f"logs + EMF measured: {log_bytes // max(cases, 1)} B/case",
+    )
+    row(
+        "X-Ray",
+        "traces (upper bound)",
+        traces,
+        p["xray"]["traces_recorded_per_million"] / 1e6,
+        "traces",
+    )
+    total = sum(r["usd_per_1000"] for r in rows)
+    for r in rows:
+        r["usd_per_1000"] = round(r["usd_per_1000"], 5)
+
+    dynamo_bytes = statistics.mean(s[0] for s in storage)
+    s3_bytes = statistics.mean(s[1] for s in storage)
+    mau = p["cognito"]["essentials_per_mau"]
+    return {
+        "cases": cases,
+        "prices": {"region": p["region"], "as_of": p["as_of"]},
+        "rows": rows,
+        "total_usd_per_1000": round(total, 4),
+        "budget_usd_per_1000": BUDGET_PER_1000,
+        "met": total < BUDGET_PER_1000,
+        "excluded": {
+            "storage_usd_per_1000_per_month": round(
+                1000
+                * (
+                    dynamo_bytes / 1e9 * p["dynamodb"]["storage_per_gb_month"]
+                    + s3_bytes / 1e9 * p["s3"]["storage_standard_per_gb_month"]
+                ),
+                5,
+            ),
+            "dynamodb_bytes_per_case": round(dynamo_bytes),
+            "s3_bytes_per_case": round(s3_bytes),
+            "cognito_mau_usd_per_1000_if_each_is_a_new_billed_mau": round(1000 * mau, 2),
+            "cognito_note": (
+                f"Essentials: ${mau}/MAU beyond {p['cognito']['free_mau']:,} free "
+                "MAUs a month; a per-user, not per-application, cost"
+            ),
+        },
+        "measured": {
+            "lambda_invocations_per_case": {k: v / cases for k, v in sorted(invocations.items())},
+            "lambda_median_ms": {
+                k: round(statistics.median(v), 1) for k, v in sorted(durations.items())
+            },
+            "state_transitions_per_case": transitions / cases,
+            "history_events_per_case": history_events / cases,
+            "dynamodb_calls_per_case": {
+                k: v / cases for k, v in meter.by_service("dynamodb").items()
+            },
+            "dynamodb_items_read_per_case": dynamo.items_read / cases,
+            "s3_calls_per_case": {k: v / cases for k, v in s3_calls.items()},
+            "presigned_per_case": {k: v / cases for k, v in h.presigned_requests.items()},
+            "stepfunctions_calls_per_case": {
+                k: v / cases for k, v in meter.by_service("stepfunctions").items()
+            },
+            "api_requests_per_case": api_requests / cases,
+            "app_log_bytes_per_case": log_bytes / cases,
+        },
+        "assumptions": ASSUMPTIONS,
+    }

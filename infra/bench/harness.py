@@ -1,0 +1,445 @@
+"""The whole system in this process on moto, for the benchmarks: provisioned from the CDK
+definitions, the real state machine on moto's interpreter, every Lambda task and every API
+request running the project's handler (like tests/integration/conftest.py, which infra
+code must not import).
+
+Every handler runs inside `Harness.metered()`, so a meter (infra/bench/meter.py) counts the
+AWS calls the functions make and not the ones the benchmark makes to watch them.
+"""
+
+import contextlib
+import io
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import boto3
+import requests
+from moto import mock_aws
+
+from functions.api import dependencies, idempotency
+from functions.api.handler import handler as api_handler
+from infra.bench.env import REGION, fake_aws_environment
+from infra.constants import FUNCTIONS, SETTING_DEFAULTS
+from infra.local.events import groups_claim, rest_event
+from infra.local.lambda_runtime import Handler, Invocation, LocalContext, LocalLambdaRuntime
+from infra.local.provision import function_environment, provision
+from shared.adapters.aws import reset_clients
+from shared.adapters.repository import DynamoRepository
+from shared.catalog import load_catalog
+from shared.models.application import Application
+from shared.models.catalog import CatalogItem
+from shared.observability import logger
+
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+STANDARD_ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN, mail allowed
+PDF = b"%PDF-1.4\n% OneWindow benchmark material\n%%EOF\n"
+ENTERPRISE = {
+    "kind": "enterprise",
+    "name": "山东海川新材料有限公司",
+    "creditCode": "91350100M000100Y43",
+    "legalRepresentative": "李娜",
+    "phone": "13800138000",
+}
+ADDRESS = {
+    "recipient": "李娜",
+    "phone": "13800138000",
+    "province": "山东省",
+    "city": "烟台市",
+    "district": "经济技术开发区",
+    "street": "长江路100号",
+    "postalCode": "264006",
+}
+
+_metering = threading.local()
+
+
+def in_handler() -> bool:
+    """True while this thread runs a function's handler (a stage or the API)."""
+    return getattr(_metering, "depth", 0) > 0
+
+
+@contextmanager
+def handler_scope() -> Iterator[None]:
+    _metering.depth = getattr(_metering, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _metering.depth -= 1
+
+
+class OutputCounter(io.TextIOBase):
+    """Swallows what the functions print (JSON logs, EMF metric lines) and counts its bytes:
+    in Lambda all of it is ingested by CloudWatch Logs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bytes = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.bytes += len(text.encode())
+        return len(text)
+
+
+@contextlib.contextmanager
+def captured_output() -> Iterator[OutputCounter]:
+    """Routes the Logger's stream and stdout (where Metrics prints EMF) to a counter."""
+    counter = OutputCounter()
+    handler = logger.registered_handler
+    saved = handler.setStream(counter)  # type: ignore[attr-defined]
+    try:
+        with contextlib.redirect_stdout(counter):
+            yield counter
+    finally:
+        handler.setStream(saved)  # type: ignore[attr-defined]
+
+
+class MeteredRuntime(LocalLambdaRuntime):
+    """The local Lambda runtime, with each handler run inside `handler_scope` and timed
+    once the runtime's lock is held: `invocations` (the runtime's own record) includes the
+    wait for the lock, `handler_runs` only the function's work, which is what Lambda bills.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handler_runs: list[Invocation] = []
+        # Called with the function's name and event after each run (the benchmark's
+        # officers are told when a review lands in their inbox).
+        self.on_finished: Callable[[str, dict[str, Any]], None] | None = None
+
+    def _handler(self, handler_path: str) -> Handler:
+        inner = super()._handler(handler_path)
+        parts = handler_path.split(".")
+        name = f"onewindow-local-{parts[1]}" if parts[0] == "functions" else handler_path
+
+        def metered(event: dict[str, Any], context: Any) -> Any:
+            started = time.perf_counter()
+            error = None
+            try:
+                with handler_scope():
+                    return inner(event, context)
+            except Exception as exc:
+                error = type(exc).__name__
+                raise
+            finally:
+                elapsed = (time.perf_counter() - started) * 1000
+                self.handler_runs.append(Invocation(name, elapsed, error))
+                if self.on_finished is not None:
+                    self.on_finished(name, event)
+
+        return metered
+
+
+@dataclass(frozen=True)
+class Caller:
+    sub: str
+    username: str
+    groups: tuple[str, ...]
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return {
+            "sub": self.sub,
+            "cognito:username": self.username,
+            "cognito:groups": groups_claim(list(self.groups)),
+            "token_use": "id",
+        }
+
+
+def citizen(n: int = 1) -> Caller:
+    return Caller(f"sub-citizen-{n}", f"citizen-{n}", ("citizen",))
+
+
+def officer(department: str) -> Caller:
+    return Caller(
+        f"sub-staff-{department.lower()}", f"staff-{department.lower()}", (f"dept-{department}",)
+    )
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any
+
+
+@dataclass
+class Harness:
+    outputs: dict[str, str]
+    runtime: MeteredRuntime
+    api_env: dict[str, str]
+    api_invocations: list[Invocation] = field(default_factory=list)
+    # Requests the "browser" sends straight to S3 with presigned URLs (no SDK call).
+    presigned_requests: dict[str, int] = field(default_factory=dict)
+    # API requests that carried an ID token (a browser sends a CORS preflight first).
+    token_requests: int = 0
+    # What the functions printed (logs, EMF metrics), swallowed and counted.
+    output: OutputCounter = field(default_factory=OutputCounter)
+
+    @property
+    def repo(self) -> DynamoRepository:
+        return DynamoRepository(self.outputs["TableName"])
+
+    # -- the API, as API Gateway invokes it ---------------------------------------------
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        caller: Caller | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        event = rest_event(
+            method,
+            path,
+            body=body,
+            query=query,
+            headers=headers,
+            claims=caller.claims if caller else None,
+        )
+        memory = FUNCTIONS["api"]["memory"]
+        context = LocalContext(
+            "onewindow-local-api",
+            memory,
+            f"arn:aws:lambda:{REGION}:123456789012:function:onewindow-local-api",
+            FUNCTIONS["api"]["timeout"],
+        )
+        with self.runtime.exclusive(self.api_env), handler_scope():
+            started = time.perf_counter()
+            raw = api_handler(event, context)
+            elapsed = (time.perf_counter() - started) * 1000
+        self.api_invocations.append(Invocation("onewindow-local-api", elapsed, None))
+        self.token_requests += 1 if caller else 0
+        return Response(int(raw["statusCode"]), json.loads(raw.get("body") or "null"))
+
+    def reset_counts(self) -> None:
+        self.runtime.invocations.clear()
+        self.runtime.handler_runs.clear()
+        self.api_invocations.clear()
+        self.presigned_requests.clear()
+        self.token_requests = 0
+        self.output.bytes = 0
+
+    def _presigned(self, kind: str) -> None:
+        self.presigned_requests[kind] = self.presigned_requests.get(kind, 0) + 1
+
+    # -- watching the system (not metered) ----------------------------------------------
+    def application(self, application_id: str) -> Application:
+        with self.runtime.exclusive({}):
+            found = self.repo.get_application(application_id)
+        assert found is not None, application_id
+        return found
+
+    def wait_for(
+        self,
+        application_id: str,
+        condition: Callable[[Application], bool],
+        timeout: float = 60.0,
+        poll: float = 0.02,
+    ) -> Application:
+        deadline = time.monotonic() + timeout
+        while True:
+            application = self.application(application_id)
+            if condition(application):
+                return application
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"case {application_id} is {application.status}: "
+                    f"{[e.action for e in application.timeline]}"
+                )
+            time.sleep(poll)
+
+    def execution_arn(self, application_id: str) -> str:
+        machine = self.outputs["StateMachineArn"]
+        return machine.replace(":stateMachine:", ":execution:") + f":{application_id}"
+
+    def wait_execution(self, execution_arn: str, timeout: float = 60.0) -> dict[str, Any]:
+        sfn = boto3.client("stepfunctions")
+        deadline = time.monotonic() + timeout
+        while True:
+            execution = sfn.describe_execution(executionArn=execution_arn)
+            if execution["status"] != "RUNNING":
+                return dict(execution)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} still running")
+            time.sleep(0.02)
+
+    def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        sfn = boto3.client("stepfunctions")
+        events: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"executionArn": execution_arn, "maxResults": 1000}
+        while True:
+            page = sfn.get_execution_history(**kwargs)
+            events.extend(page["events"])
+            if not page.get("nextToken"):
+                return events
+            kwargs["nextToken"] = page["nextToken"]
+
+    # -- a standard case's journey ------------------------------------------------------
+    def draft(
+        self,
+        item_id: str = STANDARD_ITEM,
+        who: Caller | None = None,
+        skip: frozenset[str] | set[str] = frozenset(),
+    ) -> str:
+        """Files a case and uploads its required materials (but `skip`) as a browser would."""
+        who = who or citizen()
+        item = catalog_item(item_id)
+        form = {f.name: f"{f.label_en} value"[: f.max_length] for f in item.form_fields}
+        body = {
+            "itemId": item_id,
+            "applicant": ENTERPRISE,
+            "form": form,
+            "channel": "web",
+            "delivery": {"mode": "mail", "address": ADDRESS},
+        }
+        created = self.api("POST", "/applications", body=body, caller=who)
+        assert created.status == 201, created.body
+        application_id: str = created.body["applicationId"]
+        for rule in item.materials:
+            if rule.required and rule.code not in skip:
+                self.upload(application_id, rule.code, rule.content_types[0], who)
+        return application_id
+
+    def upload(self, application_id: str, code: str, content_type: str, who: Caller) -> None:
+        file_name = f"{code.lower()}.pdf"
+        grant = self.api(
+            "POST",
+            f"/applications/{application_id}/materials",
+            caller=who,
+            body={
+                "materialCode": code,
+                "fileName": file_name,
+                "contentType": content_type,
+                "size": len(PDF),
+            },
+        )
+        assert grant.status == 200, grant.body
+        with self.runtime.exclusive({}):
+            posted = requests.post(
+                grant.body["url"],
+                data=grant.body["fields"],
+                files={"file": (file_name, PDF, content_type)},
+                timeout=10,
+            )
+        assert posted.status_code in (200, 204), posted.text
+        self._presigned("POST")
+
+    def submit(self, application_id: str, who: Caller | None = None) -> None:
+        submitted = self.api(
+            "POST", f"/applications/{application_id}/submit", caller=who or citizen()
+        )
+        assert submitted.status == 200, submitted.body
+
+    def decide_all(self, application_id: str, item_id: str = STANDARD_ITEM) -> None:
+        """Each department's officer opens the inbox, finds the case and approves it."""
+        for department in catalog_item(item_id).departments:
+            self.wait_for(application_id, _review_opened(department))
+            staff = officer(department)
+            inbox = self.api("GET", "/tasks", caller=staff, query={"department": department})
+            assert inbox.status == 200, inbox.body
+            task = next(
+                (t for t in inbox.body["items"] if t["applicationId"] == application_id), None
+            )
+            if task is None:
+                case = self.application(application_id)
+                raise RuntimeError(
+                    f"case {application_id} is not in {department}'s inbox; it is "
+                    f"{case.status}: {case.failure_reason or [e.action for e in case.timeline]}"
+                )
+            answer = self.api(
+                "POST",
+                f"/tasks/{task['taskId']}/decision",
+                caller=staff,
+                body={"decision": "approve", "comment": "符合条件，同意"},
+            )
+            assert answer.status == 200, answer.body
+
+    def conclude(self, application_id: str, who: Caller | None = None, rating: int = 5) -> None:
+        """The applicant follows the case, reads the result, downloads it and rates."""
+        who = who or citizen()
+        seen = self.api("GET", f"/applications/{application_id}", caller=who)
+        assert seen.status == 200, seen.body
+        result = self.api("GET", f"/applications/{application_id}/result", caller=who)
+        assert result.status == 200 and result.body["outcome"] == "APPROVED", result.body
+        with self.runtime.exclusive({}):
+            pdf = requests.get(result.body["downloadUrl"], timeout=10)
+        assert pdf.content.startswith(b"%PDF-")
+        self._presigned("GET")
+        rated = self.api(
+            "POST",
+            f"/applications/{application_id}/feedback",
+            caller=who,
+            body={"rating": rating, "comment": "办事很方便"},
+        )
+        assert rated.status == 200, rated.body
+
+
+def _pin_environment_keys(outputs: dict[str, str]) -> None:
+    """Works around a race in the local runtime (infra/local/lambda_runtime.py): it sets a
+    function's variables in os.environ for each invocation and removes them after, while
+    moto's interpreter threads create boto3 clients outside its lock, and botocore's proxy
+    lookup (urllib.request.getproxies) iterates os.environ: a key removed mid-iteration
+    raises KeyError, the task fails with States.Runtime and the case ends FAILED. With
+    every key present beforehand, invocations only change values, never add or remove
+    keys. Empty strings keep "not given" meaning not given (Settings.require refuses them);
+    numeric settings get the defaults every function is given anyway."""
+    resources = {
+        "TABLE_NAME": outputs["TableName"],
+        "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+        "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
+        "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+    }
+    names = {"AWS_LAMBDA_FUNCTION_NAME"}
+    for key in FUNCTIONS:
+        names.update(function_environment(key, resources))
+    for name in sorted(names):
+        os.environ.setdefault(name, SETTING_DEFAULTS.get(name, ""))
+    os.environ["POWERTOOLS_LOG_LEVEL"] = os.environ.get("POWERTOOLS_LOG_LEVEL") or "INFO"
+
+
+def _review_opened(department: str) -> Callable[[Application], bool]:
+    return lambda application: department in application.reviews
+
+
+def catalog_item(item_id: str) -> CatalogItem:
+    return next(i for i in load_catalog().items if i.item_id == item_id)
+
+
+@contextmanager
+def local_system(*, install_runtime: bool = True) -> Iterator[Harness]:
+    fake_aws_environment()
+    with mock_aws(config=cast(Any, MOTO_CONFIG)), captured_output() as output:
+        reset_clients()
+        dependencies.reset()
+        idempotency.reset()
+        outputs = provision(region=REGION)
+        runtime = MeteredRuntime()
+        if install_runtime:
+            runtime.install()
+        api_env = function_environment(
+            "api",
+            {
+                "TABLE_NAME": outputs["TableName"],
+                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
+                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+            },
+        )
+        _pin_environment_keys(outputs)
+        try:
+            yield Harness(outputs, runtime, api_env, output=output)
+        finally:
+            runtime.uninstall()
+            reset_clients()
+            dependencies.reset()
+            idempotency.reset()
