@@ -43,5 +43,5 @@ class Settings(BaseModel):
 def get_settings() -> Settings:
     fields = Settings.model_fields
     return Settings.model_validate(
-        {name: os.environ[name.upper()] for name in fields if name.upper() in os.environ}
+        {name: os.environ[name.upper()] for name in fields if os.environ.get(name.upper())}
     )

@@ -10,7 +10,6 @@ AWS calls the functions make and not the ones the benchmark makes to watch them.
 import contextlib
 import io
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from moto import mock_aws
 from functions.api import dependencies, idempotency
 from functions.api.handler import handler as api_handler
 from infra.bench.env import REGION, fake_aws_environment
-from infra.constants import FUNCTIONS, SETTING_DEFAULTS
+from infra.constants import FUNCTIONS
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import Handler, Invocation, LocalContext, LocalLambdaRuntime
 from infra.local.provision import function_environment, provision
@@ -384,29 +383,6 @@ class Harness:
         assert rated.status == 200, rated.body
 
 
-def _pin_environment_keys(outputs: dict[str, str]) -> None:
-    """Works around a race in the local runtime (infra/local/lambda_runtime.py): it sets a
-    function's variables in os.environ for each invocation and removes them after, while
-    moto's interpreter threads create boto3 clients outside its lock, and botocore's proxy
-    lookup (urllib.request.getproxies) iterates os.environ: a key removed mid-iteration
-    raises KeyError, the task fails with States.Runtime and the case ends FAILED. With
-    every key present beforehand, invocations only change values, never add or remove
-    keys. Empty strings keep "not given" meaning not given (Settings.require refuses them);
-    numeric settings get the defaults every function is given anyway."""
-    resources = {
-        "TABLE_NAME": outputs["TableName"],
-        "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
-        "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
-        "STATE_MACHINE_ARN": outputs["StateMachineArn"],
-    }
-    names = {"AWS_LAMBDA_FUNCTION_NAME"}
-    for key in FUNCTIONS:
-        names.update(function_environment(key, resources))
-    for name in sorted(names):
-        os.environ.setdefault(name, SETTING_DEFAULTS.get(name, ""))
-    os.environ["POWERTOOLS_LOG_LEVEL"] = os.environ.get("POWERTOOLS_LOG_LEVEL") or "INFO"
-
-
 def _review_opened(department: str) -> Callable[[Application], bool]:
     return lambda application: department in application.reviews
 
@@ -435,7 +411,6 @@ def local_system(*, install_runtime: bool = True) -> Iterator[Harness]:
                 "STATE_MACHINE_ARN": outputs["StateMachineArn"],
             },
         )
-        _pin_environment_keys(outputs)
         try:
             yield Harness(outputs, runtime, api_env, output=output)
         finally:

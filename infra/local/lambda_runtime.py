@@ -83,6 +83,7 @@ class LocalLambdaRuntime:
             return runtime.invoke(fn, body, response_headers)
 
         LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign,assignment]
+        pin_environment()
         return self
 
     def uninstall(self) -> None:
@@ -139,19 +140,36 @@ class LocalLambdaRuntime:
 
 @contextmanager
 def environment(values: dict[str, str]) -> Iterator[None]:
-    """Sets a function's variables for one invocation and restores the process's after."""
-    saved = {k: os.environ.get(k) for k in values}
+    """Sets a function's variables for one invocation, then puts back the values the process
+    had. Keys are never removed: moto's interpreter threads create boto3 clients outside the
+    lock, and botocore iterates os.environ while doing so (its proxy lookup), which raises if
+    a key comes or goes meanwhile. A name a function set stays with that value afterwards;
+    `pin_environment` puts every name in place up front so none is even added mid-run."""
+    saved = {k: os.environ[k] for k in values if k in os.environ}
     os.environ.update(values)
     get_settings.cache_clear()
     try:
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        os.environ.update(saved)
         get_settings.cache_clear()
+
+
+def pin_environment() -> None:
+    """Every variable any function may be given, present once, before executions run:
+    settings at their defaults, resource names empty (Settings treats empty as not set)."""
+    from infra.constants import FUNCTION_ENV, FUNCTIONS, SETTING_DEFAULTS, runtime_environment
+
+    names = {"AWS_LAMBDA_FUNCTION_NAME", "POWERTOOLS_TRACE_DISABLED"}
+    for key in FUNCTIONS:
+        names.update(FUNCTION_ENV[key], runtime_environment(key))
+    defaults = {
+        **runtime_environment("local"),
+        **SETTING_DEFAULTS,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    for name in sorted(names):
+        os.environ.setdefault(name, defaults.get(name, ""))
 
 
 __all__ = ["LocalContext", "LocalLambdaRuntime", "environment", "reset_clients"]

@@ -17,11 +17,13 @@ patterns, all by key (no request path scans):
 Tokens (supplement, review) are attributes of their records, never in `doc`.
 """
 
+from __future__ import annotations
+
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -29,8 +31,10 @@ from shared.adapters.aws import client
 from shared.adapters.pagination import Page, decode_cursor, encode_cursor
 from shared.errors import Conflict, TransientError, ValidationFailed
 from shared.models.application import Application, FollowUpTicket, ReviewTask
-from shared.models.catalog import CatalogItem
 from shared.settings import get_settings
+
+if TYPE_CHECKING:  # imported where used: most functions never read the catalog (cold starts)
+    from shared.models.catalog import CatalogItem
 
 _THROTTLED = {
     "ProvisionedThroughputExceededException",
@@ -324,6 +328,8 @@ class DynamoRepository:
     # -- catalog ------------------------------------------------------------------------
     def get_catalog_item(self, item_id: str) -> CatalogItem | None:
         item = self._get(f"ITEM#{item_id}", "ITEM")
+        from shared.models.catalog import CatalogItem
+
         return CatalogItem.model_validate_json(item["doc"]["S"]) if item else None
 
     def list_catalog(
@@ -339,7 +345,7 @@ class DynamoRepository:
             contains=("searchText", query.lower()) if query else None,
         )
         return Page(
-            [CatalogItem.model_validate_json(i["doc"]["S"]) for i in page.items],
+            [_catalog_item(i["doc"]["S"]) for i in page.items],
             page.next_cursor,
             page.scanned,
         )
@@ -442,3 +448,9 @@ class DynamoRepository:
             start = response.get("LastEvaluatedKey")
             if not start or len(found) >= limit:
                 return Page(found, encode_cursor(start), scanned)
+
+
+def _catalog_item(doc: str) -> CatalogItem:
+    from shared.models.catalog import CatalogItem
+
+    return CatalogItem.model_validate_json(doc)

@@ -74,7 +74,7 @@ def run_acceptance(
                 "; ".join(decision.reasons),
             )
 
-    saved, _ = mutate(repo, application_id, apply)
+    saved, _ = mutate(repo, application_id, apply, loaded=application)
     return _output(saved, supplement_wait_days)
 
 

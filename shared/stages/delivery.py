@@ -33,7 +33,7 @@ def deliver_result(
         case.delivery_record = record
         case.move_to(ApplicationStatus.DELIVERED, Stage.DELIVERY, SYSTEM, _describe(record))
 
-    mutate(repo, application_id, delivered)
+    mutate(repo, application_id, delivered, loaded=application)
     return {"applicationId": application_id, "mode": record.mode.value}
 
 

@@ -93,7 +93,7 @@ def issue_result(application_id: str, repo: Repository, store: DocumentStore) ->
                 ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons)
             )
 
-    mutate(repo, application_id, settle)
+    mutate(repo, application_id, settle, loaded=application)
     return {"applicationId": application_id, "outcome": result.outcome}
 
 

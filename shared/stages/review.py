@@ -44,5 +44,5 @@ def open_review(
         )
         case.record(Stage.APPROVAL, "review_opened", SYSTEM, f"{department} ({role})")
 
-    mutate(repo, application_id, add_review)
+    mutate(repo, application_id, add_review, loaded=application)
     return {"taskId": task.task_id}

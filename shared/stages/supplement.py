@@ -19,7 +19,7 @@ def await_supplement(application_id: str, task_token: str, repo: Repository) -> 
             raise StageError(f"application {application_id} is {case.status}, not RETURNED")
         case.record(Stage.ACCEPTANCE, "awaiting_supplement", SYSTEM)
 
-    mutate(repo, application_id, check, **{SUPPLEMENT_TOKEN: task_token})
+    mutate(repo, application_id, check, tokens={SUPPLEMENT_TOKEN: task_token})
     return {"applicationId": application_id}
 
 
@@ -35,5 +35,5 @@ def expire_supplement(application_id: str, repo: Repository) -> dict[str, Any]:
             case.acceptance.reasons = [reason]
         case.move_to(ApplicationStatus.NOT_ACCEPTED, Stage.ACCEPTANCE, SYSTEM, reason)
 
-    mutate(repo, application_id, close, **{SUPPLEMENT_TOKEN: None})
+    mutate(repo, application_id, close, tokens={SUPPLEMENT_TOKEN: None})
     return {"applicationId": application_id, "outcome": "NOT_ACCEPTED"}
