@@ -9,7 +9,7 @@ from shared.adapters.workflow import Workflow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.identity import Caller
 from shared.models.api import DecisionRequest
-from shared.models.application import ReviewTask
+from shared.models.application import Application, ReviewTask
 from shared.models.common import ApplicationStatus, ReviewDecision, Stage, utc_now
 
 
@@ -22,6 +22,9 @@ def pending_tasks(
     if not caller.in_department(department):
         raise Forbidden(f"you are not staff of department {department}", field="department")
     return repo.list_pending_tasks(department, limit, cursor)
+
+
+_ATTEMPTS = 3
 
 
 def decide(
@@ -44,12 +47,39 @@ def decide(
     if task.status != "PENDING":
         raise Conflict(f"task {task_id} is {task.status}", field="taskId")
 
+    # Two departments deciding the same case at once both change it: the loser of the
+    # optimistic lock reapplies its decision to the fresh case instead of answering 409.
+    for _ in range(_ATTEMPTS):
+        application = _decidable_case(task, repo)
+        _apply_decision(caller, task, application, request)
+        try:
+            # Record first (the claim), then answer the token: issuance must find every
+            # decision.
+            repo.decide_task(task, application)
+        except Conflict:
+            fresh = repo.get_task(task_id)
+            if fresh is None or fresh.status != "PENDING":
+                raise
+            task = fresh
+            continue
+        workflow.succeed(task.task_token, _token_output(task))
+        return task
+    raise Conflict("the case kept changing while deciding; retry", field="taskId")
+
+
+def _decidable_case(task: ReviewTask, repo: Repository) -> Application:
     application = repo.get_application(task.application_id)
     if application is None or task.department not in application.reviews:
-        raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+        raise NotFound(f"the case of task {task.task_id} is gone", field="taskId")
     if application.status is not ApplicationStatus.IN_APPROVAL:
         # e.g. FAILED after a review wait timed out: nothing may be recorded on it any more.
-        raise Conflict(f"the case of task {task_id} is {application.status}", field="taskId")
+        raise Conflict(f"the case of task {task.task_id} is {application.status}", field="taskId")
+    return application
+
+
+def _apply_decision(
+    caller: Caller, task: ReviewTask, application: Application, request: DecisionRequest
+) -> None:
     now = utc_now()
     approved = request.decision is ReviewDecision.APPROVE
     task.status, task.decision, task.comment = "DECIDED", request.decision, request.comment
@@ -63,10 +93,6 @@ def decide(
         caller.username,
         f"{task.department}: {request.comment}".rstrip(": "),
     )
-    # Record first (the claim), then answer the token: issuance must find every decision.
-    repo.decide_task(task, application)
-    workflow.succeed(task.task_token, _token_output(task))
-    return task
 
 
 def _token_output(task: ReviewTask) -> dict[str, str]:

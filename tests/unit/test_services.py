@@ -573,6 +573,24 @@ def test_two_racing_decisions_cannot_both_win(repo, workflow, in_review) -> None
     ]
 
 
+def test_two_departments_deciding_at_once_both_count(repo, workflow, in_review) -> None:
+    # Given WATER's officer decides the same case between POWER's reading it and writing
+    water = staff("WATER", username="officer-water")
+    repo.before_next_decide.append(
+        lambda r: tasks.decide(water, task_id_for(in_review, "WATER"), _approve(), r, workflow)
+    )
+
+    # When POWER's decision is written after the case changed under it
+    tasks.decide(
+        POWER_OFFICER, task_id_for(in_review, "POWER"), _reject("证照不全"), repo, workflow
+    )
+
+    # Then it is reapplied to the fresh case rather than refused: both decisions stand
+    reviews = _case(repo, in_review).reviews
+    assert (reviews["WATER"].status, reviews["POWER"].status) == ("APPROVED", "REJECTED")
+    assert sorted(d["department"] for _, d in workflow.answers) == ["POWER", "WATER"]
+
+
 def test_a_decision_after_the_wait_ended_is_a_conflict(repo, workflow, in_review) -> None:
     # Given the workflow stopped waiting for the power department (timed out)
     workflow.expired_tokens.add("review-token-POWER")
