@@ -1,9 +1,11 @@
 """Names the CDK app and the local runtime share, so both build the same system."""
 
+from typing import Final
+
 SERVICE_NAME = "onewindow"
 STACK_NAME = "OneWindow"
 METRICS_NAMESPACE = "OneWindow"
-LAMBDA_RUNTIME = "python3.13"
+LAMBDA_RUNTIME: Final = "python3.13"
 LOG_RETENTION_DAYS = 365
 
 # One entry per Lambda: the package under functions/, its memory and timeout.

@@ -28,7 +28,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import boto3
 
@@ -130,7 +130,7 @@ def build_seed(path: Path, warm: int) -> None:
                 }
             )
         tables = [
-            _create_kwargs(ddb.describe_table(TableName=name)["Table"])
+            _create_kwargs(cast(dict[str, Any], ddb.describe_table(TableName=name)["Table"]))
             for name in (table, h.outputs["IdempotencyTableName"])
         ]
         resources = {

@@ -278,7 +278,7 @@ class Harness:
         kwargs: dict[str, Any] = {"executionArn": execution_arn, "maxResults": 1000}
         while True:
             page = sfn.get_execution_history(**kwargs)
-            events.extend(page["events"])
+            events.extend(cast(list[dict[str, Any]], page["events"]))
             if not page.get("nextToken"):
                 return events
             kwargs["nextToken"] = page["nextToken"]
