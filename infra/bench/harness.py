@@ -25,9 +25,10 @@ from functions.api import dependencies, idempotency
 from functions.api.handler import handler as api_handler
 from infra.bench.env import REGION, fake_aws_environment
 from infra.constants import FUNCTIONS
+from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import Handler, Invocation, LocalContext, LocalLambdaRuntime
-from infra.local.provision import function_environment, provision
+from infra.local.provision import environment_from_outputs, provision
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.catalog import load_catalog
@@ -38,22 +39,8 @@ from shared.observability import logger
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 STANDARD_ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN, mail allowed
 PDF = b"%PDF-1.4\n% OneWindow benchmark material\n%%EOF\n"
-ENTERPRISE = {
-    "kind": "enterprise",
-    "name": "山东海川新材料有限公司",
-    "creditCode": "91350100M000100Y43",
-    "legalRepresentative": "李娜",
-    "phone": "13800138000",
-}
-ADDRESS = {
-    "recipient": "李娜",
-    "phone": "13800138000",
-    "province": "山东省",
-    "city": "烟台市",
-    "district": "经济技术开发区",
-    "street": "长江路100号",
-    "postalCode": "264006",
-}
+ENTERPRISE = SAMPLE_ENTERPRISE
+ADDRESS = SAMPLE_ADDRESS
 
 _metering = threading.local()
 
@@ -402,15 +389,7 @@ def local_system(*, install_runtime: bool = True) -> Iterator[Harness]:
         runtime = MeteredRuntime()
         if install_runtime:
             runtime.install()
-        api_env = function_environment(
-            "api",
-            {
-                "TABLE_NAME": outputs["TableName"],
-                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
-                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
-                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
-            },
-        )
+        api_env = environment_from_outputs("api", outputs)
         try:
             yield Harness(outputs, runtime, api_env, output=output)
         finally:

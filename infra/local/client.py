@@ -120,6 +120,31 @@ class OneWindowClient:
 
 PDF_SAMPLE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
+# Sample applicants with valid check characters, and a postal address in the zone: what the
+# demo, the benchmarks and the tests file applications with.
+SAMPLE_PERSON = {
+    "kind": "person",
+    "name": "张伟",
+    "idNumber": "11010519491231002X",
+    "phone": "13800138000",
+}
+SAMPLE_ENTERPRISE = {
+    "kind": "enterprise",
+    "name": "烟台海川新材料有限公司",
+    "creditCode": "91350100M000100Y43",
+    "legalRepresentative": "李娜",
+    "phone": "13800138000",
+}
+SAMPLE_ADDRESS = {
+    "recipient": "李娜",
+    "phone": "13800138000",
+    "province": "山东省",
+    "city": "烟台市",
+    "district": "经济技术开发区",
+    "street": "长江路100号",
+    "postalCode": "264006",
+}
+
 
 def sample_form(item: dict[str, Any]) -> dict[str, str]:
     """Plausible values for an item's form fields (by their labels)."""

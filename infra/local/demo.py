@@ -15,25 +15,17 @@ from typing import Any
 
 from tqdm import tqdm
 
-from infra.local.client import OneWindowClient, sample_form, upload_required
+from infra.local.client import (
+    SAMPLE_ADDRESS,
+    SAMPLE_ENTERPRISE,
+    OneWindowClient,
+    sample_form,
+    upload_required,
+)
 from infra.local.users import DemoUser, demo_users, ensure_user, id_token, load_outputs, staff_email
 
-ENTERPRISE = {
-    "kind": "enterprise",
-    "name": "烟台海川新材料有限公司",
-    "creditCode": "91350100M000100Y43",
-    "legalRepresentative": "李娜",
-    "phone": "13800138000",
-}
-ADDRESS = {
-    "recipient": "李娜",
-    "phone": "13800138000",
-    "province": "山东省",
-    "city": "烟台市",
-    "district": "经济技术开发区",
-    "street": "长江路100号",
-    "postalCode": "264006",
-}
+ENTERPRISE = SAMPLE_ENTERPRISE
+ADDRESS = SAMPLE_ADDRESS
 CONCLUDED = {"COMPLETED", "FAILED", "NOT_ACCEPTED"}
 # Stage spans measured from the timeline: (name, from action, to action).
 STAGES = [

@@ -45,6 +45,19 @@ def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def environment_from_outputs(key: str, outputs: dict[str, str]) -> dict[str, str]:
+    """A function's variables, from the outputs `provision` returned."""
+    return function_environment(
+        key,
+        {
+            "TABLE_NAME": outputs["TableName"],
+            "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+            "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
+            "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+        },
+    )
+
+
 def _create_tables(names: LocalNames) -> None:
     ddb = boto3.client("dynamodb")
     ddb.create_table(

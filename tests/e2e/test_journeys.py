@@ -10,25 +10,19 @@ import boto3
 import pytest
 import requests
 
-from infra.local.client import ApiError, OneWindowClient, sample_form, upload_required
+from infra.local.client import (
+    SAMPLE_ADDRESS,
+    SAMPLE_ENTERPRISE,
+    ApiError,
+    OneWindowClient,
+    sample_form,
+    upload_required,
+)
 from infra.local.users import DemoUser, ensure_user, id_token, staff_email
 
 ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
-ENTERPRISE = {
-    "kind": "enterprise",
-    "name": "烟台海川新材料有限公司",
-    "creditCode": "91350100M000100Y43",
-    "legalRepresentative": "李娜",
-}
-ADDRESS = {
-    "recipient": "李娜",
-    "phone": "13800138000",
-    "province": "山东省",
-    "city": "烟台市",
-    "district": "经济技术开发区",
-    "street": "长江路100号",
-    "postalCode": "264006",
-}
+ENTERPRISE = SAMPLE_ENTERPRISE
+ADDRESS = SAMPLE_ADDRESS
 CONCLUDED = {"COMPLETED", "FAILED", "NOT_ACCEPTED"}
 
 

@@ -4,6 +4,7 @@ run by moto's interpreter, each Lambda task running the project's handler."""
 import json
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +15,10 @@ from moto import mock_aws
 
 from functions.api import dependencies, idempotency
 from functions.api.handler import handler as api_handler
+from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE, SAMPLE_PERSON
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
-from infra.local.provision import function_environment, provision
+from infra.local.provision import environment_from_outputs, provision
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import Application
@@ -24,27 +26,9 @@ from tests.conftest import REGION
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
-PERSON = {
-    "kind": "person",
-    "name": "张伟",
-    "idNumber": "11010519491231002X",
-    "phone": "13800138000",
-}
-ENTERPRISE = {
-    "kind": "enterprise",
-    "name": "山东海川新材料有限公司",
-    "creditCode": "91350100M000100Y43",
-    "legalRepresentative": "李娜",
-}
-ADDRESS = {
-    "recipient": "张伟",
-    "phone": "13800138000",
-    "province": "山东省",
-    "city": "烟台市",
-    "district": "经济技术开发区",
-    "street": "长江路100号",
-    "postalCode": "264006",
-}
+PERSON = SAMPLE_PERSON
+ENTERPRISE = SAMPLE_ENTERPRISE
+ADDRESS = SAMPLE_ADDRESS
 
 
 @dataclass(frozen=True)
@@ -215,27 +199,25 @@ class System:
         return grant
 
 
-@pytest.fixture
-def system() -> Iterator[System]:
+@contextmanager
+def running_system() -> Iterator[System]:
+    """The system on moto, for one test (the `system` fixture) or a module's worth."""
     with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
         reset_clients()
         dependencies.reset()
         idempotency.reset()
         outputs = provision(region=REGION)
         runtime = LocalLambdaRuntime().install()
-        api_env = function_environment(
-            "api",
-            {
-                "TABLE_NAME": outputs["TableName"],
-                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
-                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
-                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
-            },
-        )
         try:
-            yield System(outputs, runtime, api_env)
+            yield System(outputs, runtime, environment_from_outputs("api", outputs))
         finally:
             runtime.uninstall()
             reset_clients()
             dependencies.reset()
             idempotency.reset()
+
+
+@pytest.fixture
+def system() -> Iterator[System]:
+    with running_system() as running:
+        yield running

@@ -6,26 +6,19 @@ Each row is chosen so it leaves that state as it found it.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
-from functions.api import dependencies, idempotency
 from functions.api.app import PUBLIC_RESOURCES
 from infra.constants import ROUTES
-from infra.local.lambda_runtime import LocalLambdaRuntime
-from infra.local.provision import function_environment, provision
-from shared.adapters.aws import reset_clients
-from tests.conftest import REGION
 from tests.integration.conftest import (
     CITIZEN,
-    MOTO_CONFIG,
     OTHER_CITIZEN,
     Caller,
     System,
+    running_system,
     staff,
 )
 from tests.integration.journeys import decide_all, submitted_case
@@ -40,33 +33,6 @@ CALLERS: dict[str, Caller | None] = {
     "other-dept-staff": staff("HEALTH"),
     "ops": OPS,
 }
-
-
-@contextmanager
-def running_system() -> Iterator[System]:
-    """The system the `system` fixture gives, for a module's worth of tests."""
-    with mock_aws(config=MOTO_CONFIG):  # type: ignore[arg-type]
-        reset_clients()
-        dependencies.reset()
-        idempotency.reset()
-        outputs = provision(region=REGION)
-        runtime = LocalLambdaRuntime().install()
-        api_env = function_environment(
-            "api",
-            {
-                "TABLE_NAME": outputs["TableName"],
-                "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
-                "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
-                "STATE_MACHINE_ARN": outputs["StateMachineArn"],
-            },
-        )
-        try:
-            yield System(outputs, runtime, api_env)
-        finally:
-            runtime.uninstall()
-            reset_clients()
-            dependencies.reset()
-            idempotency.reset()
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from tests.integration.conftest import (
     Caller,
     Response,
     System,
+    running_system,
 )
-from tests.integration.test_api_authorization import running_system
 
 STANDARD = "SD-KFQ-0010"  # mail, pickup or electronic; persons and enterprises
 ELECTRONIC_ONLY = "SD-KFQ-0003"
