@@ -33,9 +33,11 @@ from typing import Any, cast
 import boto3
 
 from infra.bench.cold_child import MARK
-from infra.bench.harness import MOTO_CONFIG, REGION, STANDARD_ITEM, Harness, local_system
+from infra.bench.env import REGION
+from infra.bench.harness import STANDARD_ITEM, Harness, local_system
 from infra.constants import FUNCTIONS
 from infra.local.events import rest_event
+from infra.local.inprocess import MOTO_CONFIG
 from infra.local.provision import function_environment
 from shared.adapters.courier import courier_for
 from shared.adapters.documents import S3DocumentStore

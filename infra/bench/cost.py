@@ -24,9 +24,10 @@ from typing import Any
 import boto3
 
 from functions.api import dependencies, idempotency
-from infra.bench.harness import STANDARD_ITEM, Harness, citizen, local_system
+from infra.bench.harness import STANDARD_ITEM, Harness, local_system
 from infra.bench.meter import AwsMeter
 from infra.constants import FUNCTIONS
+from infra.local.inprocess import citizen
 from shared.adapters.aws import reset_clients
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
@@ -108,8 +109,8 @@ def run(cases: int = 20) -> dict[str, Any]:
             h.reset_counts()
             ids = [standard_case(h) for _ in range(cases)]
             log_bytes = h.output.bytes
-            histories = [h.history(h.execution_arn(i)) for i in ids]
-            executions = [h.wait_execution(h.execution_arn(i))["status"] for i in ids]
+            histories = [h.history(i) for i in ids]
+            executions = [h.wait_execution(i)["status"] for i in ids]
             storage = [_storage_bytes(h, meter, i) for i in ids]
         finally:
             meter.uninstall()

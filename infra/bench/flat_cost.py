@@ -25,8 +25,9 @@ from ulid import ULID
 
 from functions.api import dependencies, idempotency
 from infra.bench.cost import standard_case
-from infra.bench.harness import Caller, Harness, local_system, officer
+from infra.bench.harness import Harness, local_system
 from infra.bench.meter import AwsMeter
+from infra.local.inprocess import Caller, officer
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import Application, ReviewTask

@@ -1,7 +1,6 @@
 """The whole system in this process on moto, for the benchmarks: provisioned from the CDK
 definitions, the real state machine on moto's interpreter, every Lambda task and every API
-request running the project's handler (like tests/integration/conftest.py, which infra
-code must not import).
+request running the project's handler (infra/local/inprocess.py, as the tests use it).
 
 Every handler runs inside `Harness.metered()`, so a meter (infra/bench/meter.py) counts the
 AWS calls the functions make and not the ones the benchmark makes to watch them.
@@ -9,34 +8,31 @@ AWS calls the functions make and not the ones the benchmark makes to watch them.
 
 import contextlib
 import io
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-import boto3
 import requests
-from moto import mock_aws
 
-from functions.api import dependencies, idempotency
-from functions.api.handler import handler as api_handler
-from infra.bench.env import REGION, fake_aws_environment
-from infra.constants import FUNCTIONS
+from infra.bench.env import fake_aws_environment
 from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE
-from infra.local.events import groups_claim, rest_event
-from infra.local.lambda_runtime import Handler, Invocation, LocalContext, LocalLambdaRuntime
-from infra.local.provision import environment_from_outputs, provision
-from shared.adapters.aws import reset_clients
-from shared.adapters.repository import DynamoRepository
+from infra.local.inprocess import (
+    Caller,
+    InProcessSystem,
+    Response,
+    citizen,
+    officer,
+    running_system,
+)
+from infra.local.lambda_runtime import Handler, Invocation, LocalLambdaRuntime
 from shared.catalog import load_catalog
 from shared.models.application import Application
 from shared.models.catalog import CatalogItem
 from shared.observability import logger
 
-MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 STANDARD_ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN, mail allowed
 PDF = b"%PDF-1.4\n% OneWindow benchmark material\n%%EOF\n"
 ENTERPRISE = SAMPLE_ENTERPRISE
@@ -124,43 +120,9 @@ class MeteredRuntime(LocalLambdaRuntime):
         return metered
 
 
-@dataclass(frozen=True)
-class Caller:
-    sub: str
-    username: str
-    groups: tuple[str, ...]
-
-    @property
-    def claims(self) -> dict[str, Any]:
-        return {
-            "sub": self.sub,
-            "cognito:username": self.username,
-            "cognito:groups": groups_claim(list(self.groups)),
-            "token_use": "id",
-        }
-
-
-def citizen(n: int = 1) -> Caller:
-    return Caller(f"sub-citizen-{n}", f"citizen-{n}", ("citizen",))
-
-
-def officer(department: str) -> Caller:
-    return Caller(
-        f"sub-staff-{department.lower()}", f"staff-{department.lower()}", (f"dept-{department}",)
-    )
-
-
 @dataclass
-class Response:
-    status: int
-    body: Any
-
-
-@dataclass
-class Harness:
-    outputs: dict[str, str]
+class Harness(InProcessSystem):
     runtime: MeteredRuntime
-    api_env: dict[str, str]
     api_invocations: list[Invocation] = field(default_factory=list)
     # Requests the "browser" sends straight to S3 with presigned URLs (no SDK call).
     presigned_requests: dict[str, int] = field(default_factory=dict)
@@ -169,11 +131,7 @@ class Harness:
     # What the functions printed (logs, EMF metrics), swallowed and counted.
     output: OutputCounter = field(default_factory=OutputCounter)
 
-    @property
-    def repo(self) -> DynamoRepository:
-        return DynamoRepository(self.outputs["TableName"])
-
-    # -- the API, as API Gateway invokes it ---------------------------------------------
+    # -- the API, as API Gateway invokes it, metered --------------------------------------
     def api(
         self,
         method: str,
@@ -184,28 +142,16 @@ class Harness:
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        event = rest_event(
-            method,
-            path,
-            body=body,
-            query=query,
-            headers=headers,
-            claims=caller.claims if caller else None,
-        )
-        memory = FUNCTIONS["api"]["memory"]
-        context = LocalContext(
-            "onewindow-local-api",
-            memory,
-            f"arn:aws:lambda:{REGION}:123456789012:function:onewindow-local-api",
-            FUNCTIONS["api"]["timeout"],
-        )
-        with self.runtime.exclusive(self.api_env), handler_scope():
+        self.token_requests += 1 if caller else 0
+        return super().api(method, path, body=body, caller=caller, query=query, headers=headers)
+
+    def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
+        with handler_scope():
             started = time.perf_counter()
-            raw = api_handler(event, context)
+            raw = super().invoke_api(event)
             elapsed = (time.perf_counter() - started) * 1000
         self.api_invocations.append(Invocation("onewindow-local-api", elapsed, None))
-        self.token_requests += 1 if caller else 0
-        return Response(int(raw["statusCode"]), json.loads(raw.get("body") or "null"))
+        return raw
 
     def reset_counts(self) -> None:
         self.runtime.invocations.clear()
@@ -218,59 +164,6 @@ class Harness:
     def _presigned(self, kind: str) -> None:
         self.presigned_requests[kind] = self.presigned_requests.get(kind, 0) + 1
 
-    # -- watching the system (not metered) ----------------------------------------------
-    def application(self, application_id: str) -> Application:
-        with self.runtime.exclusive({}):
-            found = self.repo.get_application(application_id)
-        assert found is not None, application_id
-        return found
-
-    def wait_for(
-        self,
-        application_id: str,
-        condition: Callable[[Application], bool],
-        timeout: float = 60.0,
-        poll: float = 0.02,
-    ) -> Application:
-        deadline = time.monotonic() + timeout
-        while True:
-            application = self.application(application_id)
-            if condition(application):
-                return application
-            if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"case {application_id} is {application.status}: "
-                    f"{[e.action for e in application.timeline]}"
-                )
-            time.sleep(poll)
-
-    def execution_arn(self, application_id: str) -> str:
-        machine = self.outputs["StateMachineArn"]
-        return machine.replace(":stateMachine:", ":execution:") + f":{application_id}"
-
-    def wait_execution(self, execution_arn: str, timeout: float = 60.0) -> dict[str, Any]:
-        sfn = boto3.client("stepfunctions")
-        deadline = time.monotonic() + timeout
-        while True:
-            execution = sfn.describe_execution(executionArn=execution_arn)
-            if execution["status"] != "RUNNING":
-                return dict(execution)
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{execution_arn} still running")
-            time.sleep(0.02)
-
-    def history(self, execution_arn: str) -> list[dict[str, Any]]:
-        sfn = boto3.client("stepfunctions")
-        events: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"executionArn": execution_arn, "maxResults": 1000}
-        while True:
-            page = sfn.get_execution_history(**kwargs)
-            events.extend(cast(list[dict[str, Any]], page["events"]))
-            if not page.get("nextToken"):
-                return events
-            kwargs["nextToken"] = page["nextToken"]
-
-    # -- a standard case's journey ------------------------------------------------------
     def draft(
         self,
         item_id: str = STANDARD_ITEM,
@@ -381,19 +274,10 @@ def catalog_item(item_id: str) -> CatalogItem:
 @contextmanager
 def local_system(*, install_runtime: bool = True) -> Iterator[Harness]:
     fake_aws_environment()
-    with mock_aws(config=cast(Any, MOTO_CONFIG)), captured_output() as output:
-        reset_clients()
-        dependencies.reset()
-        idempotency.reset()
-        outputs = provision(region=REGION)
-        runtime = MeteredRuntime()
-        if install_runtime:
-            runtime.install()
-        api_env = environment_from_outputs("api", outputs)
-        try:
-            yield Harness(outputs, runtime, api_env, output=output)
-        finally:
-            runtime.uninstall()
-            reset_clients()
-            dependencies.reset()
-            idempotency.reset()
+    with (
+        captured_output() as output,
+        running_system(
+            Harness, MeteredRuntime(), install_runtime=install_runtime, output=output
+        ) as harness,
+    ):
+        yield harness

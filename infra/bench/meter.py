@@ -26,7 +26,8 @@ import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
-from infra.bench.harness import REGION, in_handler
+from infra.bench.env import REGION
+from infra.bench.harness import in_handler
 
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 

@@ -27,8 +27,9 @@ import boto3
 
 from infra.bench import bare_handlers
 from infra.bench.cost import standard_case
-from infra.bench.harness import Harness, citizen, local_system, officer
+from infra.bench.harness import Harness, local_system
 from infra.constants import ASL_FUNCTIONS
+from infra.local.inprocess import citizen, officer
 from infra.local.provision import state_machine_definition
 
 BUDGET_RATIO = 0.5

@@ -1,0 +1,203 @@
+"""The whole system inside this process, on moto's in-memory AWS: what the integration
+tests and the benchmarks drive. Provisioned from the CDK definitions, the real state machine
+run by moto's interpreter, each Lambda task running the project's handler, and the API
+handler called with the REST proxy events API Gateway would send."""
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+import boto3
+from moto import mock_aws
+
+from infra.constants import FUNCTIONS
+from infra.local.events import groups_claim, rest_event
+from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
+from infra.local.provision import environment_from_outputs, provision
+from shared.adapters.aws import reset_clients
+from shared.adapters.repository import DynamoRepository
+from shared.models.application import Application
+
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who signed in: the claims API Gateway's Cognito authorizer would pass on."""
+
+    sub: str
+    username: str
+    groups: tuple[str, ...]
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        return {
+            "sub": self.sub,
+            "cognito:username": self.username,
+            "cognito:groups": groups_claim(list(self.groups)),
+            "token_use": "id",
+        }
+
+
+def citizen(n: int = 1) -> Caller:
+    return Caller(f"sub-citizen-{n}", f"citizen-{n}", ("citizen",))
+
+
+def officer(department: str) -> Caller:
+    name = department.lower()
+    return Caller(f"sub-staff-{name}", f"staff-{name}", (f"dept-{department}",))
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class InProcessSystem:
+    outputs: dict[str, str]
+    runtime: LocalLambdaRuntime
+    api_env: dict[str, str]
+
+    @property
+    def repo(self) -> DynamoRepository:
+        return DynamoRepository(self.outputs["TableName"])
+
+    # -- the API, as API Gateway invokes it -------------------------------------------
+    def api(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        caller: Caller | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        event = rest_event(
+            method,
+            path,
+            body=body,
+            query=query,
+            headers=headers,
+            claims=caller.claims if caller else None,
+        )
+        raw = self.invoke_api(event)
+        response_headers = {k: v[-1] for k, v in (raw.get("multiValueHeaders") or {}).items()}
+        response_headers.update(raw.get("headers") or {})
+        return Response(
+            int(raw["statusCode"]), json.loads(raw.get("body") or "null"), response_headers
+        )
+
+    def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
+        from functions.api.handler import handler
+
+        spec = FUNCTIONS["api"]
+        context = LocalContext(
+            "onewindow-local-api",
+            spec["memory"],
+            f"arn:aws:lambda:{REGION}:123456789012:function:onewindow-local-api",
+            spec["timeout"],
+        )
+        with self.runtime.exclusive(self.api_env):
+            return cast(dict[str, Any], handler(event, context))
+
+    # -- watching the system ----------------------------------------------------------
+    def application(self, application_id: str) -> Application:
+        with self.runtime.exclusive({}):
+            found = self.repo.get_application(application_id)
+        assert found is not None, application_id
+        return found
+
+    def wait_for(
+        self,
+        application_id: str,
+        condition: Callable[[Application], bool],
+        timeout: float = 60.0,
+        poll: float = 0.05,
+    ) -> Application:
+        deadline = time.monotonic() + timeout
+        while True:
+            application = self.application(application_id)
+            if condition(application):
+                return application
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"case {application_id} is {application.status}: "
+                    f"{[e.action for e in application.timeline]}"
+                )
+            time.sleep(poll)
+
+    def wait_for_status(
+        self, application_id: str, *statuses: str, timeout: float = 60.0
+    ) -> Application:
+        return self.wait_for(application_id, lambda a: a.status.value in statuses, timeout)
+
+    def execution_arn(self, application_id: str) -> str:
+        machine = self.outputs["StateMachineArn"]
+        return machine.replace(":stateMachine:", ":execution:") + f":{application_id}"
+
+    def execution(self, application_id: str) -> dict[str, Any]:
+        sfn = boto3.client("stepfunctions")
+        return dict(sfn.describe_execution(executionArn=self.execution_arn(application_id)))
+
+    def wait_execution(self, application_id: str, timeout: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            execution = self.execution(application_id)
+            if execution["status"] != "RUNNING":
+                return execution
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"execution of {application_id} still running")
+            time.sleep(0.02)
+
+    def history(self, application_id: str) -> list[dict[str, Any]]:
+        sfn = boto3.client("stepfunctions")
+        events: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "executionArn": self.execution_arn(application_id),
+            "maxResults": 1000,
+        }
+        while True:
+            page = sfn.get_execution_history(**kwargs)
+            events.extend(cast(list[dict[str, Any]], page["events"]))
+            if not page.get("nextToken"):
+                return events
+            kwargs["nextToken"] = page["nextToken"]
+
+
+S = TypeVar("S", bound=InProcessSystem)
+
+
+@contextmanager
+def running_system(
+    system_class: type[S],
+    runtime: LocalLambdaRuntime | None = None,
+    *,
+    install_runtime: bool = True,
+    **extra: Any,
+) -> Iterator[S]:
+    """Provisions everything on a fresh in-memory AWS and hands over the system."""
+    from functions.api import dependencies, idempotency
+
+    with mock_aws(config=cast(Any, MOTO_CONFIG)):
+        reset_clients()
+        dependencies.reset()
+        idempotency.reset()
+        outputs = provision(region=REGION)
+        runtime = runtime or LocalLambdaRuntime()
+        if install_runtime:
+            runtime.install()
+        try:
+            yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
+        finally:
+            runtime.uninstall()
+            reset_clients()
+            dependencies.reset()
+            idempotency.reset()
