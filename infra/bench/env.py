@@ -1,26 +1,11 @@
-"""The process environment the benchmarks run in; standard library only, so it can be set
-before anything reads it (Powertools reads POWERTOOLS_* when shared/observability.py
-creates the Logger, Tracer and Metrics, at import)."""
+"""The benchmarks' process environment: the offline one, under the benchmarks' name."""
 
-import os
-
-REGION = "us-east-1"
+from infra.local.offline import REGION
+from infra.local.offline import fake_aws_environment as _fake
 
 
 def fake_aws_environment() -> None:
-    """Fake credentials and no endpoint or profile: nothing here can reach a real account."""
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SECURITY_TOKEN": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_NAMESPACE": "OneWindow",
-            "POWERTOOLS_SERVICE_NAME": "onewindow-bench",
-        }
-    )
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "MOTO_PORT"):
-        os.environ.pop(name, None)
+    _fake("onewindow-bench")
+
+
+__all__ = ["REGION", "fake_aws_environment"]

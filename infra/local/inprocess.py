@@ -16,13 +16,13 @@ from moto import mock_aws
 from infra.constants import FUNCTIONS
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
+from infra.local.offline import REGION
 from infra.local.provision import environment_from_outputs, provision
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import Application
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-REGION = "us-east-1"
 
 
 @dataclass(frozen=True)

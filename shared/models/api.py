@@ -137,12 +137,7 @@ def application_view(app: Application) -> ApplicationView:
     if app.result is not None:
         result = app.result.model_dump(by_alias=True, mode="json", exclude={"document_key"})
     return ApplicationView(
-        application_id=app.application_id,
-        item_id=app.item_id,
-        status=app.status,
-        channel=app.channel,
-        created_at=app.created_at,
-        updated_at=app.updated_at,
+        **dict(application_summary(app)),
         applicant=app.applicant,
         form=app.form,
         delivery=app.delivery,
