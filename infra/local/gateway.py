@@ -160,6 +160,9 @@ class LocalApiGateway:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
 
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                pass  # _serve logs each request once, with its duration
+
             def log_message(self, format: str, *args: Any) -> None:
                 print(f"[api] {format % args}", flush=True)
 
