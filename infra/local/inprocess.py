@@ -96,6 +96,11 @@ class InProcessSystem:
         )
 
     def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
+        """In turn with the stage functions (see LocalLambdaRuntime.exclusive)."""
+        with self.runtime.exclusive(self.api_env):
+            return self.run_api_handler(event)
+
+    def run_api_handler(self, event: dict[str, Any]) -> dict[str, Any]:
         from functions.api.handler import handler
 
         spec = FUNCTIONS["api"]
@@ -105,8 +110,7 @@ class InProcessSystem:
             f"arn:aws:lambda:{REGION}:123456789012:function:onewindow-local-api",
             spec["timeout"],
         )
-        with self.runtime.exclusive(self.api_env):
-            return cast(dict[str, Any], handler(event, context))
+        return cast(dict[str, Any], handler(event, context))
 
     # -- watching the system ----------------------------------------------------------
     def application(self, application_id: str) -> Application:
