@@ -187,31 +187,13 @@ class Harness(InProcessSystem):
         application_id: str = created.body["applicationId"]
         for rule in item.materials:
             if rule.required and rule.code not in skip:
-                self.upload(application_id, rule.code, rule.content_types[0], who)
+                self.upload_material(application_id, rule.code, rule.content_types[0], who)
         return application_id
 
-    def upload(self, application_id: str, code: str, content_type: str, who: Caller) -> None:
-        file_name = f"{code.lower()}.pdf"
-        grant = self.api(
-            "POST",
-            f"/applications/{application_id}/materials",
-            caller=who,
-            body={
-                "materialCode": code,
-                "fileName": file_name,
-                "contentType": content_type,
-                "size": len(PDF),
-            },
-        )
-        assert grant.status == 200, grant.body
-        with self.runtime.exclusive({}):
-            posted = requests.post(
-                grant.body["url"],
-                data=grant.body["fields"],
-                files={"file": (file_name, PDF, content_type)},
-                timeout=10,
-            )
-        assert posted.status_code in (200, 204), posted.text
+    def upload_material(
+        self, application_id: str, code: str, content_type: str, who: Caller
+    ) -> None:
+        self.upload(application_id, code, PDF, content_type, who, f"{code.lower()}.pdf")
         self._presigned("POST")
 
     def submit(self, application_id: str, who: Caller | None = None) -> None:

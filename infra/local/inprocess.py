@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 import boto3
+import requests
 from moto import mock_aws
 
 from infra.constants import FUNCTIONS
@@ -111,6 +112,38 @@ class InProcessSystem:
             spec["timeout"],
         )
         return cast(dict[str, Any], handler(event, context))
+
+    def upload(
+        self,
+        application_id: str,
+        code: str,
+        content: bytes,
+        content_type: str,
+        caller: Caller,
+        file_name: str = "file.pdf",
+    ) -> Response:
+        """What a browser does: asks for a presigned POST, then posts the file to S3."""
+        grant = self.api(
+            "POST",
+            f"/applications/{application_id}/materials",
+            caller=caller,
+            body={
+                "materialCode": code,
+                "fileName": file_name,
+                "contentType": content_type,
+                "size": len(content),
+            },
+        )
+        assert grant.status == 200, grant.body
+        with self.runtime.exclusive({}):  # moto's S3 answers in this process
+            posted = requests.post(
+                grant.body["url"],
+                data=grant.body["fields"],
+                files={"file": (file_name, content, content_type)},
+                timeout=10,
+            )
+        assert posted.status_code in (200, 204), posted.text
+        return grant
 
     # -- watching the system ----------------------------------------------------------
     def application(self, application_id: str) -> Application:

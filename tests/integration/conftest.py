@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import requests
 
 from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE, SAMPLE_PERSON
 from infra.local.inprocess import MOTO_CONFIG, Caller, InProcessSystem, Response, officer
@@ -55,26 +54,7 @@ class System(InProcessSystem):
         caller: Caller = CITIZEN,
         file_name: str = "file.pdf",
     ) -> Response:
-        grant = self.api(
-            "POST",
-            f"/applications/{application_id}/materials",
-            caller=caller,
-            body={
-                "materialCode": code,
-                "fileName": file_name,
-                "contentType": content_type,
-                "size": len(content),
-            },
-        )
-        assert grant.status == 200, grant.body
-        posted = requests.post(
-            grant.body["url"],
-            data=grant.body["fields"],
-            files={"file": (file_name, content, content_type)},
-            timeout=10,
-        )
-        assert posted.status_code in (200, 204), posted.text
-        return grant
+        return super().upload(application_id, code, content, content_type, caller, file_name)
 
 
 @contextmanager
