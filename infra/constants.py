@@ -80,6 +80,7 @@ ROUTES: list[tuple[str, str, bool]] = [
     ("GET", "/applications/{applicationId}/result", False),
     ("POST", "/applications/{applicationId}/feedback", False),
     ("GET", "/tasks", False),
+    ("GET", "/tasks/{taskId}/materials", False),
     ("POST", "/tasks/{taskId}/decision", False),
 ]
 

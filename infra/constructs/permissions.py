@@ -31,9 +31,11 @@ def grant_least_privilege(
 
     api = functions["api"]
     data.idempotency_table.grant_read_write_data(api)
-    # The api function signs presigned POSTs (the browser uploads with its authority) and
-    # presigned GETs of issued results.
-    _grant_objects(functions, "api", documents.bucket, "s3:PutObject", c.UPLOADS_PREFIX)
+    # The api function signs presigned POSTs (the browser uploads with its authority),
+    # presigned GETs of materials for the reviewing departments, and of issued results.
+    _grant_objects(
+        functions, "api", documents.bucket, ["s3:PutObject", "s3:GetObject"], c.UPLOADS_PREFIX
+    )
     _grant_objects(functions, "api", documents.bucket, "s3:GetObject", c.DOCUMENTS_PREFIX)
     workflow.state_machine.grant_start_execution(api)
     # Resubmissions and department decisions answer the workflow's task tokens.
@@ -51,7 +53,7 @@ def grant_least_privilege(
 
 
 def _grant_objects(
-    functions: Functions, key: str, bucket: s3.IBucket, action: str, prefix: str
+    functions: Functions, key: str, bucket: s3.IBucket, action: str | list[str], prefix: str
 ) -> None:
     """One object action under one key prefix.
 
@@ -60,7 +62,7 @@ def _grant_objects(
     """
     iam.Grant.add_to_principal(
         grantee=functions[key],
-        actions=[action],
+        actions=[action] if isinstance(action, str) else action,
         resource_arns=[bucket.arn_for_objects(f"{prefix}*")],
     )
     acknowledge(

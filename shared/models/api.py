@@ -101,6 +101,18 @@ class ResultView(ApiModel):
     delivery: DeliveryRecord | None = None
 
 
+class MaterialView(ApiModel):
+    """An uploaded material as the reviewing department sees it."""
+
+    code: str
+    file_name: str
+    content_type: str
+    size: int | None = None
+    verified_at: datetime | None = None
+    # Only once acceptance found the object in S3; a few minutes' validity.
+    download_url: str | None = None
+
+
 class TaskView(ApiModel):
     task_id: str
     application_id: str

@@ -1,14 +1,16 @@
-"""Department staff's use cases: the inbox of pending reviews, and deciding one."""
+"""Department staff's use cases: the inbox of pending reviews, a case's materials, and
+deciding a review."""
 
 import contextlib
 import re
 
+from shared.adapters.documents import DocumentStore
 from shared.adapters.pagination import Page
 from shared.adapters.repository import Repository
 from shared.adapters.workflow import Workflow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.identity import Caller
-from shared.models.api import DecisionRequest
+from shared.models.api import DecisionRequest, MaterialView
 from shared.models.application import Application, ReviewTask
 from shared.models.common import ApplicationStatus, ReviewDecision, Stage, utc_now
 
@@ -30,11 +32,7 @@ _ATTEMPTS = 3
 def decide(
     caller: Caller, task_id: str, request: DecisionRequest, repo: Repository, workflow: Workflow
 ) -> ReviewTask:
-    task = repo.get_task(task_id) if re.fullmatch(r"[0-9A-Z]{26}-[A-Z0-9]{2,16}", task_id) else None
-    if task is None:
-        raise NotFound(f"task {task_id} not found", field="taskId")
-    if not caller.in_department(task.department):
-        raise Forbidden(f"task {task_id} belongs to department {task.department}", field="taskId")
+    task = _own_department_task(caller, task_id, repo)
     if task.status == "DECIDED":
         if task.decided_by == caller.username and task.decision == request.decision:
             # The same decision again (a client retry): make sure the workflow heard it. The
@@ -93,6 +91,38 @@ def _apply_decision(
         caller.username,
         f"{task.department}: {request.comment}".rstrip(": "),
     )
+
+
+def _own_department_task(caller: Caller, task_id: str, repo: Repository) -> ReviewTask:
+    task = repo.get_task(task_id) if re.fullmatch(r"[0-9A-Z]{26}-[A-Z0-9]{2,16}", task_id) else None
+    if task is None:
+        raise NotFound(f"task {task_id} not found", field="taskId")
+    if not caller.in_department(task.department):
+        raise Forbidden(f"task {task_id} belongs to department {task.department}", field="taskId")
+    return task
+
+
+def task_materials(
+    caller: Caller, task_id: str, repo: Repository, store: DocumentStore, ttl: int
+) -> list[MaterialView]:
+    """The case's materials for the department reviewing it: short-lived download links."""
+    task = _own_department_task(caller, task_id, repo)
+    application = repo.get_application(task.application_id)
+    if application is None:
+        raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+    return [
+        MaterialView(
+            code=m.code,
+            file_name=m.file_name,
+            content_type=m.content_type,
+            size=m.verified_size,
+            verified_at=m.verified_at,
+            download_url=store.presigned_download(m.s3_key, ttl, m.file_name)
+            if m.verified_at
+            else None,
+        )
+        for m in application.materials.values()
+    ]
 
 
 def _token_output(task: ReviewTask) -> dict[str, str]:

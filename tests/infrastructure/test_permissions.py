@@ -52,12 +52,16 @@ def test_api_uses_the_idempotency_table(synth):
     assert {"Fn::GetAtt": [idempotency, "Arn"]} in resources
 
 
-def test_api_signs_uploads_and_result_downloads_only(synth):
-    # Given the api function, which signs presigned POSTs and GETs
+def test_api_signs_uploads_and_downloads_only(synth):
+    # Given the api function, which signs presigned POSTs (uploads) and GETs (materials for
+    # the reviewing departments, issued results)
     statements = synth.function_statements("api")
-    # Then it may put under uploads/ and get under documents/, and nothing broader
+    # Then it may put under uploads/ and get under uploads/ and documents/, nothing broader
     assert _object_prefixes(statements, "s3:PutObject") == {f"{c.UPLOADS_PREFIX}*"}
-    assert _object_prefixes(statements, "s3:GetObject") == {f"{c.DOCUMENTS_PREFIX}*"}
+    assert _object_prefixes(statements, "s3:GetObject") == {
+        f"{c.UPLOADS_PREFIX}*",
+        f"{c.DOCUMENTS_PREFIX}*",
+    }
     assert not statements_allowing(statements, "s3:DeleteObject")
 
 

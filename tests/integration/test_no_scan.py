@@ -110,6 +110,7 @@ def test_no_api_route_or_stage_ever_scans(
             )
         )
     ok(system.api("GET", "/tasks", caller=staff("POWER"), query={"department": "POWER"}))
+    ok(system.api("GET", f"/tasks/{application_id}-POWER/materials", caller=staff("POWER")))
     page = ok(system.api("GET", "/catalog/items", query={"limit": "2"}))
     ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
     ok(

@@ -57,6 +57,23 @@ def test_task_tokens_never_reach_the_citizen_or_staff_views(system: System) -> N
     assert task.task_token not in seen and "taskToken" not in seen
 
 
+def test_the_reviewing_department_downloads_the_materials(system: System) -> None:
+    # Given a case in approval, its materials checked by acceptance
+    application_id = submitted_case(system, STANDARD)
+    system.wait_for(application_id, lambda a: "URBAN" in a.reviews)
+
+    # When URBAN's officer opens the case's materials from the task
+    answer = system.api("GET", f"/tasks/{application_id}-URBAN/materials", caller=staff("URBAN"))
+
+    # Then every material is listed with a working short-lived link to the very file
+    assert answer.status == 200, answer.body
+    listed = {m["code"]: m for m in answer.body["items"]}
+    assert set(listed) == set(system.application(application_id).materials)
+    with system.runtime.exclusive({}):
+        fetched = requests.get(listed["APPLICATION_FORM"]["downloadUrl"], timeout=10)
+    assert fetched.status_code == 200 and fetched.content == PDF
+
+
 def test_supplement_loop_returns_once_with_everything_missing_then_accepts(system: System) -> None:
     # Given a case submitted without two required materials
     application_id = submitted_case(system, STANDARD, skip={"PROPERTY_PROOF", "ID_CARD"})

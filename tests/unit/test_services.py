@@ -643,3 +643,27 @@ def test_a_task_of_a_case_that_left_approval_cannot_be_decided(repo, workflow, i
     case = _case(repo, in_review)
     assert case.reviews["POWER"].status == "PENDING"
     assert case.timeline[-1].action == "failed"
+
+
+def test_the_reviewing_department_gets_links_to_the_checked_materials(
+    repo, store, in_review
+) -> None:
+    # Given a case in review whose materials acceptance found in S3
+    case = _case(repo, in_review)
+
+    # When POWER's officer asks for the materials of POWER's task
+    found = tasks.task_materials(POWER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+
+    # Then every material comes with a short-lived link to its own key
+    assert {m.code for m in found} == set(case.materials)
+    assert all(m.download_url and m.size for m in found)
+    assert {key for key, _, _ in store.download_requests} == {
+        m.s3_key for m in case.materials.values()
+    }
+
+
+def test_another_department_cannot_read_a_case_s_materials(repo, store, in_review) -> None:
+    # Given POWER's task; When WATER's officer asks for its materials; Then it is refused
+    with pytest.raises(Forbidden):
+        tasks.task_materials(WATER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+    assert store.download_requests == []

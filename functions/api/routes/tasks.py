@@ -1,13 +1,15 @@
-"""Department staff's routes: the inbox and decisions, which answer Step Functions tokens."""
+"""Department staff's routes: the inbox, the case's materials, and decisions, which answer
+Step Functions tokens."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from functions.api.dependencies import current_caller, repository, workflow
+from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared.models.api import DecisionRequest, DecisionResponse, PageResponse, TaskView
 from shared.services import tasks
+from shared.settings import get_settings
 
 router = APIGatewayRouter()
 
@@ -30,6 +32,18 @@ def inbox(
         for t in page.items
     ]
     return PageResponse(items=views, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/tasks/<taskId>/materials",
+    summary="The case's materials, with download links, for the reviewing department",
+    tags=["tasks"],
+)
+def materials(task_id: Annotated[str, Path(alias="taskId", max_length=60)]) -> PageResponse:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    ttl = get_settings().download_url_ttl_seconds
+    found = tasks.task_materials(caller, task_id, repository(), documents(), ttl)
+    return PageResponse(items=[m.model_dump(by_alias=True, mode="json") for m in found])
 
 
 @router.post(
