@@ -10,7 +10,7 @@ from infra import constants as c
 from infra.constructs.nag import acknowledge
 
 _ROLE_GROUPS = {
-    c.GROUP_CITIZEN: "Applicants (citizens and enterprises); self sign-up lands here.",
+    c.GROUP_CITIZEN: "Applicants (citizens and enterprises) onboarded by ops.",
     c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
     c.GROUP_OPS: "Operators of the platform.",
 }

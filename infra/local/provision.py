@@ -117,13 +117,14 @@ def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, st
         PoolName=names.user_pool,
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
+        # The deployed pool's policy (infra/constructs/identity.py).
         Policies={
             "PasswordPolicy": {
-                "MinimumLength": 8,
+                "MinimumLength": 12,
                 "RequireUppercase": True,
                 "RequireLowercase": True,
                 "RequireNumbers": True,
-                "RequireSymbols": False,
+                "RequireSymbols": True,
             }
         },
     )["UserPool"]
