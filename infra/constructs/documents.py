@@ -1,6 +1,7 @@
 """S3: the documents bucket (applicants' uploads, issued results) and its access-log bucket."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
@@ -13,6 +14,18 @@ from infra.constructs.nag import acknowledge
 # presigned GET; nothing else is allowed cross-origin.
 _CORS_METHODS = [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD]
 NONCURRENT_VERSION_DAYS = 90
+
+
+# Both buckets' baseline: SSE-S3, no public access, bucket-owned objects, TLS 1.2+ only,
+# versioned.
+_SECURE: dict[str, Any] = {
+    "encryption": s3.BucketEncryption.S3_MANAGED,
+    "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+    "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    "enforce_ssl": True,
+    "minimum_tls_version": 1.2,
+    "versioned": True,
+}
 
 
 class Documents(Construct):
@@ -29,13 +42,8 @@ class Documents(Construct):
         bucket = s3.Bucket(
             self,
             "AccessLogs",
-            # S3 server access logging only delivers to SSE-S3 buckets.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            versioned=True,
+            # S3 server access logging only delivers to SSE-S3 buckets (as _SECURE has).
+            **_SECURE,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireAccessLogs",
@@ -57,12 +65,7 @@ class Documents(Construct):
         return s3.Bucket(
             self,
             "DocumentsBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            versioned=True,
+            **_SECURE,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="documents-bucket/",
             cors=[

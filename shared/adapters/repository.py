@@ -20,10 +20,10 @@ Tokens (supplement, review) are attributes of their records, never in `doc`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -36,6 +36,7 @@ from shared.settings import get_settings
 if TYPE_CHECKING:  # imported where used: most functions never read the catalog (cold starts)
     from shared.models.catalog import CatalogItem
 
+T = TypeVar("T")
 _THROTTLED = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -178,11 +179,9 @@ class DynamoRepository:
     def list_owner_applications(
         self, owner_id: str, limit: int, cursor: str | None
     ) -> Page[Application]:
-        page = self._query_gsi(f"OWNER#{owner_id}", None, limit, cursor, newest_first=True)
-        return Page(
-            [Application.model_validate_json(i["doc"]["S"]) for i in page.items],
-            page.next_cursor,
-            page.scanned,
+        return _parse_docs(
+            self._query_gsi(f"OWNER#{owner_id}", None, limit, cursor, newest_first=True),
+            Application.model_validate_json,
         )
 
     # -- review tasks -------------------------------------------------------------------
@@ -216,11 +215,9 @@ class DynamoRepository:
     def list_pending_tasks(
         self, department: str, limit: int, cursor: str | None
     ) -> Page[ReviewTask]:
-        page = self._query_gsi(f"INBOX#{department}", None, limit, cursor, newest_first=False)
-        return Page(
-            [ReviewTask.model_validate_json(i["doc"]["S"]) for i in page.items],
-            page.next_cursor,
-            page.scanned,
+        return _parse_docs(
+            self._query_gsi(f"INBOX#{department}", None, limit, cursor, newest_first=False),
+            ReviewTask.model_validate_json,
         )
 
     def decide_task(self, task: ReviewTask, application: Application) -> None:
@@ -318,19 +315,15 @@ class DynamoRepository:
             raise _translate(exc) from exc
 
     def list_tickets(self, status: str, limit: int, cursor: str | None) -> Page[FollowUpTicket]:
-        page = self._query_gsi(f"FOLLOWUP#{status}", None, limit, cursor, newest_first=False)
-        return Page(
-            [FollowUpTicket.model_validate_json(i["doc"]["S"]) for i in page.items],
-            page.next_cursor,
-            page.scanned,
+        return _parse_docs(
+            self._query_gsi(f"FOLLOWUP#{status}", None, limit, cursor, newest_first=False),
+            FollowUpTicket.model_validate_json,
         )
 
     # -- catalog ------------------------------------------------------------------------
     def get_catalog_item(self, item_id: str) -> CatalogItem | None:
         item = self._get(f"ITEM#{item_id}", "ITEM")
-        from shared.models.catalog import CatalogItem
-
-        return CatalogItem.model_validate_json(item["doc"]["S"]) if item else None
+        return _catalog_item(item["doc"]["S"]) if item else None
 
     def list_catalog(
         self, item_type: str | None, query: str | None, limit: int, cursor: str | None
@@ -344,11 +337,7 @@ class DynamoRepository:
             newest_first=False,
             contains=("searchText", query.lower()) if query else None,
         )
-        return Page(
-            [_catalog_item(i["doc"]["S"]) for i in page.items],
-            page.next_cursor,
-            page.scanned,
-        )
+        return _parse_docs(page, _catalog_item)
 
     def put_catalog(self, items: Iterable[CatalogItem]) -> int:
         from shared.catalog import catalog_search_text
@@ -448,6 +437,11 @@ class DynamoRepository:
             start = response.get("LastEvaluatedKey")
             if not start or len(found) >= limit:
                 return Page(found, encode_cursor(start), scanned)
+
+
+def _parse_docs(page: Page[dict[str, Any]], parse: Callable[[str], T]) -> Page[T]:
+    """A page of raw items as models, each parsed from its JSON `doc`."""
+    return Page([parse(item["doc"]["S"]) for item in page.items], page.next_cursor, page.scanned)
 
 
 def _catalog_item(doc: str) -> CatalogItem:
