@@ -30,8 +30,8 @@ PIP_PLATFORM_ARGS = (
     LAMBDA_RUNTIME.removeprefix("python"),  # "3.13"
     "--only-binary=:all:",
 )
-# The python3.13 runtime ships boto3/botocore/s3transfer as a matching set. aws-xray-sdk pulls
-# in botocore; a layer copy would shadow the runtime's and could mismatch its boto3.
+# The python3.13 runtime ships boto3/botocore/s3transfer as a matching set; should a
+# dependency pull in botocore, a layer copy would shadow the runtime's and could mismatch.
 PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer")
 STAMP_NAME = ".requirements.sha256"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".pytest_cache", ".mypy_cache")

@@ -7,13 +7,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import FailureEvent
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics
 from shared.stages.failure import record_failure
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = FailureEvent.model_validate(raw)
     logger.error("stage failed", extra={"error": event.error})

@@ -6,13 +6,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import StageEvent
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics
 from shared.stages.feedback import invite_rating
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     return invite_rating(event.application_id, DynamoRepository())

@@ -6,13 +6,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import ReviewEvent
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics
 from shared.stages.review import open_review
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = ReviewEvent.model_validate(raw)
     return open_review(

@@ -6,13 +6,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import SupplementEvent
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics
 from shared.stages.supplement import await_supplement, expire_supplement
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = SupplementEvent.model_validate(raw)
     if event.action == "await" and event.task_token:

@@ -160,14 +160,10 @@ def pin_environment() -> None:
     settings at their defaults, resource names empty (Settings treats empty as not set)."""
     from infra.constants import FUNCTION_ENV, FUNCTIONS, SETTING_DEFAULTS, runtime_environment
 
-    names = {"AWS_LAMBDA_FUNCTION_NAME", "POWERTOOLS_TRACE_DISABLED"}
+    names = {"AWS_LAMBDA_FUNCTION_NAME"}
     for key in FUNCTIONS:
         names.update(FUNCTION_ENV[key], runtime_environment(key))
-    defaults = {
-        **runtime_environment("local"),
-        **SETTING_DEFAULTS,
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
+    defaults = {**runtime_environment("local"), **SETTING_DEFAULTS}
     for name in sorted(names):
         os.environ.setdefault(name, defaults.get(name, ""))
 

@@ -1,6 +1,6 @@
 """The process environment of the offline tiers (tests, benchmarks); standard library only,
 so it can be set before anything reads it: Powertools reads POWERTOOLS_* when
-shared/observability.py creates the Logger, Tracer and Metrics, at import."""
+shared/observability.py creates the Logger and Metrics, at import."""
 
 import os
 
@@ -17,7 +17,6 @@ def fake_aws_environment(service_name: str) -> None:
             "AWS_SESSION_TOKEN": "testing",
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
-            "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_NAMESPACE": "OneWindow",
             "POWERTOOLS_SERVICE_NAME": service_name,
         }

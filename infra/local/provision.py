@@ -38,8 +38,7 @@ def state_machine_definition(function_arns: dict[str, str]) -> str:
 
 
 def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
-    # The deployed set, but X-Ray off: there is no daemon locally.
-    env = {**c.runtime_environment(key), "POWERTOOLS_TRACE_DISABLED": "true"}
+    env = dict(c.runtime_environment(key))
     for name in c.FUNCTION_ENV[key]:
         env[name] = resources.get(name) or c.SETTING_DEFAULTS[name]
     return env

@@ -13,7 +13,7 @@ def _fake_pip(calls):
         calls.append(command)
         target = Path(command[command.index("--target") + 1])
         (target / "pydantic").mkdir(parents=True)
-        (target / "botocore").mkdir()  # pulled in by aws-xray-sdk
+        (target / "botocore").mkdir()  # as if a dependency pulled it in
         (target / "botocore-1.0.0.dist-info").mkdir()
         (target / "bin").mkdir()
         return subprocess.CompletedProcess(command, 0, "", "")

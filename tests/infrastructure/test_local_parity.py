@@ -43,9 +43,9 @@ def test_local_functions_get_the_deployed_handler_and_variables(synth, key):
     resources = {n: "resolved" for n in c.FUNCTION_ENV[key] if n not in c.SETTING_DEFAULTS}
     local = function_environment(key, resources)
 
-    # Then it has the same variables (locally X-Ray is off: there is no daemon) and the
-    # same settings' values wherever CDK sets a literal
-    assert set(local) - {"POWERTOOLS_TRACE_DISABLED"} == set(deployed)
+    # Then it has the same variables and the same settings' values wherever CDK sets a
+    # literal
+    assert set(local) == set(deployed)
     for name, value in deployed.items():
         if isinstance(value, str) and name in c.SETTING_DEFAULTS:
             assert local[name] == value
