@@ -95,7 +95,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "UPLOAD_URL_TTL_SECONDS",
         "DOWNLOAD_URL_TTL_SECONDS",
     ],
-    "acceptance": ["TABLE_NAME", "DOCUMENTS_BUCKET", "SUPPLEMENT_WAIT_DAYS"],
+    "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS"],
     "supplement": ["TABLE_NAME"],
     "review": ["TABLE_NAME"],
     "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],

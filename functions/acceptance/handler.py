@@ -5,23 +5,19 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.documents import S3DocumentStore
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import StageEvent
-from shared.observability import logger, metrics, tracer
+from shared.observability import logger, metrics
 from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
-@tracer.capture_lambda_handler(capture_response=False)
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     settings = get_settings()
-    output = run_acceptance(
-        event.application_id, DynamoRepository(), S3DocumentStore(), settings.supplement_wait_days
-    )
+    output = run_acceptance(event.application_id, DynamoRepository(), settings.supplement_wait_days)
     metrics.add_metric(
         name=f"Acceptance{output['outcome'].title().replace('_', '')}",
         unit=MetricUnit.Count,

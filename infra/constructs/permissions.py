@@ -32,22 +32,21 @@ def grant_least_privilege(
     api = functions["api"]
     data.idempotency_table.grant_read_write_data(api)
     # The api function signs presigned POSTs (the browser uploads with its authority),
-    # presigned GETs of materials for the reviewing departments, and of issued results.
+    # presigned GETs of materials for the reviewing departments, and of issued results; on
+    # submit it reads each material's size and type (HeadObject) for acceptance.
     _grant_objects(
         functions, "api", documents.bucket, ["s3:PutObject", "s3:GetObject"], c.UPLOADS_PREFIX
     )
     _grant_objects(functions, "api", documents.bucket, "s3:GetObject", c.DOCUMENTS_PREFIX)
+    # HeadObject on a material that was never uploaded must be a 404 (the case goes on to be
+    # returned for supplement), not a 403 (the submit fails): S3 answers 404 only with
+    # ListBucket.
+    iam.Grant.add_to_principal(
+        grantee=api, actions=["s3:ListBucket"], resource_arns=[documents.bucket.bucket_arn]
+    )
     workflow.state_machine.grant_start_execution(api)
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
-
-    acceptance = functions["acceptance"]
-    _grant_objects(functions, "acceptance", documents.bucket, "s3:GetObject", c.UPLOADS_PREFIX)
-    # HeadObject on a material that was never uploaded must be a 404 (the case is returned
-    # for supplement), not a 403 (the stage fails): S3 answers 404 only with ListBucket.
-    iam.Grant.add_to_principal(
-        grantee=acceptance, actions=["s3:ListBucket"], resource_arns=[documents.bucket.bucket_arn]
-    )
 
     _grant_objects(functions, "issuance", documents.bucket, "s3:PutObject", c.DOCUMENTS_PREFIX)
 

@@ -1,11 +1,11 @@
 """Front-end acceptance (前台受理): the rules that decide accepted, returned or not accepted.
 
-Pure: the caller looks up the stored objects and passes them in.
+Pure: what S3 held for each material was recorded on the case when it was submitted
+(`MaterialRecord.verified_*`), so acceptance decides from the case alone.
 """
 
 from dataclasses import dataclass, field
 
-from shared.adapters.documents import StoredObject
 from shared.models.application import Application, MissingItem
 from shared.models.catalog import CatalogItem
 
@@ -47,9 +47,7 @@ def missing_form_fields(application: Application, item: CatalogItem) -> list[Mis
     return missing
 
 
-def material_problems(
-    application: Application, item: CatalogItem, stored: dict[str, StoredObject | None]
-) -> list[MissingItem]:
+def material_problems(application: Application, item: CatalogItem) -> list[MissingItem]:
     """Every required material must be in S3 with a fitting size and content type; an
     optional one that was declared must fit too."""
     problems = []
@@ -62,33 +60,31 @@ def material_problems(
                     MissingItem(field=field_name, reason=f"{rule.name_zh} was not provided")
                 )
             continue
-        obj = stored.get(rule.code)
-        if obj is None:
+        if record.verified_size is None:
             problems.append(
                 MissingItem(field=field_name, reason=f"{rule.name_zh} was not uploaded")
             )
-        elif obj.size > rule.max_size_bytes:
+        elif record.verified_size > rule.max_size_bytes:
             problems.append(
                 MissingItem(field=field_name, reason=f"file exceeds {rule.max_size_bytes} bytes")
             )
-        elif obj.content_type not in rule.content_types:
+        elif record.verified_content_type not in rule.content_types:
             problems.append(
                 MissingItem(
                     field=field_name,
-                    reason=f"type {obj.content_type} is not one of {rule.content_types}",
+                    reason=f"type {record.verified_content_type} is not one of "
+                    f"{rule.content_types}",
                 )
             )
     return problems
 
 
-def evaluate(
-    application: Application, item: CatalogItem, stored: dict[str, StoredObject | None]
-) -> AcceptanceDecision:
+def evaluate(application: Application, item: CatalogItem) -> AcceptanceDecision:
     reasons = ineligibility_reasons(application, item)
     if reasons:
         return AcceptanceDecision("NOT_ACCEPTED", reasons=reasons)
     # One-time notice (一次性告知): everything missing is listed at once.
-    missing = missing_form_fields(application, item) + material_problems(application, item, stored)
+    missing = missing_form_fields(application, item) + material_problems(application, item)
     if missing:
         return AcceptanceDecision("RETURNED", missing=missing)
     return AcceptanceDecision("ACCEPTED")

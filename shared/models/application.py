@@ -88,8 +88,10 @@ class MaterialRecord(ApiModel):
     declared_size: int
     s3_key: str
     requested_at: datetime
-    # Set by acceptance once the object was found in S3 with a fitting size and type.
+    # What S3 held under s3_key when the case was last submitted (all None: nothing was
+    # there); acceptance judges these facts against the item's rules.
     verified_size: int | None = None
+    verified_content_type: str | None = None
     verified_at: datetime | None = None
 
 

@@ -126,9 +126,15 @@ def request_material_upload(
 
 
 def submit(
-    caller: Caller, application_id: str, repo: Repository, workflow: Workflow
+    caller: Caller,
+    application_id: str,
+    repo: Repository,
+    store: DocumentStore,
+    workflow: Workflow,
 ) -> Application:
     application = get_own_application(caller, application_id, repo)
+    if application.status in _EDITABLE:
+        record_uploads(application, store)
     if application.status is ApplicationStatus.DRAFT:
         application.submission_count += 1
         application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
@@ -152,6 +158,18 @@ def submit(
     raise Conflict(
         f"an application that is {application.status} cannot be submitted", field="status"
     )
+
+
+def record_uploads(application: Application, store: DocumentStore) -> None:
+    """Notes on each declared material what S3 holds under its key right now (or that
+    nothing is there), for acceptance to judge. The upload itself went straight from the
+    browser to S3 under a POST policy that fixed the key, the type and the size range."""
+    now = utc_now()
+    for record in application.materials.values():
+        found = store.head(record.s3_key)
+        record.verified_size = found.size if found else None
+        record.verified_content_type = found.content_type if found else None
+        record.verified_at = now if found else None
 
 
 def _resubmit(

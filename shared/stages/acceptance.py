@@ -1,9 +1,13 @@
 """Stage 1, front-end acceptance: accepted (deadlines set, reviews planned), returned for
-supplement with a one-time list, or not accepted with reasons."""
+supplement with a one-time list, or not accepted with reasons.
+
+It reads no S3: what each upload turned out to be was recorded on the case when the
+applicant submitted it (shared/services/applications.py), by the API, which already holds
+an S3 client for the upload links; a second client here would cost every cold start of
+this function ~0.3x of its budget."""
 
 from typing import Any
 
-from shared.adapters.documents import DocumentStore
 from shared.adapters.repository import Repository
 from shared.domain import acceptance as rules
 from shared.domain.workdays import add_working_days, seconds_until
@@ -14,7 +18,7 @@ from shared.stages.common import SYSTEM, load_case, mutate
 
 
 def run_acceptance(
-    application_id: str, repo: Repository, store: DocumentStore, supplement_wait_days: int
+    application_id: str, repo: Repository, supplement_wait_days: int
 ) -> dict[str, Any]:
     application, item = load_case(repo, application_id)
     if application.status is not ApplicationStatus.SUBMITTED:
@@ -23,8 +27,7 @@ def run_acceptance(
             return _output(application, supplement_wait_days)
         raise StageError(f"application {application_id} is {application.status}, not SUBMITTED")
 
-    stored = {code: store.head(record.s3_key) for code, record in application.materials.items()}
-    decision = rules.evaluate(application, item, stored)
+    decision = rules.evaluate(application, item)
     now = utc_now()
 
     def apply(case: Application) -> None:
@@ -38,10 +41,6 @@ def run_acceptance(
             missing=decision.missing,
             reasons=decision.reasons,
         )
-        for code, obj in stored.items():
-            if obj is not None:
-                case.materials[code].verified_size = obj.size
-                case.materials[code].verified_at = now
         if decision.outcome == "ACCEPTED":
             record.review_plan = [
                 ReviewAssignment(department=d, role=ReviewRole.LEAD if i == 0 else ReviewRole.CO)

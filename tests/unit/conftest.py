@@ -7,6 +7,7 @@ import pytest
 
 from shared.models.application import Application
 from shared.models.common import ApplicationStatus, DeliveryMode
+from shared.services.applications import record_uploads
 from tests.unit.fakes import (
     UTILITIES,
     InMemoryDocumentStore,
@@ -67,6 +68,7 @@ def stored_case(repo: InMemoryRepository, store: InMemoryDocumentStore) -> Store
                     application, rule.code, content_type=rule.content_types[0]
                 )
                 store.upload(record.s3_key, 2048, rule.content_types[0])
+        record_uploads(application, store)  # as submitting it would
         repo.create_application(application)
         return application
 

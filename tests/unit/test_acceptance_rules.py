@@ -1,7 +1,7 @@
 """Front-end acceptance (前台受理): accepted, returned with a one-time notice, or not accepted."""
 
 from shared.adapters.documents import StoredObject
-from shared.domain.acceptance import evaluate
+from shared.domain.acceptance import AcceptanceDecision, evaluate
 from shared.models.application import Application
 from shared.models.catalog import CatalogItem
 from shared.models.common import DeliveryMode
@@ -28,6 +28,18 @@ def _with_required_materials(
     return stored
 
 
+def _evaluate(
+    application: Application, item: CatalogItem, stored: dict[str, StoredObject | None]
+) -> AcceptanceDecision:
+    """Records on each declared material what S3 held, as submitting does, then decides."""
+    for code, found in stored.items():
+        record = application.materials.get(code)
+        if record is not None:
+            record.verified_size = found.size if found else None
+            record.verified_content_type = found.content_type if found else None
+    return evaluate(application, item)
+
+
 def test_a_complete_application_is_accepted() -> None:
     # Given an application with a complete form and every required material in S3
     item = catalog_item(UTILITIES)
@@ -35,7 +47,7 @@ def test_a_complete_application_is_accepted() -> None:
     stored = _with_required_materials(application, item)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is accepted with nothing missing and no reasons
     assert decision.outcome == "ACCEPTED"
@@ -52,7 +64,7 @@ def test_an_optional_material_that_was_not_provided_is_fine() -> None:
     stored = _with_required_materials(application, item)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is accepted
     assert decision.outcome == "ACCEPTED"
@@ -73,7 +85,7 @@ def test_returned_lists_every_problem_at_once() -> None:
     stored["PROPERTY_PROOF"] = None  # declared but never uploaded
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is returned once, with a notice naming every problem (一次性告知)
     assert decision.outcome == "RETURNED"
@@ -103,7 +115,7 @@ def test_a_blank_required_field_counts_as_missing() -> None:
     stored = _with_required_materials(application, item)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then the field is listed as missing
     assert decision.outcome == "RETURNED"
@@ -119,7 +131,7 @@ def test_an_optional_material_that_was_declared_must_fit_too() -> None:
     stored["EXCAVATION_PLAN"] = StoredObject(size=1024, content_type="image/png")
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is returned for that material only
     assert decision.outcome == "RETURNED"
@@ -134,7 +146,7 @@ def test_an_applicant_the_item_does_not_serve_is_not_accepted() -> None:
     stored = _with_required_materials(application, item)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is not accepted, with a written reason, and nothing to supplement
     assert decision.outcome == "NOT_ACCEPTED"
@@ -149,7 +161,7 @@ def test_a_delivery_mode_not_offered_is_not_accepted() -> None:
     stored = _with_required_materials(application, item)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, stored)
+    decision = _evaluate(application, item, stored)
 
     # Then it is not accepted, naming the mode
     assert decision.outcome == "NOT_ACCEPTED"
@@ -163,7 +175,7 @@ def test_not_accepted_takes_precedence_over_missing_materials() -> None:
     application = new_application(FILING, applicant=PERSON, mode=DeliveryMode.MAIL)
 
     # When acceptance evaluates it
-    decision = evaluate(application, item, {})
+    decision = evaluate(application, item)
 
     # Then it is not accepted with both reasons: a supplement could not cure it
     assert decision.outcome == "NOT_ACCEPTED"

@@ -232,7 +232,7 @@ def test_another_persons_case_is_reported_absent(repo, store, draft) -> None:
 
 
 def test_materials_are_frozen_once_submitted(repo, store, workflow, draft) -> None:
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     with pytest.raises(Conflict) as raised:
         service.request_material_upload(
             CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
@@ -243,9 +243,9 @@ def test_materials_are_frozen_once_submitted(repo, store, workflow, draft) -> No
 # --- submit and resubmit ------------------------------------------------------------------
 
 
-def test_submitting_a_draft_starts_the_workflow_once(repo, workflow, draft) -> None:
+def test_submitting_a_draft_starts_the_workflow_once(repo, store, workflow, draft) -> None:
     # When the applicant submits the draft
-    submitted = service.submit(CITIZEN, draft.application_id, repo, workflow)
+    submitted = service.submit(CITIZEN, draft.application_id, repo, store, workflow)
 
     # Then the case is SUBMITTED and its workflow started
     assert submitted.status is ApplicationStatus.SUBMITTED
@@ -255,28 +255,80 @@ def test_submitting_a_draft_starts_the_workflow_once(repo, workflow, draft) -> N
 
     # And submitting again is refused without a second start
     with pytest.raises(Conflict):
-        service.submit(CITIZEN, draft.application_id, repo, workflow)
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert workflow.started == [draft.application_id]
 
 
-def test_a_submit_whose_workflow_already_exists_is_fine(repo, workflow, draft) -> None:
+def test_submitting_records_what_s3_holds_for_each_material(repo, store, workflow, draft) -> None:
+    # Given two declared materials: the ID card uploaded, the licence never
+    id_card = service.request_material_upload(
+        CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+    )
+    licence = service.request_material_upload(
+        CITIZEN,
+        draft.application_id,
+        _upload_request("BUSINESS_LICENCE", fileName="licence.pdf"),
+        repo,
+        store,
+        UPLOAD_TTL,
+    )
+    store.upload(id_card.key, 3000, "application/pdf")
+
+    # When the applicant submits
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+
+    # Then the case notes, for acceptance, what S3 held under each key at that moment
+    materials = _case(repo, draft.application_id).materials
+    found, absent = materials["ID_CARD"], materials["BUSINESS_LICENCE"]
+    assert (found.s3_key, found.verified_size, found.verified_content_type) == (
+        id_card.key,
+        3000,
+        "application/pdf",
+    )
+    assert found.verified_at is not None
+    assert absent.s3_key == licence.key
+    assert (absent.verified_size, absent.verified_content_type, absent.verified_at) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_resubmitting_records_the_supplemented_upload(repo, store, workflow, draft) -> None:
+    # Given a case returned because its ID card was never uploaded
+    upload = service.request_material_upload(
+        CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+    )
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+    assert _case(repo, draft.application_id).materials["ID_CARD"].verified_size is None
+    _returned(repo, draft.application_id, "supplement-token-1")
+
+    # When the applicant uploads it and resubmits
+    store.upload(upload.key, 4096, "application/pdf")
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+
+    # Then the resubmitted case carries the upload S3 now holds
+    assert _case(repo, draft.application_id).materials["ID_CARD"].verified_size == 4096
+
+
+def test_a_submit_whose_workflow_already_exists_is_fine(repo, store, workflow, draft) -> None:
     workflow.started.append(draft.application_id)  # started by an earlier, lost response
-    submitted = service.submit(CITIZEN, draft.application_id, repo, workflow)
+    submitted = service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert submitted.status is ApplicationStatus.SUBMITTED
 
 
-def test_a_submit_that_cannot_start_returns_to_draft(repo, workflow, draft) -> None:
+def test_a_submit_that_cannot_start_returns_to_draft(repo, store, workflow, draft) -> None:
     # Given Step Functions is throttling
     workflow.start_error = TransientError("ThrottlingException")
 
     # When the applicant submits, the error surfaces and the case is a draft again
     with pytest.raises(TransientError):
-        service.submit(CITIZEN, draft.application_id, repo, workflow)
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert _case(repo, draft.application_id).status is ApplicationStatus.DRAFT
 
     # And a second try goes through
     workflow.start_error = None
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert workflow.started == [draft.application_id]
 
 
@@ -287,13 +339,15 @@ def _returned(repo: InMemoryRepository, application_id: str, token: str | None) 
     repo.save_application(application, **tokens)
 
 
-def test_resubmitting_a_returned_case_answers_the_stored_token(repo, workflow, draft) -> None:
+def test_resubmitting_a_returned_case_answers_the_stored_token(
+    repo, store, workflow, draft
+) -> None:
     # Given a case returned for supplement, its workflow waiting on a token
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     _returned(repo, draft.application_id, "supplement-token-1")
 
     # When the applicant resubmits
-    resubmitted = service.submit(CITIZEN, draft.application_id, repo, workflow)
+    resubmitted = service.submit(CITIZEN, draft.application_id, repo, store, workflow)
 
     # Then the waiting workflow is answered, not started again, and the token cleared
     assert workflow.answers == [("supplement-token-1", {"applicationId": draft.application_id})]
@@ -305,31 +359,33 @@ def test_resubmitting_a_returned_case_answers_the_stored_token(repo, workflow, d
     assert stored.timeline[-1].detail == "supplemented"
 
 
-def test_resubmitting_before_the_workflow_waits_is_a_conflict(repo, workflow, draft) -> None:
+def test_resubmitting_before_the_workflow_waits_is_a_conflict(repo, store, workflow, draft) -> None:
     # Given a case returned, but the supplement wait has not stored its token yet
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     _returned(repo, draft.application_id, None)
 
     # When / Then the resubmission is refused for now, and the case stays returned
     with pytest.raises(Conflict, match="try again"):
-        service.submit(CITIZEN, draft.application_id, repo, workflow)
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert _case(repo, draft.application_id).status is ApplicationStatus.RETURNED
     assert workflow.answers == []
 
 
-def test_a_resubmission_the_workflow_did_not_hear_can_be_repeated(repo, workflow, draft) -> None:
+def test_a_resubmission_the_workflow_did_not_hear_can_be_repeated(
+    repo, store, workflow, draft
+) -> None:
     # Given a returned case, and Step Functions failing once to take the answer
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     _returned(repo, draft.application_id, "supplement-token-1")
     workflow.succeed_error = TransientError("ThrottlingException")
 
     # When the resubmission fails
     with pytest.raises(TransientError):
-        service.submit(CITIZEN, draft.application_id, repo, workflow)
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
 
     # Then the applicant can resubmit, and the waiting workflow is answered
     workflow.succeed_error = None
-    service.submit(CITIZEN, draft.application_id, repo, workflow)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert workflow.answers == [("supplement-token-1", {"applicationId": draft.application_id})]
 
 
@@ -361,7 +417,7 @@ def test_a_result_is_downloadable_once_delivered(repo, store, stored_case) -> No
 def _approve_and_issue(
     repo: InMemoryRepository, store: InMemoryDocumentStore, application_id: str
 ) -> None:
-    output = run_acceptance(application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application_id, repo, SUPPLEMENT_WAIT_DAYS)
     for review in output["reviews"]:
         open_review(application_id, review["department"], review["role"], "t", repo)
     application = _case(repo, application_id)
@@ -453,7 +509,7 @@ def in_review(
 ) -> str:
     """An accepted case whose three reviews are open, each waiting on its own token."""
     application_id = stored_case(UTILITIES).application_id
-    output = run_acceptance(application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application_id, repo, SUPPLEMENT_WAIT_DAYS)
     for review in output["reviews"]:
         department = review["department"]
         open_review(application_id, department, review["role"], f"review-token-{department}", repo)

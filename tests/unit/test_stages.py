@@ -37,7 +37,7 @@ DEPARTMENTS = ["POWER", "WATER", "URBAN"]  # SD-KFQ-0010: lead, then co-departme
 
 def _accept(case: StoredCase, repo: InMemoryRepository, store: InMemoryDocumentStore, **kw) -> str:
     application = case(**kw)
-    output = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
     assert output["outcome"] == "ACCEPTED", output
     return application.application_id
 
@@ -85,7 +85,7 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
     application = stored_case(UTILITIES)
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the workflow is told to review in parallel: lead first, then co-departments
     assert output["outcome"] == "ACCEPTED"
@@ -114,8 +114,6 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
     assert record.statutory_deadline_at is not None
     remaining = (record.statutory_deadline_at - utc_now()).total_seconds()
     assert abs(output["reviewTimeoutSeconds"] - remaining) < 5
-    # And the materials found in S3 are marked verified
-    assert all(m.verified_size == 2048 and m.verified_at for m in case.materials.values())
     assert case.timeline[-1].stage is Stage.ACCEPTANCE
 
 
@@ -124,7 +122,7 @@ def test_acceptance_returns_an_incomplete_case_for_supplement(repo, store, store
     application = stored_case(UTILITIES, skip={"ID_CARD"})
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the workflow waits for a supplement, for the allowed working days at most
     assert output["outcome"] == "RETURNED"
@@ -147,7 +145,7 @@ def test_acceptance_refuses_an_ineligible_applicant_with_reasons(repo, store, st
     application = stored_case(FILING, applicant=PERSON, mode=DeliveryMode.ELECTRONIC)
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then it is not accepted, with the reason on the case and nothing else to wait for
     assert output == {"applicationId": application.application_id, "outcome": "NOT_ACCEPTED"}
@@ -160,11 +158,11 @@ def test_acceptance_refuses_an_ineligible_applicant_with_reasons(repo, store, st
 def test_a_retried_acceptance_answers_the_same(repo, store, stored_case) -> None:
     # Given a case acceptance already decided
     application = stored_case(UTILITIES)
-    first = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    first = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
     saved = _case(repo, application.application_id)
 
     # When Step Functions invokes acceptance again
-    again = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    again = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then it answers the same decision and leaves the case alone
     assert again["outcome"] == first["outcome"] == "ACCEPTED"
@@ -176,10 +174,10 @@ def test_a_retried_acceptance_answers_the_same(repo, store, stored_case) -> None
 def test_a_retried_return_answers_the_same(repo, store, stored_case) -> None:
     # Given a case already returned for supplement
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    first = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    first = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # When acceptance is invoked again
-    again = run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    again = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the same wait is asked for
     assert again["outcome"] == "RETURNED"
@@ -192,13 +190,13 @@ def test_acceptance_of_a_case_that_was_never_submitted_fails(repo, store, stored
 
     # When / Then acceptance refuses it for good
     with pytest.raises(StageError, match="not SUBMITTED"):
-        run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
     assert _case(repo, application.application_id).status is ApplicationStatus.DRAFT
 
 
 def test_acceptance_of_an_unknown_case_fails(repo, store) -> None:
     with pytest.raises(StageError, match="does not exist"):
-        run_acceptance("01JNOSUCHCASE0000000000000", repo, store, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance("01JNOSUCHCASE0000000000000", repo, SUPPLEMENT_WAIT_DAYS)
 
 
 def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_case) -> None:
@@ -216,7 +214,7 @@ def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_ca
     # When acceptance saves, loses the race and reloads
     # Then it refuses to overwrite the new state
     with pytest.raises(StageError, match="changed to FAILED"):
-        run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
     assert _case(repo, application.application_id).status is ApplicationStatus.FAILED
 
 
@@ -226,7 +224,7 @@ def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_ca
 def test_await_supplement_keeps_the_token_beside_the_case(repo, store, stored_case) -> None:
     # Given a returned case
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
 
     # When the workflow parks it with a task token
     output = await_supplement(application.application_id, "supplement-token-1", repo)
@@ -250,7 +248,7 @@ def test_await_supplement_refuses_a_case_that_is_not_returned(repo, store, store
 def test_an_expired_supplement_is_deemed_withdrawn(repo, store, stored_case) -> None:
     # Given a returned case waiting for its supplement
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    run_acceptance(application.application_id, repo, store, SUPPLEMENT_WAIT_DAYS)
+    run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
     await_supplement(application.application_id, "supplement-token-1", repo)
 
     # When the wait times out

@@ -90,7 +90,8 @@ def upload_material(
 )
 def submit(application_id: AppId) -> ApplicationSummary:
     caller = current_caller(router)  # type: ignore[arg-type]
-    return application_summary(cases.submit(caller, application_id, repository(), workflow()))
+    submitted = cases.submit(caller, application_id, repository(), documents(), workflow())
+    return application_summary(submitted)
 
 
 @router.get(
