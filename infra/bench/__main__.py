@@ -2,7 +2,7 @@
 .local/bench.json. Benchmarks, not tests: a missed budget is reported, never raised.
 
     python -m infra.bench [--only cold cost flat throughput] [--cases 20]
-                          [--throughput-cases 30] [--rounds 3] [--repeat 7]
+                          [--throughput-cases 30] [--rounds 3] [--repeat 9]
 """
 
 import argparse
@@ -182,7 +182,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=20, help="standard cases for the cost")
     parser.add_argument("--throughput-cases", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3, help="throughput rounds of each")
-    parser.add_argument("--repeat", type=int, default=7, help="cold starts per function")
+    parser.add_argument("--repeat", type=int, default=9, help="cold starts per function")
     parser.add_argument("--out", type=Path, default=STATE_DIR / "bench.json")
     args = parser.parse_args()
 
