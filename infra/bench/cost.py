@@ -243,7 +243,7 @@ def _report(
         s3_get,
         p["s3"]["get_select_head_other_per_1000"] / 1000,
         "requests",
-        "acceptance's checks + the download",
+        "submit's look at each upload + the download",
     )
     row(
         "API Gateway",

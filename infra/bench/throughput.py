@@ -17,6 +17,7 @@ time per case is the functions' own work.
 
 import io
 import json
+import statistics
 import threading
 import time
 import zipfile
@@ -207,8 +208,10 @@ def _bare_rate(h: Harness, cases: int) -> dict[str, Any]:
 
 
 def run(cases: int = 30, rounds: int = 3) -> dict[str, Any]:
-    """Alternates bare-engine and system rounds, each in a fresh embedded AWS, and keeps
-    the median rate of each: the machine's background load touches both alike."""
+    """Alternates bare-engine and system rounds, each in a fresh embedded AWS. Each round
+    pairs a bare run with the system run right after it, and the ratio kept is the median
+    of the rounds' ratios: a slow spell of the machine then skews one pair, not both
+    medians apart (the ratio of the two medians is kept beside it)."""
     bare_rounds, system_rounds = [], []
     for _ in range(rounds):
         with local_system() as h:
@@ -217,15 +220,17 @@ def run(cases: int = 30, rounds: int = 3) -> dict[str, Any]:
             system_rounds.append(_system_rate(h, cases))
     system = _median_round(system_rounds)
     bare = _median_round(bare_rounds)
-    ratio = system["apps_per_second"] / bare["apps_per_second"]
+    round_ratios = [
+        s["apps_per_second"] / b["apps_per_second"]
+        for s, b in zip(system_rounds, bare_rounds, strict=True)
+    ]
+    ratio = statistics.median(round_ratios)
     return {
         "system": system,
         "bare_engine": bare,
         "ratio": round(ratio, 2),
-        "round_ratios": [
-            round(s["apps_per_second"] / b["apps_per_second"], 2)
-            for s, b in zip(system_rounds, bare_rounds, strict=True)
-        ],
+        "round_ratios": [round(r, 2) for r in round_ratios],
+        "ratio_of_medians": round(system["apps_per_second"] / bare["apps_per_second"], 2),
         "budget_ratio": BUDGET_RATIO,
         "met": ratio >= BUDGET_RATIO,
     }
