@@ -3,6 +3,7 @@
 import pytest
 from aws_cdk.assertions import Match
 
+from infra import bundling
 from infra import constants as c
 
 
@@ -102,10 +103,16 @@ def test_function_assets_hold_only_their_package_and_shared(synth):
     key = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
     asset = synth.assembly_dir / f"asset.{key}"
     # When we list it
-    packages = sorted(p.name for p in (asset / "functions").iterdir() if p.is_dir())
-    # Then it has functions/acceptance and shared/, no other stage, no bytecode
+    packages = sorted(
+        p.name for p in (asset / "functions").iterdir() if p.is_dir() and p.name != "__pycache__"
+    )
+    # Then it has functions/acceptance and shared/, no other stage
     assert packages == ["acceptance"]
     assert (asset / "functions" / "__init__.py").is_file()
     assert (asset / "functions" / "acceptance" / "handler.py").is_file()
     assert (asset / "shared" / "settings.py").is_file()
-    assert not list(asset.rglob("__pycache__"))
+    # And bytecode for the runtime's Python only (when this machine has that Python)
+    runtime_tag = f"cpython-{bundling.RUNTIME_VERSION.replace('.', '')}"
+    assert all(runtime_tag in p.name for p in asset.rglob("*.pyc"))
+    if bundling.runtime_python():
+        assert (asset / "functions" / "acceptance" / "__pycache__").is_dir()
