@@ -52,6 +52,8 @@ from shared.stages.review import open_review
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR = "floor"
+# Not budgeted: the floor plus pydantic, to show what pydantic alone costs.
+PYDANTIC_REFERENCE = "floor+pydantic"
 STAGE_BUDGET = 1.5
 API_BUDGET = 2.0
 # A Step Functions task token is ~ 600-700 characters; its size matters to nothing here
@@ -173,6 +175,11 @@ def build_seed(path: Path, warm: int) -> None:
         "function_name": "onewindow-local-floor",
         "event": {"itemId": STANDARD_ITEM},
         "items": [],
+    }
+    functions[PYDANTIC_REFERENCE] = {
+        **functions[FLOOR],
+        "module": "infra.bench.floor_pydantic_handler",
+        "function_name": "onewindow-local-floor-pydantic",
     }
     seed = {
         "region": REGION,
@@ -298,6 +305,12 @@ def import_culprits(stderr: str, top: int = 8) -> dict[str, list[dict[str, Any]]
     }
 
 
+def _budget(key: str) -> float | None:
+    if key in (FLOOR, PYDANTIC_REFERENCE):
+        return None
+    return API_BUDGET if key == "api" else STAGE_BUDGET
+
+
 def _code_ms(sample: dict[str, Any]) -> float:
     """The function's own time for its first event: moto's share of it left out."""
     return float(sample["first_ms"] - sample["service_ms"])
@@ -307,7 +320,7 @@ def run(repeat: int = 5, warm: int = 5) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as workdir:
         seed = Path(workdir) / "seed.json"
         build_seed(seed, warm)
-        keys = [FLOOR, *FUNCTIONS]
+        keys = [FLOOR, PYDANTIC_REFERENCE, *FUNCTIONS]
         samples: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
         # Interleaved rounds, so drift in the machine's load touches every function alike.
         for _ in range(repeat):
@@ -321,7 +334,7 @@ def run(repeat: int = 5, warm: int = 5) -> dict[str, Any]:
             first = statistics.median(_code_ms(s) for s in samples[key])
             raw = statistics.median(s["first_ms"] for s in samples[key])
             warm_ms = statistics.median(w for s in samples[key] for w in s["warm_ms"])
-            budget = None if key == FLOOR else (API_BUDGET if key == "api" else STAGE_BUDGET)
+            budget = _budget(key)
             ratio = (base + first) / (base + floor_ms)
             results[key] = {
                 "first_ms": round(first, 1),
