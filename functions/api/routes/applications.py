@@ -86,6 +86,10 @@ def upload_material(
 @router.post(
     "/applications/<applicationId>/submit",
     summary="Submit, or resubmit after a return for supplement",
+    description=(
+        "Notes on each declared material the size and type S3 holds under its key, or that "
+        "nothing is there; acceptance then judges them against the item's rules."
+    ),
     tags=["applications"],
 )
 def submit(application_id: AppId) -> ApplicationSummary:
