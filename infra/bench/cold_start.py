@@ -222,7 +222,8 @@ def _create_kwargs(described: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _child(seed: Path, key: str, importtime: bool = False) -> tuple[dict[str, Any], str]:
+def run_child(seed: Path, key: str, importtime: bool = False) -> tuple[dict[str, Any], str]:
+    """One cold start of `key` in a fresh interpreter: its figures, and its stderr."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         out_path = Path(out.name)
     command = [sys.executable]
@@ -325,7 +326,7 @@ def run(repeat: int = 5, warm: int = 5) -> dict[str, Any]:
         # Interleaved rounds, so drift in the machine's load touches every function alike.
         for _ in range(repeat):
             for key in keys:
-                samples[key].append(_child(seed, key)[0])
+                samples[key].append(run_child(seed, key)[0])
         base = statistics.median(s["boto3_import_ms"] for k in keys for s in samples[k])
         floor_ms = statistics.median(_code_ms(s) for s in samples[FLOOR])
         floor_raw = statistics.median(s["first_ms"] for s in samples[FLOOR])
@@ -349,5 +350,5 @@ def run(repeat: int = 5, warm: int = 5) -> dict[str, Any]:
                 "modules_loaded": samples[key][0]["modules"],
             }
             if budget is not None and ratio > budget:
-                results[key]["import_culprits"] = import_culprits(_child(seed, key, True)[1])
+                results[key]["import_culprits"] = import_culprits(run_child(seed, key, True)[1])
     return {"boto3_import_ms": round(base, 1), "repeat": repeat, "functions": results}

@@ -1,0 +1,63 @@
+"""`make bench` still runs end to end on a small scale.
+
+Benchmarks are not tests: nothing here times anything or checks a budget. These only
+catch a section that no longer runs (a stage whose seed went stale, a metered call the
+cost model no longer finds), which otherwise shows only when someone runs `make bench`.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from infra.bench import cold_start, cost, throughput
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bench") / "seed.json"
+    cold_start.build_seed(path, warm=1)
+    return path
+
+
+@pytest.mark.parametrize(
+    "key", [cold_start.FLOOR, cold_start.PYDANTIC_REFERENCE, *cold_start.FUNCTIONS]
+)
+def test_every_function_serves_its_representative_event_cold(seed: Path, key: str) -> None:
+    # When the function starts in a fresh interpreter and serves its seeded event
+    figures, _ = cold_start.run_child(seed, key)
+    # Then the child answered (it checks the handler's reply itself) and reported its parts
+    assert figures["first_ms"] >= figures["import_ms"] > 0
+    assert 0 <= figures["service_ms"] <= figures["first_ms"]
+    assert len(figures["warm_ms"]) == 1 and figures["modules"] > 0
+
+
+def test_import_culprits_reads_importtime_output() -> None:
+    # Given -X importtime lines after the timer's mark: a handler importing a package
+    stderr = "\n".join(
+        [
+            "import time:       100 |        100 | before.the.mark",
+            cold_start.MARK,
+            "import time:       300 |        300 |     pydantic_core",
+            "import time:       200 |        500 |   pydantic",
+            "import time:       400 |        900 | functions.review.handler",
+        ]
+    )
+    # When it is read
+    culprits = cold_start.import_culprits(stderr)
+    # Then what the handler imported is charged to it, and nothing from before the mark
+    assert culprits["first_level"] == [{"module": "pydantic", "cumulative_ms": 0.5}]
+    packages = {p["package"]: p["self_ms"] for p in culprits["by_package"]}
+    assert packages == {"pydantic_core": 0.3, "pydantic": 0.2, "functions": 0.4}
+
+
+def test_cost_prices_every_service_of_one_standard_case() -> None:
+    result = cost.run(cases=1)
+    services = {row["service"] for row in result["rows"]}
+    assert {"Lambda", "Step Functions", "DynamoDB", "S3", "API Gateway"} <= services
+    assert result["cases"] == 1 and result["total_usd_per_1000"] > 0
+
+
+def test_throughput_pairs_a_bare_round_with_a_system_round() -> None:
+    result = throughput.run(cases=2, rounds=1)
+    assert len(result["round_ratios"]) == 1
+    assert result["ratio"] == result["round_ratios"][0] > 0
