@@ -34,8 +34,13 @@ def grant_least_privilege(
     # The api function signs presigned POSTs (the browser uploads with its authority),
     # presigned GETs of materials for the reviewing departments, and of issued results; on
     # submit it reads each material's size and type (HeadObject) for acceptance.
+    # GetObjectVersion: reviewers' links name the version that was submitted.
     _grant_objects(
-        functions, "api", documents.bucket, ["s3:PutObject", "s3:GetObject"], c.UPLOADS_PREFIX
+        functions,
+        "api",
+        documents.bucket,
+        ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
+        c.UPLOADS_PREFIX,
     )
     _grant_objects(functions, "api", documents.bucket, "s3:GetObject", c.DOCUMENTS_PREFIX)
     # HeadObject on a material that was never uploaded must be a 404 (the case goes on to be

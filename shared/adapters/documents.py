@@ -14,6 +14,8 @@ from shared.settings import get_settings
 class StoredObject:
     size: int
     content_type: str
+    # The bucket is versioned: naming the version pins exactly the bytes that were looked at.
+    version_id: str | None = None
 
 
 class DocumentStore(Protocol):
@@ -22,7 +24,9 @@ class DocumentStore(Protocol):
     ) -> dict[str, Any]: ...
     def head(self, key: str) -> StoredObject | None: ...
     def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None: ...
-    def presigned_download(self, key: str, ttl: int, file_name: str) -> str: ...
+    def presigned_download(
+        self, key: str, ttl: int, file_name: str, version_id: str | None = None
+    ) -> str: ...
     def read(self, key: str) -> bytes: ...
 
 
@@ -57,8 +61,11 @@ class S3DocumentStore:
             if code in {"503", "SlowDown", "500", "InternalError"}:
                 raise TransientError(f"S3 {code}") from exc
             raise
+        version = response.get("VersionId")
         return StoredObject(
-            size=int(response["ContentLength"]), content_type=response.get("ContentType", "")
+            size=int(response["ContentLength"]),
+            content_type=response.get("ContentType", ""),
+            version_id=None if version in (None, "null") else version,
         )
 
     def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
@@ -66,16 +73,17 @@ class S3DocumentStore:
             Bucket=self.bucket, Key=key, Body=body, ContentType="application/pdf", Metadata=metadata
         )
 
-    def presigned_download(self, key: str, ttl: int, file_name: str) -> str:
-        url: str = self._s3.generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": self.bucket,
-                "Key": key,
-                "ResponseContentDisposition": f'attachment; filename="{file_name}"',
-            },
-            ExpiresIn=ttl,
-        )
+    def presigned_download(
+        self, key: str, ttl: int, file_name: str, version_id: str | None = None
+    ) -> str:
+        params = {
+            "Bucket": self.bucket,
+            "Key": key,
+            "ResponseContentDisposition": f'attachment; filename="{file_name}"',
+        }
+        if version_id:
+            params["VersionId"] = version_id
+        url: str = self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl)
         return url
 
     def read(self, key: str) -> bytes:

@@ -92,6 +92,9 @@ class MaterialRecord(ApiModel):
     # there); acceptance judges these facts against the item's rules.
     verified_size: int | None = None
     verified_content_type: str | None = None
+    # The S3 version then under s3_key: reviewers download exactly that one, even if a
+    # still-valid upload link wrote the key again after submission.
+    verified_version_id: str | None = None
     verified_at: datetime | None = None
 
 

@@ -169,6 +169,7 @@ def record_uploads(application: Application, store: DocumentStore) -> None:
         found = store.head(record.s3_key)
         record.verified_size = found.size if found else None
         record.verified_content_type = found.content_type if found else None
+        record.verified_version_id = found.version_id if found else None
         record.verified_at = now if found else None
 
 

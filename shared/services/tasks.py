@@ -117,7 +117,7 @@ def task_materials(
             content_type=m.content_type,
             size=m.verified_size,
             verified_at=m.verified_at,
-            download_url=store.presigned_download(m.s3_key, ttl, m.file_name)
+            download_url=store.presigned_download(m.s3_key, ttl, m.file_name, m.verified_version_id)
             if m.verified_at
             else None,
         )

@@ -62,6 +62,8 @@ def test_api_signs_uploads_and_downloads_only(synth):
         f"{c.UPLOADS_PREFIX}*",
         f"{c.DOCUMENTS_PREFIX}*",
     }
+    # And sign links to the exact version of a material that was submitted
+    assert _object_prefixes(statements, "s3:GetObjectVersion") == {f"{c.UPLOADS_PREFIX}*"}
     # And list the bucket, so a material never uploaded is a 404, not a 403
     assert "s3:ListBucket" in synth.function_actions("api")
     assert not statements_allowing(statements, "s3:DeleteObject")

@@ -65,10 +65,14 @@ def test_the_reviewing_department_downloads_the_materials(system: System) -> Non
     # When URBAN's officer opens the case's materials from the task
     answer = system.api("GET", f"/tasks/{application_id}-URBAN/materials", caller=staff("URBAN"))
 
-    # Then every material is listed with a working short-lived link to the very file
+    # Then every material is listed with a working short-lived link to the very file, in
+    # the version that was submitted
     assert answer.status == 200, answer.body
     listed = {m["code"]: m for m in answer.body["items"]}
-    assert set(listed) == set(system.application(application_id).materials)
+    materials = system.application(application_id).materials
+    assert set(listed) == set(materials)
+    version = materials["APPLICATION_FORM"].verified_version_id
+    assert version and f"versionId={version}" in listed["APPLICATION_FORM"]["downloadUrl"]
     with system.runtime.exclusive({}):
         fetched = requests.get(listed["APPLICATION_FORM"]["downloadUrl"], timeout=10)
     assert fetched.status_code == 200 and fetched.content == PDF

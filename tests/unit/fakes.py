@@ -349,12 +349,15 @@ class InMemoryDocumentStore:
         self.metadata: dict[str, dict[str, str]] = {}
         self.upload_requests: list[PresignedUpload] = []
         self.download_requests: list[tuple[str, int, str]] = []
+        self.download_versions: list[str | None] = []
+        self._writes = 0
 
     def upload(
         self, key: str, body: bytes | int = 2048, content_type: str = "application/pdf"
     ) -> None:
         data = body if isinstance(body, bytes) else b"x" * body
-        self.objects[key] = StoredObject(size=len(data), content_type=content_type)
+        self._writes += 1  # a versioned bucket: every write is a new version
+        self.objects[key] = StoredObject(len(data), content_type, f"version-{self._writes}")
         self.bodies[key] = data
 
     def presigned_upload(
@@ -373,8 +376,11 @@ class InMemoryDocumentStore:
         self.upload(key, body, "application/pdf")
         self.metadata[key] = dict(metadata)
 
-    def presigned_download(self, key: str, ttl: int, file_name: str) -> str:
+    def presigned_download(
+        self, key: str, ttl: int, file_name: str, version_id: str | None = None
+    ) -> str:
         self.download_requests.append((key, ttl, file_name))
+        self.download_versions.append(version_id)
         return f"https://documents.s3.example.com/{key}?expires={ttl}"
 
     def read(self, key: str) -> bytes:

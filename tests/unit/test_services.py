@@ -704,7 +704,7 @@ def test_a_task_of_a_case_that_left_approval_cannot_be_decided(repo, workflow, i
 def test_the_reviewing_department_gets_links_to_the_checked_materials(
     repo, store, in_review
 ) -> None:
-    # Given a case in review whose materials acceptance found in S3
+    # Given a case in review whose materials were found in S3 when it was submitted
     case = _case(repo, in_review)
 
     # When POWER's officer asks for the materials of POWER's task
@@ -716,6 +716,25 @@ def test_the_reviewing_department_gets_links_to_the_checked_materials(
     assert {key for key, _, _ in store.download_requests} == {
         m.s3_key for m in case.materials.values()
     }
+
+
+def test_reviewers_get_the_version_that_was_submitted(repo, store, in_review) -> None:
+    # Given a case in review, and its ID card written again afterwards with an upload link
+    # that was still valid
+    case = _case(repo, in_review)
+    id_card = case.materials["ID_CARD"]
+    submitted_version = id_card.verified_version_id
+    assert submitted_version is not None
+    store.upload(id_card.s3_key, 4096, "application/pdf")
+
+    # When POWER's officer asks for the materials
+    tasks.task_materials(POWER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+
+    # Then the ID card's link names the version acceptance judged, not the newer one
+    keys = [key for key, _, _ in store.download_requests]
+    by_key = dict(zip(keys, store.download_versions, strict=True))
+    assert by_key[id_card.s3_key] == submitted_version
+    assert store.objects[id_card.s3_key].version_id != submitted_version
 
 
 def test_another_department_cannot_read_a_case_s_materials(repo, store, in_review) -> None:
