@@ -133,9 +133,8 @@ def submit(
     workflow: Workflow,
 ) -> Application:
     application = get_own_application(caller, application_id, repo)
-    if application.status in _EDITABLE:
-        record_uploads(application, store)
     if application.status is ApplicationStatus.DRAFT:
+        record_uploads(application, store)
         application.submission_count += 1
         application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
         repo.save_application(application)
@@ -154,7 +153,7 @@ def submit(
             raise
         return application
     if application.status is ApplicationStatus.RETURNED:
-        return _resubmit(caller, application, repo, workflow)
+        return _resubmit(caller, application, repo, store, workflow)
     raise Conflict(
         f"an application that is {application.status} cannot be submitted", field="status"
     )
@@ -174,11 +173,16 @@ def record_uploads(application: Application, store: DocumentStore) -> None:
 
 
 def _resubmit(
-    caller: Caller, application: Application, repo: Repository, workflow: Workflow
+    caller: Caller,
+    application: Application,
+    repo: Repository,
+    store: DocumentStore,
+    workflow: Workflow,
 ) -> Application:
     token = repo.get_token(application.application_id, SUPPLEMENT_TOKEN)
     if not token:
         raise Conflict("the case is still being returned; try again in a moment", field="status")
+    record_uploads(application, store)
     application.submission_count += 1
     application.move_to(
         ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented"
