@@ -1,6 +1,55 @@
-"""Names the CDK app and the local runtime share, so both build the same system."""
+"""What the CDK app and the local runtime share, so both build the same system.
+
+Names the functions use too (groups, table keys, routes, S3 prefixes) live in
+shared/names.py and setting defaults in shared/settings.py; both are re-exported here.
+"""
 
 from typing import Final
+
+from shared.names import (
+    DEPARTMENT_GROUP_PREFIX,
+    DOCUMENTS_PREFIX,
+    GROUP_CITIZEN,
+    GROUP_FOLLOWUP,
+    GROUP_OPS,
+    GSI1,
+    GSI1_PK,
+    GSI1_SK,
+    GSI2,
+    GSI2_PK,
+    GSI2_SK,
+    IDEMPOTENCY_PK,
+    IDEMPOTENCY_TTL,
+    INDEX_KEYS,
+    ROUTES,
+    SUMMARY_ATTRIBUTE,
+    TABLE_PK,
+    TABLE_SK,
+    UPLOADS_PREFIX,
+)
+from shared.settings import setting_defaults
+
+__all__ = [
+    "DEPARTMENT_GROUP_PREFIX",
+    "DOCUMENTS_PREFIX",
+    "GROUP_CITIZEN",
+    "GROUP_FOLLOWUP",
+    "GROUP_OPS",
+    "GSI1",
+    "GSI1_PK",
+    "GSI1_SK",
+    "GSI2",
+    "GSI2_PK",
+    "GSI2_SK",
+    "IDEMPOTENCY_PK",
+    "IDEMPOTENCY_TTL",
+    "INDEX_KEYS",
+    "ROUTES",
+    "SUMMARY_ATTRIBUTE",
+    "TABLE_PK",
+    "TABLE_SK",
+    "UPLOADS_PREFIX",
+]
 
 SERVICE_NAME = "onewindow"
 STACK_NAME = "OneWindow"
@@ -8,13 +57,15 @@ METRICS_NAMESPACE = "OneWindow"
 LAMBDA_RUNTIME: Final = "python3.13"
 LOG_RETENTION_DAYS = 365
 
-# One entry per Lambda: the package under functions/, its memory and timeout.
-# The key doubles as the construct id and as the ASL substitution prefix.
+# One entry per Lambda: the package under functions/, its memory and timeout. The key
+# doubles as the construct id and as the ASL substitution prefix. Each stage is named
+# after the stage it runs; `delivery` is the mailing stage (it also covers pickup and
+# download).
 FUNCTIONS: dict[str, dict[str, int]] = {
     "api": {"memory": 512, "timeout": 29},
     "acceptance": {"memory": 256, "timeout": 30},
     "supplement": {"memory": 256, "timeout": 15},
-    "review": {"memory": 256, "timeout": 15},
+    "approval": {"memory": 256, "timeout": 15},
     "issuance": {"memory": 512, "timeout": 60},
     "delivery": {"memory": 256, "timeout": 30},
     "feedback": {"memory": 256, "timeout": 15},
@@ -42,7 +93,7 @@ def asl_substitution_key(function_key: str) -> str:
 ASL_FUNCTIONS = [
     "acceptance",
     "supplement",
-    "review",
+    "approval",
     "issuance",
     "delivery",
     "feedback",
@@ -50,42 +101,8 @@ ASL_FUNCTIONS = [
 ]
 ASL_FILE = "statemachine/application.asl.json"
 
-# Cognito groups besides one `dept-<code>` per catalog department.
-GROUP_CITIZEN = "citizen"
-GROUP_FOLLOWUP = "followup"
-GROUP_OPS = "ops"
-DEPARTMENT_GROUP_PREFIX = "dept-"
-
-# DynamoDB single-table keys.
-TABLE_PK = "PK"
-TABLE_SK = "SK"
-GSI1 = "GSI1"
-GSI1_PK = "GSI1PK"
-GSI1_SK = "GSI1SK"
-IDEMPOTENCY_PK = "id"
-IDEMPOTENCY_TTL = "expiration"
-
-# The API contract: (method, path in API Gateway syntax, public). Public routes have no
-# authorizer; all others need a Cognito ID token. CDK and the local gateway read this list.
-ROUTES: list[tuple[str, str, bool]] = [
-    ("GET", "/openapi.json", True),
-    ("GET", "/catalog/items", True),
-    ("GET", "/catalog/items/{itemId}", True),
-    ("GET", "/verify/{certificateNo}", True),
-    ("POST", "/applications", False),
-    ("GET", "/applications", False),
-    ("GET", "/applications/{applicationId}", False),
-    ("POST", "/applications/{applicationId}/materials", False),
-    ("POST", "/applications/{applicationId}/submit", False),
-    ("GET", "/applications/{applicationId}/result", False),
-    ("POST", "/applications/{applicationId}/feedback", False),
-    ("GET", "/tasks", False),
-    ("GET", "/tasks/{taskId}/materials", False),
-    ("POST", "/tasks/{taskId}/decision", False),
-]
-
 # Environment variables each function gets besides the POWERTOOLS_* ones; values are
-# resource names CDK resolves. The local runtime gives the same set.
+# resource names CDK resolves or setting defaults. The local runtime gives the same set.
 FUNCTION_ENV: dict[str, list[str]] = {
     "api": [
         "TABLE_NAME",
@@ -94,23 +111,22 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "STATE_MACHINE_ARN",
         "UPLOAD_URL_TTL_SECONDS",
         "DOWNLOAD_URL_TTL_SECONDS",
+        "CATALOG_REFRESH_SECONDS",
     ],
     "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS"],
     "supplement": ["TABLE_NAME"],
-    "review": ["TABLE_NAME"],
+    "approval": ["TABLE_NAME"],
     "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],
     "delivery": ["TABLE_NAME", "COURIER", "ELECTRONIC_DELIVERY_DAYS"],
     "feedback": ["TABLE_NAME"],
     "failure": ["TABLE_NAME"],
 }
-SETTING_DEFAULTS = {
-    "UPLOAD_URL_TTL_SECONDS": "900",
-    "DOWNLOAD_URL_TTL_SECONDS": "600",
-    "SUPPLEMENT_WAIT_DAYS": "20",
-    "COURIER": "simulated",
-    "ELECTRONIC_DELIVERY_DAYS": "30",
-}
-
-# S3 key prefixes: applicants upload under uploads/, issuance writes under documents/.
-UPLOADS_PREFIX = "uploads/"
-DOCUMENTS_PREFIX = "documents/"
+# Defaults of the settings CDK deploys, taken from the settings model (shared/settings.py).
+SETTING_DEFAULTS: dict[str, str] = setting_defaults(
+    "UPLOAD_URL_TTL_SECONDS",
+    "DOWNLOAD_URL_TTL_SECONDS",
+    "CATALOG_REFRESH_SECONDS",
+    "SUPPLEMENT_WAIT_DAYS",
+    "COURIER",
+    "ELECTRONIC_DELIVERY_DAYS",
+)

@@ -4,15 +4,27 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """Base class: a rule of the domain refused the request."""
+    """Base class: a rule of the domain refused the request.
+
+    `field` names the one field at fault; `fields` lists several at once (a form with
+    three wrong values is one answer naming all three), as (field, message) pairs.
+    """
 
     status_code = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        fields: list[tuple[str, str]] | None = None,
+        **details: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.fields = fields or ([(field, message)] if field else [])
         self.details = details
 
 
@@ -38,9 +50,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class ConcurrentUpdate(Conflict):
+    """Another writer changed the record since it was read (a lost optimistic lock): read
+    again and reapply."""
+
+
 class TransientError(Exception):
-    """A retryable failure (throttling, a lost optimistic-lock race); Step Functions retries
-    errors of this name with backoff."""
+    """A retryable failure (throttling, a transaction that met another); Step Functions
+    retries errors of this name with backoff, the API answers 503."""
 
 
 class StageError(Exception):

@@ -4,11 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.errors import DomainError
-
-CITIZEN = "citizen"
-FOLLOWUP = "followup"
-OPS = "ops"
-DEPARTMENT_PREFIX = "dept-"
+from shared.names import DEPARTMENT_GROUP_PREFIX as DEPARTMENT_PREFIX
+from shared.names import GROUP_OPS as OPS
 
 
 class Unauthenticated(DomainError):

@@ -31,12 +31,21 @@ class Settings(BaseModel):
     # How long an electronic result stays downloadable after delivery.
     electronic_delivery_days: int = Field(default=30, ge=1, le=365)
     courier: str = "simulated"
+    # How long an API container serves its copy of the catalog search index before it
+    # checks for a newer catalog (a public, rarely changed list: one read a minute at most).
+    catalog_refresh_seconds: int = Field(default=60, ge=0, le=3600)
 
     def require(self, name: str) -> str:
         value = getattr(self, name)
         if not value:
             raise MissingSetting(f"environment variable {name.upper()} is not set")
         return str(value)
+
+
+def setting_defaults(*names: str) -> dict[str, str]:
+    """Environment-variable form of the defaults, for CDK and the local runtime."""
+    fields = Settings.model_fields
+    return {name: str(fields[name.lower()].default) for name in names}
 
 
 @lru_cache(maxsize=1)

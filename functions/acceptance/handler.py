@@ -17,7 +17,10 @@ from shared.stages.acceptance import run_acceptance
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     settings = get_settings()
-    output = run_acceptance(event.application_id, DynamoRepository(), settings.supplement_wait_days)
+    repository = DynamoRepository()
+    output = run_acceptance(
+        event.application_id, repository, repository, settings.supplement_wait_days
+    )
     metrics.add_metric(
         name=f"Acceptance{output['outcome'].title().replace('_', '')}",
         unit=MetricUnit.Count,

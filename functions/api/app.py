@@ -9,6 +9,7 @@ from functions.api.dependencies import current_caller
 from functions.api.routes import applications, public, tasks
 from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
+from shared.names import PUBLIC_RESOURCES
 from shared.observability import logger
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -18,10 +19,6 @@ app.include_router(tasks.router)
 
 API_TITLE = "OneWindow API"
 API_VERSION = "1.0.0"
-# The routes without an authorizer (the `public` ones of ROUTES in infra/constants.py).
-PUBLIC_RESOURCES = frozenset(
-    {"/openapi.json", "/catalog/items", "/catalog/items/{itemId}", "/verify/{certificateNo}"}
-)
 
 
 def _error(
@@ -60,7 +57,7 @@ def _invalid_request(exc: RequestValidationError) -> Response:
 
 @app.exception_handler(DomainError)
 def _domain_error(exc: DomainError) -> Response:
-    fields = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    fields = [{"field": name, "message": message} for name, message in exc.fields] or None
     return _error(exc.status_code, exc.code, exc.message, fields)
 
 

@@ -8,6 +8,8 @@ from shared.adapters.documents import S3DocumentStore
 from shared.adapters.repository import DynamoRepository
 from shared.adapters.workflow import StepFunctionsWorkflow
 from shared.identity import Caller, caller_from_claims
+from shared.services.catalog import CachedCatalogIndex
+from shared.settings import get_settings
 
 
 @cache
@@ -25,8 +27,14 @@ def workflow() -> StepFunctionsWorkflow:
     return StepFunctionsWorkflow()
 
 
+@cache
+def catalog_index() -> CachedCatalogIndex:
+    """The search index, read from DynamoDB once per container and catalog revision."""
+    return CachedCatalogIndex(repository(), get_settings().catalog_refresh_seconds)
+
+
 def reset() -> None:
-    for getter in (repository, documents, workflow):
+    for getter in (repository, documents, workflow, catalog_index):
         getter.cache_clear()
 
 

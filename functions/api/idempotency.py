@@ -22,7 +22,7 @@ from functions.api.dependencies import repository
 from shared.adapters.aws import client
 from shared.errors import Conflict, ValidationFailed
 from shared.identity import Caller
-from shared.models.api import CreateApplicationRequest, application_summary
+from shared.models.api import CreateApplicationRequest
 from shared.services import applications as cases
 from shared.settings import get_settings
 
@@ -50,8 +50,9 @@ def _create_once() -> Any:
     def create(
         *, request: dict[str, Any], caller: Caller, model: CreateApplicationRequest
     ) -> dict[str, Any]:
-        application = cases.create_application(caller, model, repository())
-        return application_summary(application).model_dump(by_alias=True, mode="json")
+        repo = repository()
+        application = cases.create_application(caller, model, repo, repo)
+        return application.summary().model_dump(by_alias=True, mode="json")
 
     return create
 
@@ -63,8 +64,9 @@ def create_idempotently(
     context: LambdaContext | None,
 ) -> dict[str, Any]:
     if not key:
-        application = cases.create_application(caller, request, repository())
-        return application_summary(application).model_dump(by_alias=True, mode="json")
+        repo = repository()
+        application = cases.create_application(caller, request, repo, repo)
+        return application.summary().model_dump(by_alias=True, mode="json")
     if len(key) > _KEY_PATTERN_MAX or not key.isprintable():
         raise ValidationFailed(
             f"{KEY_HEADER} must be at most {_KEY_PATTERN_MAX} printable characters",

@@ -17,4 +17,5 @@ def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = FailureEvent.model_validate(raw)
     logger.error("stage failed", extra={"error": event.error})
     metrics.add_metric(name="CasesFailed", unit=MetricUnit.Count, value=1)
-    return record_failure(event.application_id, event.error, DynamoRepository())
+    repository = DynamoRepository()
+    return record_failure(event.application_id, event.error, repository, repository)

@@ -16,6 +16,9 @@ from shared.stages.issuance import issue_result
 @metrics.log_metrics
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
-    output = issue_result(event.application_id, DynamoRepository(), S3DocumentStore())
+    repository = DynamoRepository()
+    output = issue_result(
+        event.application_id, repository, repository, repository, S3DocumentStore()
+    )
     metrics.add_metric(name=f"Issued{output['outcome'].title()}", unit=MetricUnit.Count, value=1)
     return output

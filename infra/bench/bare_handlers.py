@@ -1,5 +1,5 @@
 """No-op stage functions for the bare engine (infra/bench/throughput.py): each returns the
-least the state machine's Choice and Map need, and the review "task" hands its token to a
+least the state machine's Choice and Map need, and the approval "task" hands its token to a
 queue that a responder answers at once. Imported by the local runtime like any handler.
 """
 
@@ -19,7 +19,7 @@ def acceptance(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
 
 
-def review(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def approval(event: dict[str, Any], context: Any) -> dict[str, Any]:
     tokens.put(event["taskToken"])
     return {"taskId": f"{event['applicationId']}-{event['department']}"}
 

@@ -18,6 +18,7 @@ This module imports only the standard library at the top: anything else would be
 before the timer.
 """
 
+import base64
 import copy
 import json
 import os
@@ -48,7 +49,8 @@ class Context:
 
 def main(seed_path: str, key: str, out_path: str) -> None:
     with open(seed_path, encoding="utf-8") as source:
-        seed = json.load(source)
+        # Binary attributes (the catalog's compressed index) travel as base64.
+        seed = json.load(source, object_hook=_binary)
     spec = seed["functions"][key]
     os.environ.update(seed["base_env"])
     os.environ.update(spec["env"])
@@ -116,6 +118,10 @@ def main(seed_path: str, key: str, out_path: str) -> None:
             },
             out,
         )
+
+
+def _binary(value: dict[str, Any]) -> Any:
+    return base64.b64decode(value["B64"]) if set(value) == {"B64"} else value
 
 
 def _time_service_calls() -> list[float]:

@@ -18,6 +18,7 @@ running the real stages on one standard case in this (parent) process: the child
 plain JSON and imports nothing of the project's before the timer.
 """
 
+import base64
 import json
 import os
 import re
@@ -46,9 +47,9 @@ from shared.models.api import DecisionRequest
 from shared.models.common import ReviewDecision
 from shared.services import tasks
 from shared.stages.acceptance import run_acceptance
+from shared.stages.approval import open_review
 from shared.stages.delivery import deliver_result
 from shared.stages.issuance import issue_result
-from shared.stages.review import open_review
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOR = "floor"
@@ -70,57 +71,60 @@ class _NoWorkflow:
         return None
 
 
-def _raw(h: Harness, pk: str, sk: str) -> dict[str, Any]:
-    item = boto3.client("dynamodb").get_item(
-        TableName=h.outputs["TableName"], Key={"PK": {"S": pk}, "SK": {"S": sk}}
-    )["Item"]
-    return dict(item)
+def _records(h: Harness, pk: str) -> list[dict[str, Any]]:
+    """Every record of one item collection (a case's header, form, children, timeline)."""
+    return [
+        dict(i)
+        for i in boto3.client("dynamodb").query(
+            TableName=h.outputs["TableName"],
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": pk}},
+        )["Items"]
+    ]
 
 
 def build_seed(path: Path, warm: int) -> None:
-    """Runs the stages on cases in this process and keeps the raw items each function's
+    """Runs the stages on cases in this process and keeps the records each function's
     representative event needs, with the environment CDK gives the function."""
     with local_system(install_runtime=False) as h:
         table, bucket = h.outputs["TableName"], h.outputs["DocumentsBucketName"]
         repo, store = h.repo, S3DocumentStore(bucket)
         ddb = boto3.client("dynamodb")
-        snapshots: dict[str, dict[str, Any]] = {}
+        snapshots: dict[str, list[dict[str, Any]]] = {}
 
         # A standard case, filed over the API; its execution runs with moto's echoing
         # Lambda (the local runtime is not installed), so the stages below run by hand.
         case = h.draft()
         h.submit(case)
-        snapshots["submitted"] = _raw(h, f"APP#{case}", "APP")
-        run_acceptance(case, repo, 20)
-        snapshots["accepted"] = _raw(h, f"APP#{case}", "APP")
+        snapshots["submitted"] = _records(h, f"APP#{case}")
+        run_acceptance(case, repo, repo, 20)
+        snapshots["accepted"] = _records(h, f"APP#{case}")
         for index, department in enumerate(("POWER", "WATER", "URBAN")):
-            open_review(case, department, "lead" if index == 0 else "co", TOKEN, repo)
+            open_review(case, department, "lead" if index == 0 else "co", TOKEN, repo, repo)
         for department in ("POWER", "WATER", "URBAN"):
             officer = Caller(
                 f"sub-{department}", f"staff-{department}", frozenset({f"dept-{department}"})
             )
             request = DecisionRequest(decision=ReviewDecision.APPROVE, comment="符合条件")
-            tasks.decide(officer, f"{case}-{department}", request, repo, _NoWorkflow())
-        snapshots["reviewed"] = _raw(h, f"APP#{case}", "APP")
-        issue_result(case, repo, store)
-        snapshots["issued"] = _raw(h, f"APP#{case}", "APP")
+            tasks.decide(officer, f"{case}-{department}", request, repo, repo, _NoWorkflow())
+        snapshots["reviewed"] = _records(h, f"APP#{case}")
+        issue_result(case, repo, repo, repo, store)
+        snapshots["issued"] = _records(h, f"APP#{case}")
         deliver_result(case, repo, courier_for("simulated"), 30)
-        snapshots["delivered"] = _raw(h, f"APP#{case}", "APP")
+        snapshots["delivered"] = _records(h, f"APP#{case}")
 
         # A case missing two materials: acceptance returns it for supplement.
         returned = h.draft(skip={"PROPERTY_PROOF", "ID_CARD"})
         h.submit(returned)
-        run_acceptance(returned, repo, 20)
-        snapshots["returned"] = _raw(h, f"APP#{returned}", "APP")
+        run_acceptance(returned, repo, repo, 20)
+        snapshots["returned"] = _records(h, f"APP#{returned}")
 
+        # The catalog as the importer left it: every item version, the current ones, the
+        # departments, the search index and its revision (seeding only; no request scans).
         catalog = [
             dict(i)
-            for i in ddb.query(
-                TableName=table,
-                IndexName="GSI1",
-                KeyConditionExpression="GSI1PK = :c",
-                ExpressionAttributeValues={":c": {"S": "CATALOG"}},
-            )["Items"]
+            for i in ddb.scan(TableName=table)["Items"]
+            if i["PK"]["S"].startswith(("ITEM#", "CATALOG"))
         ]
         tables = [
             _create_kwargs(cast(dict[str, Any], ddb.describe_table(TableName=name)["Table"]))
@@ -140,7 +144,7 @@ def build_seed(path: Path, warm: int) -> None:
             {"action": "await", "applicationId": returned, "taskToken": TOKEN},
             "returned",
         ),
-        "review": (
+        "approval": (
             {"applicationId": case, "department": "POWER", "role": "lead", "taskToken": TOKEN},
             "accepted",
         ),
@@ -158,7 +162,7 @@ def build_seed(path: Path, warm: int) -> None:
     }
     functions: dict[str, Any] = {}
     for key, (event, state) in events.items():
-        items = [snapshots[state]] if state else []
+        items = snapshots[state] if state else []
         functions[key] = {
             "module": f"functions.{key}.handler",
             "function_name": f"onewindow-local-{key}",
@@ -200,7 +204,14 @@ def build_seed(path: Path, warm: int) -> None:
         "catalog": catalog,
         "functions": functions,
     }
-    path.write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(seed, ensure_ascii=False, default=_base64), encoding="utf-8")
+
+
+def _base64(value: Any) -> Any:
+    """A binary attribute value as {"B64": ...}; cold_child turns it back into bytes."""
+    if isinstance(value, bytes):
+        return {"B64": base64.b64encode(value).decode()}
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _create_kwargs(described: dict[str, Any]) -> dict[str, Any]:

@@ -78,12 +78,19 @@ def _billed_gb_seconds(duration_ms: float, memory_mb: int) -> float:
 def _storage_bytes(h: Harness, meter: AwsMeter, application_id: str) -> tuple[int, int]:
     table = h.outputs["TableName"]
     case = h.application(application_id)
-    keys = [("APP#" + application_id, "APP")]
-    keys += [(f"TASK#{r.task_id}", "TASK") for r in case.reviews.values()]
-    if case.result and case.result.certificate_no:
-        keys.append((f"CERT#{case.result.certificate_no}", "CERT"))
     dynamo = 0
     with h.runtime.exclusive({}):
+        # Every record of the case's collection (header, form, children, timeline), and its
+        # certificate.
+        collection = boto3.client("dynamodb").query(
+            TableName=table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"APP#{application_id}"}},
+            ProjectionExpression="PK, SK",
+        )["Items"]
+        keys = [(i["PK"]["S"], i["SK"]["S"]) for i in collection]
+        if case.result and case.result.certificate_no:
+            keys.append((f"CERT#{case.result.certificate_no}", "CERT"))
         for pk, sk in keys:
             state = meter._stored(table, {"PK": {"S": pk}, "SK": {"S": sk}})
             dynamo += state.size if state else 0

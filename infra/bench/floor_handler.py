@@ -17,6 +17,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         _client = boto3.client("dynamodb")
     found = _client.get_item(
         TableName=os.environ["TABLE_NAME"],
-        Key={"PK": {"S": f"ITEM#{event['itemId']}"}, "SK": {"S": "ITEM"}},
+        Key={"PK": {"S": f"ITEM#{event['itemId']}"}, "SK": {"S": "CURRENT"}},
     )
     return {"found": "Item" in found}

@@ -18,7 +18,7 @@ from typing import Any
 import requests
 
 from infra.bench.env import fake_aws_environment
-from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE
+from infra.local.client import SAMPLE_ADDRESS, SAMPLE_ENTERPRISE, sample_form, uploaded_materials
 from infra.local.inprocess import (
     Caller,
     InProcessSystem,
@@ -173,8 +173,8 @@ class Harness(InProcessSystem):
     ) -> str:
         """Files a case and uploads its required materials (but `skip`) as a browser would."""
         who = who or citizen()
-        item = catalog_item(item_id)
-        form = {f.name: f"{f.label_en} value"[: f.max_length] for f in item.form_fields}
+        item = catalog_item(item_id).model_dump(mode="json", by_alias=True)
+        form = sample_form(item)
         body = {
             "itemId": item_id,
             "applicant": ENTERPRISE,
@@ -185,9 +185,9 @@ class Harness(InProcessSystem):
         created = self.api("POST", "/applications", body=body, caller=who)
         assert created.status == 201, created.body
         application_id: str = created.body["applicationId"]
-        for rule in item.materials:
-            if rule.required and rule.code not in skip:
-                self.upload_material(application_id, rule.code, rule.content_types[0], who)
+        for rule in uploaded_materials(item):
+            if rule["code"] not in skip:
+                self.upload_material(application_id, rule["code"], rule["contentTypes"][0], who)
         return application_id
 
     def upload_material(
@@ -216,7 +216,7 @@ class Harness(InProcessSystem):
                 case = self.application(application_id)
                 raise RuntimeError(
                     f"case {application_id} is not in {department}'s inbox; it is "
-                    f"{case.status}: {case.failure_reason or [e.action for e in case.timeline]}"
+                    f"{case.status}: {case.failure_reason or self.actions(application_id)}"
                 )
             answer = self.api(
                 "POST",

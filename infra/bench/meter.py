@@ -7,9 +7,11 @@ plus values), the way on-demand capacity bills them:
 
 - reads: ceil(size / 4 KB) read units, halved when eventually consistent; a Query sums
   the sizes of the items it read (filtered-out ones included) before rounding;
-- writes: ceil(max(size before, size after) / 1 KB) write units, at least 1; the GSI is
-  written too when the item is (or was) in it: an in-place update costs the new entry's
-  units, a changed or removed index key one delete plus one put;
+- writes: ceil(max(size before, size after) / 1 KB) write units, at least 1; each GSI is
+  written too when the item is (or was) in it, sized by what that index projects (its
+  keys, the table's keys and its INCLUDE attributes, or the whole item for ALL): an
+  in-place update costs the new entry's units, a changed or removed index key one delete
+  plus one put;
 - transactions: twice the units of the same writes.
 
 Only calls made while a handler runs (`harness.in_handler()`) are counted: the polling and
@@ -43,7 +45,8 @@ class DynamoUnits:
 @dataclass
 class StoredState:
     size: int
-    index_keys: tuple[Any, ...] | None  # the GSI key values, None when not in any GSI
+    # Per GSI the item is in: the index key values and the size of its projected entry.
+    index_entries: dict[str, tuple[tuple[Any, ...], int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -172,16 +175,24 @@ class AwsMeter:
             return None
         if item is None:
             return None
-        index_keys: list[Any] = []
+        entries: dict[str, tuple[tuple[Any, ...], int]] = {}
+        table_keys = [k["AttributeName"] for k in table.schema]
         for index in table.global_indexes or []:
-            values = [item.attrs.get(k["AttributeName"]) for k in index.schema]
-            present = [v for v in values if v is not None]
-            if len(present) == len(values):
-                index_keys.extend(str(v.value) for v in present)
-        return StoredState(item.size(), tuple(index_keys) or None)
+            names = [k["AttributeName"] for k in index.schema]
+            values = [item.attrs.get(name) for name in names]
+            if any(v is None for v in values):
+                continue  # not in this (sparse) index
+            projection = index.projection or {}
+            if projection.get("ProjectionType", "ALL") == "ALL":
+                size = item.size()
+            else:
+                kept = {*names, *table_keys, *projection.get("NonKeyAttributes", [])}
+                size = sum(len(k.encode()) + v.size() for k, v in item.attrs.items() if k in kept)
+            entries[index.name] = (tuple(str(v.value) for v in values if v is not None), size)
+        return StoredState(item.size(), entries)
 
     def _stored_item_state(self, item: dict[str, Any]) -> StoredState:
-        return StoredState(_attribute_size(item), None)
+        return StoredState(_attribute_size(item))
 
     def _size_of_returned(self, table_name: str, item: dict[str, Any]) -> int:
         # The stored item, not the projection: DynamoDB bills the whole item.
@@ -208,14 +219,17 @@ def _write_units(before: StoredState | None, after: StoredState | None) -> tuple
     size = max(before.size if before else 0, after.size if after else 0)
     table = _units(size, 1024)
     gsi = 0
-    was, now = (before.index_keys if before else None), (after.index_keys if after else None)
-    if was and now and was == now:
-        gsi = _units(after.size if after else 0, 1024)
-    else:
-        if was:  # removed from the index (or re-keyed: delete, then put)
-            gsi += _units(before.size if before else 0, 1024)
-        if now:
-            gsi += _units(after.size if after else 0, 1024)
+    was = before.index_entries if before else {}
+    now = after.index_entries if after else {}
+    for index in set(was) | set(now):
+        old, new = was.get(index), now.get(index)
+        if old and new and old[0] == new[0]:
+            gsi += _units(new[1], 1024)  # updated in place
+            continue
+        if old:  # removed from the index (or re-keyed: delete, then put)
+            gsi += _units(old[1], 1024)
+        if new:
+            gsi += _units(new[1], 1024)
     return table, gsi
 
 

@@ -52,7 +52,7 @@ def _system_rate(h: Harness, cases: int) -> dict[str, Any]:
     landed = {d: threading.Event() for d in DEPARTMENTS}
 
     def notify(name: str, event: dict[str, Any]) -> None:
-        if name.endswith("-review") and event.get("department") in landed:
+        if name.endswith("-approval") and event.get("department") in landed:
             landed[event["department"]].set()
 
     h.runtime.on_finished = notify

@@ -10,7 +10,7 @@ _STRING = dynamodb.AttributeType.STRING
 
 
 class Data(Construct):
-    """The main table (PK/SK + GSI1) and the Powertools idempotency table."""
+    """The main table (PK/SK, GSI1 and GSI2) and the Powertools idempotency table."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
@@ -24,13 +24,17 @@ class Data(Construct):
             "MainTable",
             partition_key=dynamodb.Attribute(name=c.TABLE_PK, type=_STRING),
             sort_key=dynamodb.Attribute(name=c.TABLE_SK, type=_STRING),
+            # Each index projects the one `summary` attribute its pages show, never the
+            # whole record: writes to a record stay cheap however large its document.
             global_secondary_indexes=[
                 dynamodb.GlobalSecondaryIndexPropsV2(
-                    index_name=c.GSI1,
-                    partition_key=dynamodb.Attribute(name=c.GSI1_PK, type=_STRING),
-                    sort_key=dynamodb.Attribute(name=c.GSI1_SK, type=_STRING),
-                    projection_type=dynamodb.ProjectionType.ALL,
+                    index_name=index,
+                    partition_key=dynamodb.Attribute(name=pk, type=_STRING),
+                    sort_key=dynamodb.Attribute(name=sk, type=_STRING),
+                    projection_type=dynamodb.ProjectionType.INCLUDE,
+                    non_key_attributes=[c.SUMMARY_ATTRIBUTE],
                 )
+                for index, (pk, sk) in c.INDEX_KEYS.items()
             ],
             billing=dynamodb.Billing.on_demand(),
             encryption=dynamodb.TableEncryptionV2.aws_managed_key(),

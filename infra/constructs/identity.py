@@ -8,16 +8,13 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.constructs.nag import acknowledge
+from shared.names import department_group
 
 _ROLE_GROUPS = {
     c.GROUP_CITIZEN: "Applicants (citizens and enterprises) onboarded by ops.",
     c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
     c.GROUP_OPS: "Operators of the platform.",
 }
-
-
-def department_group_name(code: str) -> str:
-    return f"{c.DEPARTMENT_GROUP_PREFIX}{code}"
 
 
 class Identity(Construct):
@@ -73,7 +70,7 @@ class Identity(Construct):
     def _build_groups(self, department_codes: Sequence[str]) -> dict[str, cognito.UserPoolGroup]:
         descriptions = dict(_ROLE_GROUPS)
         for code in department_codes:
-            descriptions[department_group_name(code)] = f"Reviewers of department {code}."
+            descriptions[department_group(code)] = f"Reviewers of department {code}."
         return {
             name: cognito.UserPoolGroup(
                 self,

@@ -146,9 +146,39 @@ SAMPLE_ADDRESS = {
 }
 
 
-def sample_form(item: dict[str, Any]) -> dict[str, str]:
-    """Plausible values for an item's form fields (by their labels)."""
-    return {f["name"]: f"{f['labelZh']}（示例）"[: f["maxLength"]] for f in item["formFields"]}
+def sample_value(spec: dict[str, Any]) -> str | int | float:
+    """A plausible value for one form field (its JSON form), valid for its kind."""
+    kind = spec.get("kind", "text")
+    if kind == "number":
+        low, high = spec.get("minimum"), spec.get("maximum")
+        value = float(low) if low is not None else 1.0
+        if high is not None and value > float(high):
+            value = float(high)
+        return int(value) if value.is_integer() else value
+    samples: dict[str, str] = {
+        "date": "2026-12-15",
+        "resident_id": SAMPLE_PERSON["idNumber"],
+        "credit_code": SAMPLE_ENTERPRISE["creditCode"],
+        "phone": SAMPLE_PERSON["phone"],
+    }
+    if kind == "select":
+        return str(spec["options"][0]["value"])
+    text = samples.get(kind) or f"{spec['labelZh']}（示例）"
+    return text[: int(spec.get("maxLength", 200))]
+
+
+def sample_form(item: dict[str, Any]) -> dict[str, str | int | float]:
+    """Plausible, valid values for every field of an item's form (the item as JSON)."""
+    return {f["name"]: sample_value(f) for f in item["formFields"]}
+
+
+def uploaded_materials(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """The required materials the applicant uploads (not those from shared data)."""
+    return [
+        m
+        for m in item["materials"]
+        if m["required"] and m.get("source", "applicant") == "applicant"
+    ]
 
 
 def upload_required(
@@ -157,8 +187,8 @@ def upload_required(
     item: dict[str, Any],
     skip: AbstractSet[str] = frozenset(),
 ) -> None:
-    for material in item["materials"]:
-        if material["required"] and material["code"] not in skip:
+    for material in uploaded_materials(item):
+        if material["code"] not in skip:
             client.upload(
                 application_id,
                 material["code"],

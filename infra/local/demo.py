@@ -87,7 +87,11 @@ def run(count: int, reject_rate: float, seed: int) -> dict[str, Any]:
         ensure_user(outputs["UserPoolId"], user)
     client_id = outputs["UserPoolClientId"]
     citizen = api.as_user(id_token(client_id, "citizen@example.com"))
-    items = [i for i in api.catalog(limit=100)["items"] if "enterprise" in i["applicantKinds"]]
+    listed = api.catalog(limit=100, applicantKind="enterprise")["items"]
+    if not listed:
+        raise SystemExit("the catalog lists no item for enterprises: import the catalog first")
+    # The search lists summaries; an application needs each item's guide (form, materials).
+    items = [api.catalog_item(i["itemId"]) for i in listed[: min(count, len(listed))]]
     departments = sorted({d for i in items for d in [i["leadDepartment"], *i["coDepartments"]]})
     staff = {d: api.as_user(id_token(client_id, staff_email(d))) for d in departments}
     rng = random.Random(seed)

@@ -15,13 +15,15 @@ import requests
 from moto import mock_aws
 
 from infra.constants import FUNCTIONS
+from infra.local import moto_dynamodb
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
 from infra.local.offline import REGION
 from infra.local.provision import environment_from_outputs, provision
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
-from shared.models.application import Application
+from shared.models.application import Application, TimelineEvent
+from shared.names import department_group
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
@@ -50,7 +52,7 @@ def citizen(n: int = 1) -> Caller:
 
 def officer(department: str) -> Caller:
     name = department.lower()
-    return Caller(f"sub-staff-{name}", f"staff-{name}", (f"dept-{department}",))
+    return Caller(f"sub-staff-{name}", f"staff-{name}", (department_group(department),))
 
 
 @dataclass
@@ -152,6 +154,28 @@ class InProcessSystem:
         assert found is not None, application_id
         return found
 
+    def timeline(self, application_id: str) -> list[TimelineEvent]:
+        """Every event of the case, oldest first (all pages)."""
+        events: list[TimelineEvent] = []
+        cursor = None
+        with self.runtime.exclusive({}):
+            while True:
+                page = self.repo.list_timeline(application_id, 100, cursor)
+                events.extend(page.items)
+                cursor = page.next_cursor
+                if cursor is None:
+                    return events
+
+    def actions(self, application_id: str) -> list[str]:
+        return [e.action for e in self.timeline(application_id)]
+
+    def wait_for_action(self, application_id: str, action: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while action not in self.actions(application_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"case {application_id} never recorded {action}")
+            time.sleep(0.05)
+
     def wait_for(
         self,
         application_id: str,
@@ -166,8 +190,7 @@ class InProcessSystem:
                 return application
             if time.monotonic() > deadline:
                 raise TimeoutError(
-                    f"case {application_id} is {application.status}: "
-                    f"{[e.action for e in application.timeline]}"
+                    f"case {application_id} is {application.status}: {self.actions(application_id)}"
                 )
             time.sleep(poll)
 
@@ -223,6 +246,7 @@ def running_system(
     """Provisions everything on a fresh in-memory AWS and hands over the system."""
     from functions.api import dependencies, idempotency
 
+    moto_dynamodb.install()
     with mock_aws(config=cast(Any, MOTO_CONFIG)):
         reset_clients()
         dependencies.reset()

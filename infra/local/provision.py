@@ -16,6 +16,8 @@ import boto3
 from infra import constants as c
 from shared.adapters.repository import DynamoRepository
 from shared.catalog import load_catalog
+from shared.names import department_group
+from shared.services.catalog_import import import_catalog
 
 INFRA_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +66,7 @@ def _create_tables(names: LocalNames) -> None:
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[
             {"AttributeName": a, "AttributeType": "S"}
-            for a in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK)
+            for a in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK, c.GSI2_PK, c.GSI2_SK)
         ],
         KeySchema=[
             {"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
@@ -72,13 +74,17 @@ def _create_tables(names: LocalNames) -> None:
         ],
         GlobalSecondaryIndexes=[
             {
-                "IndexName": c.GSI1,
+                "IndexName": index,
                 "KeySchema": [
-                    {"AttributeName": c.GSI1_PK, "KeyType": "HASH"},
-                    {"AttributeName": c.GSI1_SK, "KeyType": "RANGE"},
+                    {"AttributeName": pk, "KeyType": "HASH"},
+                    {"AttributeName": sk, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {
+                    "ProjectionType": "INCLUDE",
+                    "NonKeyAttributes": [c.SUMMARY_ATTRIBUTE],
+                },
             }
+            for index, (pk, sk) in c.INDEX_KEYS.items()
         ],
     )
     ddb.create_table(
@@ -131,7 +137,7 @@ def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, st
         c.GROUP_CITIZEN,
         c.GROUP_FOLLOWUP,
         c.GROUP_OPS,
-        *(f"{c.DEPARTMENT_GROUP_PREFIX}{d}" for d in departments),
+        *(department_group(d) for d in departments),
     ]
     for group in groups:
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])
@@ -210,7 +216,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         type="STANDARD",
     )["stateMachineArn"]
     assert machine == machine_arn, machine
-    DynamoRepository(names.table).put_catalog(catalog.items)
+    import_catalog(catalog, DynamoRepository(names.table))
     return {
         "TableName": names.table,
         "IdempotencyTableName": names.idempotency_table,

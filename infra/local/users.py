@@ -16,14 +16,9 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.constants import (
-    DEPARTMENT_GROUP_PREFIX,
-    GROUP_CITIZEN,
-    GROUP_FOLLOWUP,
-    GROUP_OPS,
-    STACK_NAME,
-)
+from infra.constants import GROUP_CITIZEN, GROUP_FOLLOWUP, GROUP_OPS, STACK_NAME
 from shared.catalog import load_catalog
+from shared.names import department_group
 
 DEMO_PASSWORD = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "OneWindow-Demo-2026")
 # `make run` writes the first; `make deploy` writes .local/outputs.deployed.json.
@@ -58,7 +53,7 @@ def demo_users() -> list[DemoUser]:
         DemoUser("ops@example.com", GROUP_OPS),
     ]
     users += [
-        DemoUser(f"{d.code.lower()}@staff.example.com", f"{DEPARTMENT_GROUP_PREFIX}{d.code}")
+        DemoUser(f"{d.code.lower()}@staff.example.com", department_group(d.code))
         for d in load_catalog().departments
     ]
     return users

@@ -1,33 +1,15 @@
-"""S3: the applicant's uploads (presigned POST, checked by acceptance) and issued documents."""
+"""S3: the applicant's uploads (presigned POST, checked on submit) and issued documents."""
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.aws import client
-from shared.errors import TransientError
+from shared.adapters.aws_errors import error_code, translate
+from shared.ports.documents import StoredObject
 from shared.settings import get_settings
 
-
-@dataclass(frozen=True)
-class StoredObject:
-    size: int
-    content_type: str
-    # The bucket is versioned: naming the version pins exactly the bytes that were looked at.
-    version_id: str | None = None
-
-
-class DocumentStore(Protocol):
-    def presigned_upload(
-        self, key: str, content_type: str, max_size: int, ttl: int
-    ) -> dict[str, Any]: ...
-    def head(self, key: str) -> StoredObject | None: ...
-    def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None: ...
-    def presigned_download(
-        self, key: str, ttl: int, file_name: str, version_id: str | None = None
-    ) -> str: ...
-    def read(self, key: str) -> bytes: ...
+_ABSENT = {"404", "NoSuchKey", "NotFound"}
 
 
 class S3DocumentStore:
@@ -55,12 +37,9 @@ class S3DocumentStore:
         try:
             response = self._s3.head_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in {"404", "NoSuchKey", "NotFound"}:
+            if error_code(exc) in _ABSENT:
                 return None
-            if code in {"503", "SlowDown", "500", "InternalError"}:
-                raise TransientError(f"S3 {code}") from exc
-            raise
+            raise translate(exc) from exc
         version = response.get("VersionId")
         return StoredObject(
             size=int(response["ContentLength"]),
@@ -69,9 +48,16 @@ class S3DocumentStore:
         )
 
     def put_pdf(self, key: str, body: bytes, metadata: dict[str, str]) -> None:
-        self._s3.put_object(
-            Bucket=self.bucket, Key=key, Body=body, ContentType="application/pdf", Metadata=metadata
-        )
+        try:
+            self._s3.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=body,
+                ContentType="application/pdf",
+                Metadata=metadata,
+            )
+        except ClientError as exc:
+            raise translate(exc) from exc
 
     def presigned_download(
         self, key: str, ttl: int, file_name: str, version_id: str | None = None
@@ -87,5 +73,8 @@ class S3DocumentStore:
         return url
 
     def read(self, key: str) -> bytes:
-        body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        try:
+            body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            raise translate(exc) from exc
         return body

@@ -3,20 +3,13 @@
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from shared.errors import ValidationFailed
+from shared.names import GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, TABLE_PK, TABLE_SK
+from shared.ports.page import Page
 
-T = TypeVar("T")
-
-
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
-    next_cursor: str | None = None
-    # Items DynamoDB read to serve this page (for the flat-cost benchmark).
-    scanned: int = field(default=0)
+__all__ = ["Page", "decode_cursor", "encode_cursor"]
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
@@ -39,7 +32,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return value
 
 
-_KEY_ATTRIBUTES = {"PK", "SK", "GSI1PK", "GSI1SK"}
+_KEY_ATTRIBUTES = {TABLE_PK, TABLE_SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK}
 
 
 def _is_table_key(value: object) -> bool:

@@ -1,20 +1,16 @@
 """Step Functions: start a case's execution, answer its task tokens."""
 
 import json
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from shared.adapters.aws import client
-from shared.errors import Conflict, TransientError
+from shared.adapters.aws_errors import error_code, translate
+from shared.errors import Conflict
 from shared.settings import get_settings
 
-_EXPIRED = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
-
-
-class Workflow(Protocol):
-    def start(self, application_id: str) -> str: ...
-    def succeed(self, token: str, output: dict[str, Any]) -> None: ...
+_WAIT_OVER = {"TaskTimedOut", "InvalidToken", "TaskDoesNotExist"}
 
 
 class StepFunctionsWorkflow:
@@ -34,24 +30,20 @@ class StepFunctionsWorkflow:
                 input=json.dumps({"applicationId": application_id}),
             )
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code == "ExecutionAlreadyExists":
+            if error_code(exc) == "ExecutionAlreadyExists":
                 raise Conflict(
                     "the application was already submitted", field="applicationId"
                 ) from exc
-            if code in {"ThrottlingException", "ServiceUnavailable"}:
-                raise TransientError(code) from exc
-            raise
+            raise translate(exc) from exc
         return str(response["executionArn"])
 
     def succeed(self, token: str, output: dict[str, Any]) -> None:
         try:
             self._sfn.send_task_success(taskToken=token, output=json.dumps(output))
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code in _EXPIRED:
+            if error_code(exc) in _WAIT_OVER:
                 raise Conflict(
                     "the wait for this step has ended (timed out or already answered)",
                     field="taskId",
                 ) from exc
-            raise
+            raise translate(exc) from exc

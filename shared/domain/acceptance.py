@@ -1,11 +1,13 @@
 """Front-end acceptance (前台受理): the rules that decide accepted, returned or not accepted.
 
 Pure: what S3 held for each material was recorded on the case when it was submitted
-(`MaterialRecord.verified_*`), so acceptance decides from the case alone.
+(`MaterialRecord.verified_*`), so acceptance decides from the case and the catalog version
+it pinned alone.
 """
 
 from dataclasses import dataclass, field
 
+from shared.domain.forms import form_problems
 from shared.models.application import Application, MissingItem
 from shared.models.catalog import CatalogItem
 
@@ -20,8 +22,9 @@ class AcceptanceDecision:
 def ineligibility_reasons(application: Application, item: CatalogItem) -> list[str]:
     """Grounds for not accepting at all (不予受理): no supplement can cure them."""
     reasons = []
-    if application.applicant.kind not in item.applicant_kinds:
-        allowed = " or ".join(item.applicant_kinds)
+    kinds = [k.value for k in item.applicant_kinds]
+    if application.applicant.kind not in kinds:
+        allowed = " or ".join(kinds)
         reasons.append(f"this item is for {allowed} applicants, not {application.applicant.kind}")
     if application.delivery.mode not in item.delivery_modes:
         reasons.append(
@@ -31,27 +34,21 @@ def ineligibility_reasons(application: Application, item: CatalogItem) -> list[s
 
 
 def missing_form_fields(application: Application, item: CatalogItem) -> list[MissingItem]:
-    missing = []
-    for spec in item.form_fields:
-        value = application.form.get(spec.name)
-        if spec.required and (value is None or str(value).strip() == ""):
-            missing.append(
-                MissingItem(field=f"form.{spec.name}", reason=f"{spec.label_zh} is required")
-            )
-        elif value is not None and len(str(value)) > spec.max_length:
-            missing.append(
-                MissingItem(
-                    field=f"form.{spec.name}", reason=f"longer than {spec.max_length} characters"
-                )
-            )
-    return missing
+    """Required fields left blank and values that do not fit their field's kind."""
+    return [
+        MissingItem(field=name, reason=reason)
+        for name, reason in form_problems(item, application.form, require=True)
+    ]
 
 
 def material_problems(application: Application, item: CatalogItem) -> list[MissingItem]:
-    """Every required material must be in S3 with a fitting size and content type; an
-    optional one that was declared must fit too."""
+    """Every required material the applicant submits must be in S3 with a fitting size
+    and content type; an optional one that was declared must fit too. Materials taken from
+    shared data or an issued certificate are not asked for."""
     problems = []
     for rule in item.materials:
+        if not rule.uploaded:
+            continue
         record = application.materials.get(rule.code)
         field_name = f"materials.{rule.code}"
         if record is None:

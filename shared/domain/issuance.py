@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING
 from shared.models.application import Application, EnterpriseApplicant
 from shared.models.catalog import CatalogItem
 from shared.models.common import ItemType
+from shared.models.ids import CERTIFICATE_TYPE_CODES, CERTIFICATE_ZONE, CODE_ALPHABET
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-ZONE_PREFIX = "KFQ"
-# Unambiguous when read aloud or typed from paper: no 0/O, 1/I/L.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ZONE_PREFIX = CERTIFICATE_ZONE
 CODE_LENGTH = 8
 PICKUP_CODE_DIGITS = 6
 
@@ -47,16 +46,15 @@ ITEM_TYPE_CODES: dict[ItemType, str] = {
     ItemType.ADMINISTRATIVE_PAYMENT: "PAY",
     ItemType.ADMINISTRATIVE_RULING: "RUL",
     ItemType.ADMINISTRATIVE_REWARD: "RWD",
+    ItemType.ADMINISTRATIVE_LEVY: "LEV",
     ItemType.FILING: "FIL",
     ItemType.OTHER_ADMINISTRATIVE_POWER: "OTH",
     ItemType.PUBLIC_SERVICE: "PUB",
 }
 
-CERTIFICATE_NO_PATTERN = (
-    rf"^{ZONE_PREFIX}-(?:{'|'.join(sorted(ITEM_TYPE_CODES.values()))})"
-    rf"-\d{{8}}-[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$"
-)
-_CERTIFICATE_NO_RE = re.compile(CERTIFICATE_NO_PATTERN)
+# The numbers' pattern is defined with the other ids (shared/models/ids.py); it must
+# know every type's code.
+assert sorted(ITEM_TYPE_CODES.values()) == sorted(CERTIFICATE_TYPE_CODES)
 
 # China Standard Time. A fixed offset is exact (no DST since 1991) and needs no tzdata,
 # which slim Lambda images may lack.
@@ -84,10 +82,6 @@ def local_date(moment: datetime) -> str:
 def new_certificate_number(item: CatalogItem, issued_at: datetime) -> str:
     day = local_date(issued_at).replace("-", "")
     return f"{ZONE_PREFIX}-{ITEM_TYPE_CODES[item.item_type]}-{day}-{_random_code()}"
-
-
-def is_certificate_number(value: str) -> bool:
-    return _CERTIFICATE_NO_RE.fullmatch(value) is not None
 
 
 def new_verification_code() -> str:
@@ -256,13 +250,17 @@ def render_certificate_pdf(
 ) -> bytes:
     """The certificate of an approved case; ``compress=False`` keeps text readable (tests)."""
 
+    title = result_title(item)
+
     def draw(page: _Page) -> None:
-        page.text(item.name_zh, 20, center=True)
-        page.text(item.name_en, 14, center=True)
+        page.text(title, 20, center=True)
+        page.text(item.result.name_en, 14, center=True)
         page.text(f"证书编号 Certificate No.: {certificate_no}", 12, center=True, after=20)
+        page.text(f"事项 Service item: {item.name_zh} / {item.name_en}")
         for line in [*_applicant_lines(application), *_department_lines(item, department_names)]:
             page.text(line)
         page.text(f"发证日期 Date of issue: {local_date(issued_at)}")
+        page.text(f"有效期 Valid: {_validity(item, issued_at)}")
         page.text(f"申请编号 Application ID: {application.application_id}", after=20)
         page.text(f"核验码 Verification code: {verification_code}")
         page.text(f"核验地址 Verify at: {verification_path(certificate_no, verification_code)}")
@@ -270,8 +268,26 @@ def render_certificate_pdf(
         page.text("本证书经各部门并联审批后统一出件。", 9)
         page.text("Issued once, after parallel approval by every department involved.", 9)
 
-    meta = {"title": f"{item.name_zh} {certificate_no}", "subject": item.name_en}
+    meta = {"title": f"{title} {certificate_no}", "subject": item.result.name_en}
     return _render(meta, draw, compress=compress)
+
+
+def result_title(item: CatalogItem) -> str:
+    """The result's name as a document title: 《食品经营许可证》 prints as 食品经营许可证."""
+    return item.result.name_zh.strip("《》")
+
+
+def _validity(item: CatalogItem, issued_at: datetime) -> str:
+    years = item.result.validity_years
+    if years is None:
+        return "长期有效 Long-term"
+    start = issued_at.astimezone(CHINA_TZ).date()
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    end -= timedelta(days=1)
+    return f"{start.isoformat()} 至 {end.isoformat()} ({years} years)"
 
 
 _REMEDIES = (

@@ -9,19 +9,30 @@ from shared.models.application import (
     AcceptanceRecord,
     Applicant,
     Application,
+    ApplicationSummary,
     DeliveryRecord,
     DeliveryRequest,
+    FormValue,
     Rating,
-    ReviewRecord,
+    Review,
     TimelineEvent,
 )
-from shared.models.common import ApiModel, ApplicationStatus, Channel, ReviewDecision, ReviewRole
+from shared.models.catalog import CaseKind, HandlingMode, OnlineDepth, ResultKind
+from shared.models.common import (
+    ApiModel,
+    Channel,
+    DeliveryMode,
+    ItemType,
+    ReviewDecision,
+    ReviewRole,
+)
+from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode, TaskId
 
-FormValue = str | int | float | bool | None
+__all__ = ["ApplicationSummary"]
 
 
 class CreateApplicationRequest(ApiModel):
-    item_id: Annotated[str, Field(pattern=r"^[A-Z0-9-]{3,40}$")]
+    item_id: ItemId
     applicant: Applicant
     form: Annotated[dict[str, FormValue], Field(max_length=60)] = Field(default_factory=dict)
     channel: Channel
@@ -37,7 +48,7 @@ class CreateApplicationRequest(ApiModel):
 
 
 class MaterialUploadRequest(ApiModel):
-    material_code: Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,32}$")]
+    material_code: MaterialCode
     file_name: Annotated[str, Field(min_length=1, max_length=200)]
     content_type: Annotated[str, Field(min_length=3, max_length=100)]
     size: Annotated[int, Field(gt=0, le=50 * 1024 * 1024)]
@@ -63,23 +74,32 @@ class DecisionRequest(ApiModel):
     comment: Annotated[str, Field(max_length=2000)] = ""
 
 
-class ApplicationSummary(ApiModel):
-    application_id: str
-    item_id: str
-    status: ApplicationStatus
-    channel: Channel
-    created_at: datetime
-    updated_at: datetime
+class ReviewRecord(ApiModel):
+    """A department's review as the applicant sees it."""
+
+    task_id: TaskId
+    department: DepartmentCode
+    role: ReviewRole
+    status: str
+    due_at: datetime
+    comment: str = ""
+    decided_at: datetime | None = None
+    decided_by: str | None = None
 
 
 class ApplicationView(ApplicationSummary):
-    """What the applicant sees: everything but internal tokens and the owner id."""
+    """What the applicant sees: everything but internal tokens and the owner id.
+
+    `timeline` holds the latest events (oldest first); when older ones exist,
+    `timelineCursor` continues backwards through GET /applications/{id}/timeline.
+    """
 
     applicant: Applicant
     form: dict[str, Any]
     delivery: DeliveryRequest
     materials: dict[str, dict[str, Any]]
     timeline: list[TimelineEvent]
+    timeline_cursor: str | None = None
     reviews: list[ReviewRecord]
     acceptance: AcceptanceRecord | None
     result: dict[str, Any] | None
@@ -114,19 +134,32 @@ class MaterialView(ApiModel):
 
 
 class TaskView(ApiModel):
-    task_id: str
-    application_id: str
-    item_id: str
-    department: str
+    task_id: TaskId
+    application_id: ApplicationId
+    item_id: ItemId
+    department: DepartmentCode
     role: ReviewRole
     due_at: datetime
     created_at: datetime
-    status: str
+    status: str  # PENDING, DECIDED or EXPIRED
+
+
+def task_view(review: Review) -> TaskView:
+    return TaskView(
+        task_id=review.task_id,
+        application_id=review.application_id,
+        item_id=review.item_id,
+        department=review.department,
+        role=review.role,
+        due_at=review.due_at,
+        created_at=review.created_at,
+        status=review.task_status,
+    )
 
 
 class DecisionResponse(ApiModel):
-    task_id: str
-    application_id: str
+    task_id: TaskId
+    application_id: ApplicationId
     decision: ReviewDecision
     status: str
 
@@ -144,12 +177,67 @@ class PageResponse(ApiModel):
     next_cursor: str | None = None
 
 
-def application_view(app: Application) -> ApplicationView:
+class CatalogItemSummary(ApiModel):
+    """An item as a search result shows it; GET /catalog/items/{itemId} has the guide."""
+
+    item_id: ItemId
+    version: int
+    basic_code: str
+    implementation_code: str
+    name_zh: str
+    name_en: str
+    item_type: ItemType
+    implementing_department: DepartmentCode
+    lead_department: DepartmentCode
+    co_departments: list[DepartmentCode]
+    case_kind: CaseKind
+    handling_mode: HandlingMode
+    on_site_visits: int
+    online_depth: OnlineDepth
+    promised_days: int
+    statutory_days: int
+    applicant_kinds: list[str]
+    delivery_modes: list[DeliveryMode]
+    charged: bool
+    result_kind: ResultKind
+    result_name_zh: str
+    # Set when the query matched the item's materials rather than its name.
+    matched_materials: list[str] = Field(default_factory=list)
+
+
+class CatalogPage(ApiModel):
+    items: list[CatalogItemSummary]
+    next_cursor: str | None = None
+
+
+class ApplicationPage(ApiModel):
+    items: list[ApplicationSummary]
+    next_cursor: str | None = None
+
+
+class TimelinePage(ApiModel):
+    items: list[TimelineEvent]
+    next_cursor: str | None = None
+
+
+class TaskPage(ApiModel):
+    items: list[TaskView]
+    next_cursor: str | None = None
+
+
+class MaterialList(ApiModel):
+    items: list[MaterialView]
+    next_cursor: str | None = None
+
+
+def application_view(
+    app: Application, timeline: list[TimelineEvent], timeline_cursor: str | None
+) -> ApplicationView:
     result = None
     if app.result is not None:
         result = app.result.model_dump(by_alias=True, mode="json", exclude={"document_key"})
     return ApplicationView(
-        **dict(application_summary(app)),
+        **dict(app.summary()),
         applicant=app.applicant,
         form=app.form,
         delivery=app.delivery,
@@ -157,23 +245,16 @@ def application_view(app: Application) -> ApplicationView:
             c: m.model_dump(by_alias=True, mode="json", exclude={"s3_key"})
             for c, m in app.materials.items()
         },
-        timeline=app.timeline,
-        reviews=list(app.reviews.values()),
+        timeline=timeline,
+        timeline_cursor=timeline_cursor,
+        reviews=[
+            ReviewRecord.model_validate(r.model_dump(include=set(ReviewRecord.model_fields)))
+            for r in app.reviews.values()
+        ],
         acceptance=app.acceptance,
         result=result,
         delivery_record=app.delivery_record,
         feedback=app.feedback,
         failure_reason=app.failure_reason,
         version=app.version,
-    )
-
-
-def application_summary(app: Application) -> ApplicationSummary:
-    return ApplicationSummary(
-        application_id=app.application_id,
-        item_id=app.item_id,
-        status=app.status,
-        channel=app.channel,
-        created_at=app.created_at,
-        updated_at=app.updated_at,
     )

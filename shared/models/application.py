@@ -1,16 +1,23 @@
-"""The application (case) as the domain sees it, with everything that happens to it.
+"""The application (case) as the domain sees it, and the records it is stored as.
 
-Shaped for what comes later: `bundle_id` groups several applications of one "one thing, one
-go" bundle; `acceptance.missing_allowed` carries acceptance with missing materials; the
-clock fields (`deadline_at`, `paused_days`) let a supplement pause the working-day clock.
+A case is an item collection under its key (shared/adapters/dynamo/cases.py): a small
+header (status, acceptance, the pinned catalog version), the form (applicant, form values,
+delivery choice), one record per material, per department review, the result, the delivery
+and the rating, and one record per timeline event. Each writer writes only the records it
+changes: a department's decision touches its own review and one event, never the header.
+
+`Application` holds the header and the form with the child records loaded beside it;
+`record()` queues timeline events, which the repository writes with the next change.
+`bundle_id` groups the applications of one "one thing, one go" bundle (a later issue).
 """
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
+from shared.domain.status import require_transition
 from shared.models.common import (
     ApiModel,
     ApplicationStatus,
@@ -21,9 +28,11 @@ from shared.models.common import (
     Stage,
     utc_now,
 )
+from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode, TaskId
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 MobilePhone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$")]
+FormValue = str | int | float | bool | None
 
 
 class PersonApplicant(ApiModel):
@@ -81,8 +90,11 @@ class DeliveryRequest(ApiModel):
         return self
 
 
+# -- child records ----------------------------------------------------------------------
+
+
 class MaterialRecord(ApiModel):
-    code: str
+    code: MaterialCode
     file_name: str
     content_type: str
     declared_size: int
@@ -106,15 +118,41 @@ class TimelineEvent(ApiModel):
     detail: str = ""
 
 
-class ReviewRecord(ApiModel):
-    task_id: str
-    department: str
+ReviewStatus = Literal["PENDING", "APPROVED", "REJECTED", "EXPIRED"]
+
+
+class Review(ApiModel):
+    """One department's review of a case: a record under the case and, while pending, the
+    entry in that department's inbox (the task). `task_token` is the Step Functions token;
+    it is stored beside the record, never serialised with it, returned or logged."""
+
+    task_id: TaskId
+    application_id: ApplicationId
+    item_id: ItemId
+    department: DepartmentCode
     role: ReviewRole
-    status: Literal["PENDING", "APPROVED", "REJECTED", "EXPIRED"] = "PENDING"
+    status: ReviewStatus = "PENDING"
     due_at: datetime
+    created_at: datetime = Field(default_factory=utc_now)
     comment: str = ""
     decided_at: datetime | None = None
     decided_by: str | None = None
+    task_token: str = Field(default="", exclude=True, repr=False)
+
+    @property
+    def decision(self) -> ReviewDecision | None:
+        if self.status == "APPROVED":
+            return ReviewDecision.APPROVE
+        if self.status == "REJECTED":
+            return ReviewDecision.REJECT
+        return None
+
+    @property
+    def task_status(self) -> Literal["PENDING", "DECIDED", "EXPIRED"]:
+        """The task as its inbox shows it."""
+        if self.status in ("APPROVED", "REJECTED"):
+            return "DECIDED"
+        return self.status  # type: ignore[return-value]
 
 
 class MissingItem(ApiModel):
@@ -125,7 +163,7 @@ class MissingItem(ApiModel):
 
 
 class ReviewAssignment(ApiModel):
-    department: str
+    department: DepartmentCode
     role: ReviewRole
 
 
@@ -137,7 +175,7 @@ class AcceptanceRecord(ApiModel):
     deadline_at: datetime | None = None  # promised time limit (承诺时限)
     statutory_deadline_at: datetime | None = None  # statutory time limit (法定时限)
     supplement_due_at: datetime | None = None
-    # Who reviews, fixed at acceptance from the item as it then stood.
+    # Who reviews, fixed at acceptance from the item version the case pinned.
     review_plan: list[ReviewAssignment] = Field(default_factory=list)
 
 
@@ -166,72 +204,129 @@ class Rating(ApiModel):
     ticket_id: str | None = None
 
 
+# -- the case ---------------------------------------------------------------------------
+
+# What the header record holds; the form record holds FORM_FIELDS; the rest are children.
+HEADER_FIELDS = frozenset(
+    {
+        "application_id",
+        "owner_id",
+        "item_id",
+        "item_version",
+        "bundle_id",
+        "channel",
+        "assisted_by",
+        "status",
+        "acceptance",
+        "failure_reason",
+        "submission_count",
+        "created_at",
+        "updated_at",
+        "version",
+    }
+)
+FORM_FIELDS = frozenset({"applicant", "form", "delivery"})
+
+
 class Application(ApiModel):
-    application_id: str
+    application_id: ApplicationId
     owner_id: str  # Cognito `sub` of the account that filed it
-    item_id: str
+    item_id: ItemId
+    item_version: Annotated[int, Field(ge=1)] = 1  # the catalog version the case pinned
     bundle_id: str | None = None
     applicant: Applicant
-    form: dict[str, Any] = Field(default_factory=dict)
+    form: dict[str, FormValue] = Field(default_factory=dict)
     channel: Channel
     assisted_by: str | None = None
     delivery: DeliveryRequest
     status: ApplicationStatus = ApplicationStatus.DRAFT
-    materials: dict[str, MaterialRecord] = Field(default_factory=dict)
-    timeline: list[TimelineEvent] = Field(default_factory=list)
-    reviews: dict[str, ReviewRecord] = Field(default_factory=dict)
     acceptance: AcceptanceRecord | None = None
-    result: ResultRecord | None = None
-    delivery_record: DeliveryRecord | None = None
-    feedback: Rating | None = None
     failure_reason: str | None = None
     submission_count: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
-    version: int = 0
+    version: int = 0  # of the header: its optimistic lock
+    # Child records, each stored on its own.
+    materials: dict[str, MaterialRecord] = Field(default_factory=dict)
+    reviews: dict[str, Review] = Field(default_factory=dict)
+    result: ResultRecord | None = None
+    delivery_record: DeliveryRecord | None = None
+    feedback: Rating | None = None
+    _new_events: list[TimelineEvent] = PrivateAttr(default_factory=list)
 
-    def record(self, stage: Stage, action: str, actor: str, detail: str = "") -> None:
+    def record(self, stage: Stage, action: str, actor: str, detail: str = "") -> TimelineEvent:
+        """Queues a timeline event; the repository writes it with the next change."""
         now = utc_now()
-        self.timeline.append(
-            TimelineEvent(at=now, stage=stage, action=action, actor=actor, detail=detail)
-        )
+        event = TimelineEvent(at=now, stage=stage, action=action, actor=actor, detail=detail)
+        self._new_events.append(event)
         self.updated_at = now
+        return event
 
     def move_to(
         self, status: ApplicationStatus, stage: Stage, actor: str, detail: str = ""
     ) -> None:
+        require_transition(self.status, status)
         self.status = status
         self.record(stage, status.value.lower(), actor, detail)
 
+    @property
+    def new_events(self) -> list[TimelineEvent]:
+        return list(self._new_events)
 
-class ReviewTask(ApiModel):
-    """A pending department review: the inbox entry behind `GET /tasks`.
+    def events_written(self) -> None:
+        self._new_events.clear()
 
-    `task_token` is the Step Functions token; it stays in DynamoDB and is never returned
-    by the API or logged.
-    """
+    @property
+    def due_at(self) -> datetime | None:
+        """What the case waits for next: the promised deadline in approval, the supplement
+        deadline when returned."""
+        if self.acceptance is None:
+            return None
+        if self.status is ApplicationStatus.IN_APPROVAL:
+            return self.acceptance.deadline_at
+        if self.status is ApplicationStatus.RETURNED:
+            return self.acceptance.supplement_due_at
+        return None
 
-    task_id: str
-    application_id: str
-    item_id: str
-    department: str
-    role: ReviewRole
-    due_at: datetime
-    created_at: datetime = Field(default_factory=utc_now)
-    status: Literal["PENDING", "DECIDED", "EXPIRED"] = "PENDING"
-    decision: ReviewDecision | None = None
-    comment: str = ""
-    decided_by: str | None = None
-    decided_at: datetime | None = None
-    task_token: str = Field(default="", repr=False)
+    def summary(self) -> "ApplicationSummary":
+        return ApplicationSummary(
+            application_id=self.application_id,
+            item_id=self.item_id,
+            item_version=self.item_version,
+            status=self.status,
+            channel=self.channel,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            due_at=self.due_at,
+        )
+
+    def header(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, include=set(HEADER_FIELDS))
+
+    def form_record(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, include=set(FORM_FIELDS))
+
+
+class ApplicationSummary(ApiModel):
+    """A case as its lists show it (what the indexes project)."""
+
+    application_id: ApplicationId
+    item_id: ItemId
+    item_version: int = 1
+    status: ApplicationStatus
+    channel: Channel
+    created_at: datetime
+    updated_at: datetime
+    # The promised deadline while in approval, the supplement deadline while returned.
+    due_at: datetime | None = None
 
 
 class FollowUpTicket(ApiModel):
     """A follow-up ticket (差评整改) opened by a dissatisfied rating."""
 
     ticket_id: str
-    application_id: str
-    item_id: str
+    application_id: ApplicationId
+    item_id: ItemId
     lead_department: str
     rating: int
     comment: str

@@ -33,6 +33,7 @@ class ItemType(StrEnum):
     ADMINISTRATIVE_PAYMENT = "administrative_payment"  # 行政给付
     ADMINISTRATIVE_RULING = "administrative_ruling"  # 行政裁决
     ADMINISTRATIVE_REWARD = "administrative_reward"  # 行政奖励
+    ADMINISTRATIVE_LEVY = "administrative_levy"  # 行政征收
     FILING = "filing"  # 行政备案
     OTHER_ADMINISTRATIVE_POWER = "other_administrative_power"  # 其他行政权力
     PUBLIC_SERVICE = "public_service"  # 公共服务

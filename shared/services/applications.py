@@ -1,16 +1,13 @@
 """The applicant's use cases: file, upload materials, submit or resubmit, follow, rate."""
 
-import contextlib
 import re
 from datetime import timedelta
 
 from ulid import ULID
 
-from shared.adapters.documents import DocumentStore
-from shared.adapters.repository import Repository
-from shared.adapters.workflow import Workflow
+from shared.domain import forms
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, NotFound, TransientError, ValidationFailed
+from shared.errors import Conflict, NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
     CreateApplicationRequest,
@@ -19,14 +16,29 @@ from shared.models.api import (
     MaterialUploadResponse,
     ResultView,
 )
-from shared.models.application import Application, FollowUpTicket, MaterialRecord, Rating
+from shared.models.application import (
+    Application,
+    FollowUpTicket,
+    MaterialRecord,
+    Rating,
+    TimelineEvent,
+)
+from shared.models.catalog import CatalogItem
 from shared.models.common import ApplicationStatus, Channel, Stage, utc_now
+from shared.models.ids import is_application_id
+from shared.names import upload_key
+from shared.ports.applications import ApplicationRepository
+from shared.ports.catalog import CatalogRepository
+from shared.ports.documents import DocumentStore
+from shared.ports.page import Page
+from shared.ports.workflow import Workflow
 from shared.stages.supplement import SUPPLEMENT_TOKEN
 
 # A rating at or below this opens a follow-up ticket: 2 dissatisfied, 1 very dissatisfied.
 DISSATISFIED = 2
 RECTIFICATION_WORKING_DAYS = 15
-_SAVE_ATTEMPTS = 3
+# The case view shows the latest events; the timeline route pages through all of them.
+RECENT_EVENTS = 50
 _EDITABLE = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
 _RATEABLE = {
     ApplicationStatus.DELIVERED,
@@ -37,9 +49,12 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
 
 def create_application(
-    caller: Caller, request: CreateApplicationRequest, repo: Repository
+    caller: Caller,
+    request: CreateApplicationRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
 ) -> Application:
-    item = repo.get_catalog_item(request.item_id)
+    item = catalog.get_catalog_item(request.item_id)
     if item is None:
         raise NotFound(f"catalog item {request.item_id} does not exist", field="itemId")
     if request.delivery.mode not in item.delivery_modes:
@@ -47,52 +62,101 @@ def create_application(
         raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
     if request.channel is Channel.ASSISTED and not caller.is_staff:
         raise ValidationFailed("assisted applications are filed by service agents", field="channel")
-    unknown = set(request.form) - {f.name for f in item.form_fields}
-    if unknown:
-        raise ValidationFailed(f"unknown form fields: {', '.join(sorted(unknown))}", field="form")
+    problems = forms.form_problems(item, request.form, require=False)
+    if problems:
+        raise ValidationFailed(
+            f"the form has {len(problems)} problem(s): {', '.join(f for f, _ in problems)}",
+            fields=problems,
+        )
     application = Application(
         application_id=str(ULID()),
         owner_id=caller.sub,
         item_id=item.item_id,
+        item_version=item.version,  # the case keeps this version, whatever changes later
         applicant=request.applicant,
-        form=request.form,
+        form=forms.normalised(item, request.form),
         channel=request.channel,
         assisted_by=caller.username if request.channel is Channel.ASSISTED else None,
         delivery=request.delivery,
     )
     application.record(
-        Stage.APPLICATION, "created", caller.username, f"channel {request.channel.value}"
+        Stage.APPLICATION,
+        "created",
+        caller.username,
+        f"channel {request.channel.value}; {item.name_zh} (version {item.version})",
     )
-    repo.create_application(application)
+    cases.create_application(application)
     return application
 
 
-def get_own_application(caller: Caller, application_id: str, repo: Repository) -> Application:
-    application = repo.get_application(application_id) if _plausible_id(application_id) else None
+def get_own_application(
+    caller: Caller, application_id: str, cases: ApplicationRepository
+) -> Application:
+    application = (
+        cases.get_application(application_id) if is_application_id(application_id) else None
+    )
     # Another person's case is reported as absent, not forbidden: ids are not confirmed.
     if application is None or application.owner_id != caller.sub:
         raise NotFound(f"application {application_id} not found", field="applicationId")
     return application
 
 
+def recent_timeline(application_id: str, cases: ApplicationRepository) -> Page[TimelineEvent]:
+    """The latest events, oldest first, and a cursor if older ones exist."""
+    page = cases.list_timeline(application_id, RECENT_EVENTS, None, newest_first=True)
+    return Page(list(reversed(page.items)), page.next_cursor, page.scanned)
+
+
+def timeline(
+    caller: Caller,
+    application_id: str,
+    limit: int,
+    cursor: str | None,
+    newest_first: bool,
+    cases: ApplicationRepository,
+) -> Page[TimelineEvent]:
+    if not is_application_id(application_id):
+        raise NotFound(f"application {application_id} not found", field="applicationId")
+    # The header alone proves ownership; the case's other records are not needed here.
+    get_own_application(caller, application_id, cases)
+    return cases.list_timeline(application_id, limit, cursor, newest_first=newest_first)
+
+
+def pinned_item(application: Application, catalog: CatalogRepository) -> CatalogItem:
+    """The catalog item as it stood when the case was filed."""
+    item = catalog.get_catalog_item(application.item_id, application.item_version)
+    if item is None:
+        raise NotFound(
+            f"version {application.item_version} of item {application.item_id} is gone",
+            field="itemId",
+        )
+    return item
+
+
 def request_material_upload(
     caller: Caller,
     application_id: str,
     request: MaterialUploadRequest,
-    repo: Repository,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
     store: DocumentStore,
     ttl: int,
 ) -> MaterialUploadResponse:
-    application = get_own_application(caller, application_id, repo)
+    application = get_own_application(caller, application_id, cases)
     if application.status not in _EDITABLE:
         raise Conflict(
             f"materials cannot change while the case is {application.status}", field="status"
         )
-    item = repo.get_catalog_item(application.item_id)
-    rule = item.material(request.material_code) if item else None
+    rule = pinned_item(application, catalog).material(request.material_code)
     if rule is None:
         raise ValidationFailed(
             f"{request.material_code} is not a material of this item", field="materialCode"
+        )
+    if not rule.uploaded:
+        raise ValidationFailed(
+            f"{rule.name_zh} is taken from {rule.source.value.replace('_', ' ')}; "
+            "nothing to upload",
+            field="materialCode",
         )
     if request.content_type not in rule.content_types:
         raise ValidationFailed(
@@ -103,10 +167,10 @@ def request_material_upload(
             f"size exceeds the limit of {rule.max_size_bytes} bytes", field="size"
         )
     safe_name = _UNSAFE_NAME.sub("_", request.file_name).strip("._")[:120] or "file"
-    key = f"uploads/{application_id}/{rule.code}/{safe_name}"
+    key = upload_key(application_id, rule.code, safe_name)
     post = store.presigned_upload(key, request.content_type, rule.max_size_bytes, ttl)
     now = utc_now()
-    application.materials[rule.code] = MaterialRecord(
+    record = MaterialRecord(
         code=rule.code,
         file_name=request.file_name,
         content_type=request.content_type,
@@ -114,8 +178,8 @@ def request_material_upload(
         s3_key=key,
         requested_at=now,
     )
-    application.record(Stage.APPLICATION, "material_upload_requested", caller.username, rule.code)
-    repo.save_application(application)
+    # Its own record: the header is not touched, so uploads never race a stage's write.
+    cases.put_material(application, record)
     return MaterialUploadResponse(
         url=post["url"],
         fields=post["fields"],
@@ -128,16 +192,16 @@ def request_material_upload(
 def submit(
     caller: Caller,
     application_id: str,
-    repo: Repository,
+    cases: ApplicationRepository,
     store: DocumentStore,
     workflow: Workflow,
 ) -> Application:
-    application = get_own_application(caller, application_id, repo)
+    application = get_own_application(caller, application_id, cases)
     if application.status is ApplicationStatus.DRAFT:
-        record_uploads(application, store)
+        verified = record_uploads(application, store)
         application.submission_count += 1
         application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
-        repo.save_application(application)
+        cases.save_application(application, records=verified)
         try:
             workflow.start(application_id)
         except Conflict:
@@ -149,20 +213,21 @@ def submit(
                 "system",
                 "submission could not start; please submit again",
             )
-            repo.save_application(application)
+            cases.save_application(application)
             raise
         return application
     if application.status is ApplicationStatus.RETURNED:
-        return _resubmit(caller, application, repo, store, workflow)
+        return _resubmit(caller, application, cases, store, workflow)
     raise Conflict(
         f"an application that is {application.status} cannot be submitted", field="status"
     )
 
 
-def record_uploads(application: Application, store: DocumentStore) -> None:
+def record_uploads(application: Application, store: DocumentStore) -> list[MaterialRecord]:
     """Notes on each declared material what S3 holds under its key right now (or that
-    nothing is there), for acceptance to judge. The upload itself went straight from the
-    browser to S3 under a POST policy that fixed the key, the type and the size range."""
+    nothing is there), for acceptance to judge, and returns the records to save. The
+    upload itself went straight from the browser to S3 under a POST policy that fixed the
+    key, the type and the size range."""
     now = utc_now()
     for record in application.materials.values():
         found = store.head(record.s3_key)
@@ -170,24 +235,25 @@ def record_uploads(application: Application, store: DocumentStore) -> None:
         record.verified_content_type = found.content_type if found else None
         record.verified_version_id = found.version_id if found else None
         record.verified_at = now if found else None
+    return list(application.materials.values())
 
 
 def _resubmit(
     caller: Caller,
     application: Application,
-    repo: Repository,
+    cases: ApplicationRepository,
     store: DocumentStore,
     workflow: Workflow,
 ) -> Application:
-    token = repo.get_token(application.application_id, SUPPLEMENT_TOKEN)
+    token = cases.get_token(application.application_id, SUPPLEMENT_TOKEN)
     if not token:
         raise Conflict("the case is still being returned; try again in a moment", field="status")
-    record_uploads(application, store)
+    verified = record_uploads(application, store)
     application.submission_count += 1
     application.move_to(
         ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented"
     )
-    repo.save_application(application, **{SUPPLEMENT_TOKEN: None})
+    cases.save_application(application, records=verified, tokens={SUPPLEMENT_TOKEN: None})
     try:
         workflow.succeed(token, {"applicationId": application.application_id})
     except Conflict:
@@ -200,15 +266,19 @@ def _resubmit(
             "system",
             "resubmission could not reach the workflow; please submit again",
         )
-        repo.save_application(application, **{SUPPLEMENT_TOKEN: token})
+        cases.save_application(application, tokens={SUPPLEMENT_TOKEN: token})
         raise
     return application
 
 
 def result_of(
-    caller: Caller, application_id: str, repo: Repository, store: DocumentStore, ttl: int
+    caller: Caller,
+    application_id: str,
+    cases: ApplicationRepository,
+    store: DocumentStore,
+    ttl: int,
 ) -> ResultView:
-    application = get_own_application(caller, application_id, repo)
+    application = get_own_application(caller, application_id, cases)
     result = application.result
     if result is None:
         raise NotFound("no result has been issued yet", field="applicationId")
@@ -234,57 +304,39 @@ def result_of(
     )
 
 
-def _rateable(caller: Caller, application_id: str, repo: Repository) -> Application:
-    application = get_own_application(caller, application_id, repo)
+def rate(
+    caller: Caller,
+    application_id: str,
+    request: FeedbackRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+) -> Application:
+    application = get_own_application(caller, application_id, cases)
     if application.status not in _RATEABLE:
         raise Conflict(f"a case that is {application.status} cannot be rated yet", field="status")
     if application.feedback is not None:
         raise Conflict("this case has already been rated", field="rating")
-    return application
-
-
-def rate(
-    caller: Caller, application_id: str, request: FeedbackRequest, repo: Repository
-) -> Application:
-    application = _rateable(caller, application_id, repo)
     now = utc_now()
     rating = Rating(rating=request.rating, comment=request.comment, rated_at=now)
+    application.record(Stage.FEEDBACK, "rated", caller.username, f"rating {request.rating}")
     ticket = None
     if request.rating <= DISSATISFIED:
-        item = repo.get_catalog_item(application.item_id)
+        item = pinned_item(application, catalog)
         # One ticket per case, named by it: a racing or retried rating finds it, not a twin.
         ticket = FollowUpTicket(
             ticket_id=application_id,
             application_id=application_id,
             item_id=application.item_id,
-            lead_department=item.lead_department if item else "",
+            lead_department=item.lead_department,
             rating=request.rating,
             comment=request.comment,
             opened_at=now,
             due_at=add_working_days(now, RECTIFICATION_WORKING_DAYS),
         )
         rating.ticket_id = ticket.ticket_id
-    if ticket is not None:
-        # First, so a saved rating never lacks its ticket; a racing or earlier attempt at
-        # this rating may have opened it already.
-        with contextlib.suppress(Conflict):
-            repo.put_ticket(ticket)
-    for _ in range(_SAVE_ATTEMPTS):
-        application.feedback = rating
-        application.record(Stage.FEEDBACK, "rated", caller.username, f"rating {request.rating}")
-        if ticket is not None:
-            application.record(Stage.FEEDBACK, "follow_up_opened", "system", ticket.ticket_id)
-        try:
-            repo.save_application(application)
-        except Conflict:
-            # A workflow stage saved the case meanwhile (the invitation to rate comes as the
-            # case is delivered): rate the fresh copy rather than refuse, which would leave
-            # the ticket behind and open another on the applicant's retry.
-            application = _rateable(caller, application_id, repo)
-            continue
-        return application
-    raise TransientError(f"application {application_id} kept changing; rate again shortly")
-
-
-def _plausible_id(application_id: str) -> bool:
-    return bool(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{26}", application_id))
+        application.record(Stage.FEEDBACK, "follow_up_opened", "system", ticket.ticket_id)
+    # The rating is its own record, written once with its ticket: it never races the
+    # workflow's writes, and a rating that loses a race to another leaves nothing behind.
+    cases.put_rating(application, rating, ticket)
+    application.feedback = rating
+    return application

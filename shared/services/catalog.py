@@ -1,29 +1,78 @@
-"""Public use cases: browse the catalog, verify an issued certificate."""
+"""Public use cases: search the catalog, read an item's guide, verify a certificate."""
 
-from shared.adapters.pagination import Page
-from shared.adapters.repository import Repository
-from shared.domain.issuance import codes_match, is_certificate_number
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shared.domain.catalog_search import (
+    CatalogIndex,
+    Hit,
+    SearchFilters,
+    decode_position,
+    encode_position,
+)
+from shared.domain.issuance import codes_match
 from shared.errors import NotFound
 from shared.models.api import VerificationView
 from shared.models.catalog import CatalogItem
-from shared.models.common import ItemType
+from shared.models.ids import is_certificate_number, is_item_id
+from shared.ports.catalog import CatalogRepository, CatalogRevision
+from shared.ports.certificates import CertificateRepository
+from shared.ports.page import Page
+
+
+@dataclass
+class CachedCatalogIndex:
+    """The search index of the current catalog revision, kept for the container's life.
+
+    At most every `refresh_seconds` it reads the revision pointer (one small item) and
+    reloads the index only when a newer catalog was published; a search in between reads
+    nothing from DynamoDB.
+    """
+
+    repo: CatalogRepository
+    refresh_seconds: int
+    clock: Callable[[], float] = time.monotonic
+    _index: CatalogIndex = field(default_factory=lambda: CatalogIndex([]))
+    _revision: CatalogRevision | None = None
+    _checked_at: float | None = None
+
+    def current(self) -> CatalogIndex:
+        now = self.clock()
+        if self._checked_at is not None and now - self._checked_at < self.refresh_seconds:
+            return self._index
+        revision = self.repo.catalog_revision()
+        if revision is not None and (
+            self._revision is None or revision.revision != self._revision.revision
+        ):
+            self._index = CatalogIndex(self.repo.load_search_entries(revision))
+            self._revision = revision
+        self._checked_at = now
+        return self._index
+
+    @property
+    def revision(self) -> int | None:
+        return self._revision.revision if self._revision else None
 
 
 def search_catalog(
-    item_type: ItemType | None, query: str | None, limit: int, cursor: str | None, repo: Repository
-) -> Page[CatalogItem]:
-    text = query.strip() if query else None
-    return repo.list_catalog(item_type.value if item_type else None, text or None, limit, cursor)
+    filters: SearchFilters, query: str | None, limit: int, cursor: str | None, index: CatalogIndex
+) -> Page[Hit]:
+    hits, position = index.search(filters, query, limit, decode_position(cursor))
+    return Page(hits, encode_position(position), 0)
 
 
-def catalog_item(item_id: str, repo: Repository) -> CatalogItem:
-    item = repo.get_catalog_item(item_id)
+def catalog_item(item_id: str, repo: CatalogRepository, version: int | None = None) -> CatalogItem:
+    item = repo.get_catalog_item(item_id, version) if is_item_id(item_id) else None
     if item is None:
-        raise NotFound(f"catalog item {item_id} does not exist", field="itemId")
+        which = f"version {version} of catalog item" if version else "catalog item"
+        raise NotFound(f"{which} {item_id} does not exist", field="itemId")
     return item
 
 
-def verify_certificate(certificate_no: str, code: str, repo: Repository) -> VerificationView:
+def verify_certificate(
+    certificate_no: str, code: str, repo: CertificateRepository
+) -> VerificationView:
     """Valid only with the code printed on the document, so numbers cannot be enumerated
     to read who holds what."""
     certificate = None

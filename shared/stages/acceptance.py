@@ -8,19 +8,23 @@ this function ~0.3x of its budget."""
 
 from typing import Any
 
-from shared.adapters.repository import Repository
 from shared.domain import acceptance as rules
 from shared.domain.workdays import add_working_days, seconds_until
 from shared.errors import StageError
 from shared.models.application import AcceptanceRecord, Application, ReviewAssignment
 from shared.models.common import ApplicationStatus, ReviewRole, Stage, utc_now
+from shared.ports.applications import ApplicationRepository
+from shared.ports.catalog import CatalogRepository
 from shared.stages.common import SYSTEM, load_case, mutate
 
 
 def run_acceptance(
-    application_id: str, repo: Repository, supplement_wait_days: int
+    application_id: str,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+    supplement_wait_days: int,
 ) -> dict[str, Any]:
-    application, item = load_case(repo, application_id)
+    application, item = load_case(cases, catalog, application_id)
     if application.status is not ApplicationStatus.SUBMITTED:
         # A retried invocation after the decision was saved: answer the same again.
         if application.acceptance is not None:
@@ -49,11 +53,12 @@ def run_acceptance(
             record.deadline_at = add_working_days(now, item.promised_days)
             record.statutory_deadline_at = add_working_days(now, item.statutory_days)
             case.acceptance = record
+            reviewers = ", ".join(f"{a.department} ({a.role.value})" for a in record.review_plan)
             case.move_to(
                 ApplicationStatus.IN_APPROVAL,
                 Stage.ACCEPTANCE,
                 SYSTEM,
-                f"accepted; promised by {record.deadline_at.isoformat()}",
+                f"accepted; promised by {record.deadline_at.isoformat()}; reviewed by {reviewers}",
             )
         elif decision.outcome == "RETURNED":
             record.supplement_due_at = add_working_days(now, supplement_wait_days)
@@ -73,7 +78,7 @@ def run_acceptance(
                 "; ".join(decision.reasons),
             )
 
-    saved, _ = mutate(repo, application_id, apply, loaded=application)
+    saved, _ = mutate(cases, application_id, apply, loaded=application)
     return _output(saved, supplement_wait_days)
 
 

@@ -4,21 +4,21 @@ time-limited electronic download."""
 from datetime import timedelta
 from typing import Any
 
-from shared.adapters.courier import Courier, CourierUnavailable, Shipment
-from shared.adapters.repository import Repository
 from shared.domain import issuance as docs
 from shared.errors import StageError, TransientError
 from shared.models.application import Application, DeliveryRecord
 from shared.models.common import ApplicationStatus, DeliveryMode, Stage, utc_now
+from shared.ports.applications import ApplicationRepository
+from shared.ports.courier import Courier, CourierUnavailable, Shipment
 from shared.stages.common import SYSTEM, mutate
 
 _DELIVERABLE = {ApplicationStatus.ISSUED, ApplicationStatus.REJECTED}
 
 
 def deliver_result(
-    application_id: str, repo: Repository, courier: Courier, electronic_days: int
+    application_id: str, cases: ApplicationRepository, courier: Courier, electronic_days: int
 ) -> dict[str, Any]:
-    application = repo.get_application(application_id)
+    application = cases.get_application(application_id)
     if application is None or application.result is None:
         raise StageError(f"application {application_id} has no result to deliver")
     if application.delivery_record is not None:  # a retried invocation
@@ -33,7 +33,7 @@ def deliver_result(
         case.delivery_record = record
         case.move_to(ApplicationStatus.DELIVERED, Stage.DELIVERY, SYSTEM, _describe(record))
 
-    mutate(repo, application_id, delivered, loaded=application)
+    mutate(cases, application_id, delivered, loaded=application)
     return {"applicationId": application_id, "mode": record.mode.value}
 
 

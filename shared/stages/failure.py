@@ -3,9 +3,11 @@
 import json
 from typing import Any
 
-from shared.adapters.repository import Repository
+from shared.domain.status import is_final
 from shared.models.application import Application
 from shared.models.common import ApplicationStatus, Stage
+from shared.ports.applications import ApplicationRepository
+from shared.ports.tasks import TaskRepository
 from shared.stages.common import SYSTEM, mutate
 
 
@@ -25,26 +27,32 @@ def describe_error(error: dict[str, Any] | None) -> str:
 
 
 def record_failure(
-    application_id: str, error: dict[str, Any] | None, repo: Repository
+    application_id: str,
+    error: dict[str, Any] | None,
+    cases: ApplicationRepository,
+    tasks: TaskRepository,
 ) -> dict[str, Any]:
     reason = describe_error(error)
+    current = cases.get_application(application_id)
+    if current is not None:
+        # First, while the case is still in approval: a review withdrawn cannot be decided,
+        # so no decision lands on a case that has failed.
+        for review in current.reviews.values():
+            if review.status == "PENDING":
+                tasks.withdraw_review(review)
 
     def fail(case: Application) -> None:
+        if is_final(case.status):
+            # Retried after it was recorded, or a stage failing once the case had ended:
+            # the status stands and the failure is still on the timeline.
+            if case.status is not ApplicationStatus.FAILED:
+                case.record(Stage.WORKFLOW, "stage_failed_after_conclusion", SYSTEM, reason)
+            return
         case.failure_reason = reason
         for review in case.reviews.values():
             if review.status == "PENDING":
                 review.status = "EXPIRED"
         case.move_to(ApplicationStatus.FAILED, Stage.WORKFLOW, SYSTEM, reason)
 
-    failed, _ = mutate(repo, application_id, fail)
-    _withdraw_pending_tasks(failed, repo)
+    mutate(cases, application_id, fail, loaded=current)
     return {"applicationId": application_id, "status": ApplicationStatus.FAILED.value}
-
-
-def _withdraw_pending_tasks(case: Application, repo: Repository) -> None:
-    """A failed case's reviews leave the departments' inboxes: nobody can answer them now."""
-    for review in case.reviews.values():
-        task = repo.get_task(review.task_id)
-        if task is not None and task.status == "PENDING":
-            task.status = "EXPIRED"
-            repo.save_task(task)

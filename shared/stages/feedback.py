@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from shared.adapters.repository import Repository
 from shared.models.application import Application
 from shared.models.common import ApplicationStatus, Stage
+from shared.ports.applications import ApplicationRepository
 from shared.stages.common import SYSTEM, mutate
 
 
-def invite_rating(application_id: str, repo: Repository) -> dict[str, Any]:
+def invite_rating(application_id: str, cases: ApplicationRepository) -> dict[str, Any]:
     def conclude(case: Application) -> None:
         if case.status is ApplicationStatus.COMPLETED:
             return
@@ -20,5 +20,5 @@ def invite_rating(application_id: str, repo: Repository) -> dict[str, Any]:
         )
         case.move_to(ApplicationStatus.COMPLETED, Stage.FEEDBACK, SYSTEM)
 
-    mutate(repo, application_id, conclude)
+    mutate(cases, application_id, conclude)
     return {"applicationId": application_id, "status": ApplicationStatus.COMPLETED.value}

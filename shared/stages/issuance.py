@@ -6,29 +6,35 @@ rejection notice carrying every department's reasons.
 
 from typing import Any
 
-from shared.adapters.documents import DocumentStore
-from shared.adapters.repository import Certificate, Repository
-from shared.catalog import load_catalog
 from shared.domain import issuance as docs
 from shared.errors import StageError
 from shared.models.application import Application, ResultRecord
 from shared.models.common import ApplicationStatus, Stage, utc_now
+from shared.names import document_key
+from shared.ports.applications import ApplicationRepository
+from shared.ports.catalog import CatalogRepository
+from shared.ports.certificates import Certificate, CertificateRepository
+from shared.ports.documents import DocumentStore
 from shared.stages.common import SYSTEM, load_case, mutate
 
 
-def _department_names() -> dict[str, str]:
-    return {d.code: d.name_zh for d in load_catalog().departments}
-
-
-def issue_result(application_id: str, repo: Repository, store: DocumentStore) -> dict[str, Any]:
-    application, item = load_case(repo, application_id)
+def issue_result(
+    application_id: str,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+    certificates: CertificateRepository,
+    store: DocumentStore,
+) -> dict[str, Any]:
+    application, item = load_case(cases, catalog, application_id)
     if application.result is not None:  # a retried invocation: the result stands
         return {"applicationId": application_id, "outcome": application.result.outcome}
-    if application.status is not ApplicationStatus.IN_APPROVAL:
+    if application.status is not ApplicationStatus.IN_APPROVAL or application.acceptance is None:
         raise StageError(f"application {application_id} is {application.status}, not IN_APPROVAL")
+    # The review plan fixed at acceptance decides who must have decided, not the catalog.
+    planned = [a.department for a in application.acceptance.review_plan]
     undecided = [
         d
-        for d in item.departments
+        for d in planned
         if d not in application.reviews or application.reviews[d].status == "PENDING"
     ]
     if undecided:
@@ -40,9 +46,9 @@ def issue_result(application_id: str, repo: Repository, store: DocumentStore) ->
         if r.status != "APPROVED"
     ]
     now = utc_now()
-    names = _department_names()
+    names = {d.code: d.name_zh for d in catalog.get_departments()}
     if rejections:
-        key = f"documents/{application_id}/rejection-notice.pdf"
+        key = document_key(application_id, "rejection-notice.pdf")
         pdf = docs.render_rejection_notice_pdf(application, item, names, rejections, now)
         store.put_pdf(key, pdf, {"application-id": application_id, "kind": "rejection-notice"})
         result = ResultRecord(
@@ -54,10 +60,10 @@ def issue_result(application_id: str, repo: Repository, store: DocumentStore) ->
     else:
         number = docs.new_certificate_number(item, now)
         code = docs.new_verification_code()
-        key = f"documents/{application_id}/{number}.pdf"
+        key = document_key(application_id, f"{number}.pdf")
         pdf = docs.render_certificate_pdf(application, item, names, number, code, now)
         store.put_pdf(key, pdf, {"application-id": application_id, "kind": "certificate"})
-        repo.put_certificate(
+        certificates.put_certificate(
             Certificate(
                 certificate_no=number,
                 application_id=application_id,
@@ -93,7 +99,7 @@ def issue_result(application_id: str, repo: Repository, store: DocumentStore) ->
                 ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons)
             )
 
-    mutate(repo, application_id, settle, loaded=application)
+    mutate(cases, application_id, settle, loaded=application)
     return {"applicationId": application_id, "outcome": result.outcome}
 
 

@@ -2,16 +2,18 @@
 
 from typing import Any
 
-from shared.adapters.repository import Repository
 from shared.errors import StageError
 from shared.models.application import Application
 from shared.models.common import ApplicationStatus, Stage
+from shared.ports.applications import ApplicationRepository
 from shared.stages.common import SYSTEM, mutate
 
 SUPPLEMENT_TOKEN = "supplementToken"
 
 
-def await_supplement(application_id: str, task_token: str, repo: Repository) -> dict[str, Any]:
+def await_supplement(
+    application_id: str, task_token: str, cases: ApplicationRepository
+) -> dict[str, Any]:
     """Stores the token that the applicant's resubmission will answer."""
 
     def check(case: Application) -> None:
@@ -19,11 +21,11 @@ def await_supplement(application_id: str, task_token: str, repo: Repository) -> 
             raise StageError(f"application {application_id} is {case.status}, not RETURNED")
         case.record(Stage.ACCEPTANCE, "awaiting_supplement", SYSTEM)
 
-    mutate(repo, application_id, check, tokens={SUPPLEMENT_TOKEN: task_token})
+    mutate(cases, application_id, check, tokens={SUPPLEMENT_TOKEN: task_token})
     return {"applicationId": application_id}
 
 
-def expire_supplement(application_id: str, repo: Repository) -> dict[str, Any]:
+def expire_supplement(application_id: str, cases: ApplicationRepository) -> dict[str, Any]:
     """No supplement in time: the application is deemed withdrawn and not accepted."""
 
     def close(case: Application) -> None:
@@ -35,5 +37,5 @@ def expire_supplement(application_id: str, repo: Repository) -> dict[str, Any]:
             case.acceptance.reasons = [reason]
         case.move_to(ApplicationStatus.NOT_ACCEPTED, Stage.ACCEPTANCE, SYSTEM, reason)
 
-    mutate(repo, application_id, close, tokens={SUPPLEMENT_TOKEN: None})
+    mutate(cases, application_id, close, tokens={SUPPLEMENT_TOKEN: None})
     return {"applicationId": application_id, "outcome": "NOT_ACCEPTED"}

@@ -86,7 +86,8 @@ def test_a_whole_journey_from_sign_in_to_rating(users: dict[str, OneWindowClient
 
     # Given the catalog, browsed without signing in
     found = anonymous.catalog(q="用电")["items"]
-    item = next(i for i in found if i["itemId"] == ITEM)
+    assert ITEM in [i["itemId"] for i in found]
+    item = anonymous.catalog_item(ITEM)
     with pytest.raises(ApiError) as refused:
         anonymous.call("GET", "/applications")
     assert refused.value.status == 401

@@ -130,7 +130,7 @@ def test_staging_copies_one_function_with_shared_and_no_bytecode(tmp_path):
         "functions/acceptance/__init__.py",
         "functions/acceptance/handler.py",
         "functions/acceptance/__pycache__/handler.cpython-311.pyc",
-        "functions/review/handler.py",
+        "functions/approval/handler.py",
         "shared/__init__.py",
         "shared/data/catalog.json",
     ]:
@@ -152,11 +152,11 @@ def test_staging_copies_one_function_with_shared_and_no_bytecode(tmp_path):
 def test_staged_code_is_compiled_for_the_runtime(tmp_path, no_bytecode_unless_asked):
     # Given a function's source
     source = tmp_path / "src"
-    for path in ["functions/__init__.py", "functions/review/handler.py", "shared/__init__.py"]:
+    for path in ["functions/__init__.py", "functions/approval/handler.py", "shared/__init__.py"]:
         (source / path).parent.mkdir(parents=True, exist_ok=True)
         (source / path).write_text("")
     # When it is staged; Then the staged tree is compiled, strictly (our code must compile)
-    staged = bundling.stage_function("review", source, tmp_path / "build")
+    staged = bundling.stage_function("approval", source, tmp_path / "build")
     assert no_bytecode_unless_asked == [(staged, True)]
 
 

@@ -5,10 +5,11 @@ from aws_cdk.assertions import Match
 from infra import constants as c
 
 
-def test_main_table_has_single_table_keys_and_gsi1(synth):
+def test_main_table_has_single_table_keys_and_two_indexes_of_summaries(synth):
     # Given the synthesized stack
     # When we look for the main table
-    # Then it is keyed PK/SK with GSI1 (GSI1PK/GSI1SK) projecting all attributes
+    # Then it is keyed PK/SK with GSI1 (owners, inboxes, tickets) and GSI2 (by status and
+    # due time), each projecting only the summary its pages show, never whole records
     synth.template.has_resource_properties(
         "AWS::DynamoDB::GlobalTable",
         {
@@ -19,18 +20,25 @@ def test_main_table_has_single_table_keys_and_gsi1(synth):
             "AttributeDefinitions": Match.array_with(
                 [
                     {"AttributeName": name, "AttributeType": "S"}
-                    for name in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK)
+                    for name in (c.TABLE_PK, c.TABLE_SK, c.GSI1_PK, c.GSI1_SK, c.GSI2_PK, c.GSI2_SK)
                 ]
             ),
             "GlobalSecondaryIndexes": [
                 {
-                    "IndexName": c.GSI1,
+                    "IndexName": index,
                     "KeySchema": [
-                        {"AttributeName": c.GSI1_PK, "KeyType": "HASH"},
-                        {"AttributeName": c.GSI1_SK, "KeyType": "RANGE"},
+                        {"AttributeName": pk, "KeyType": "HASH"},
+                        {"AttributeName": sk, "KeyType": "RANGE"},
                     ],
-                    "Projection": {"ProjectionType": "ALL"},
+                    "Projection": {
+                        "ProjectionType": "INCLUDE",
+                        "NonKeyAttributes": [c.SUMMARY_ATTRIBUTE],
+                    },
                 }
+                for index, (pk, sk) in (
+                    (c.GSI1, (c.GSI1_PK, c.GSI1_SK)),
+                    (c.GSI2, (c.GSI2_PK, c.GSI2_SK)),
+                )
             ],
         },
     )

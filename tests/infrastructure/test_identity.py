@@ -7,6 +7,7 @@ from aws_cdk.assertions import Match
 
 from infra import constants as c
 from infra.stack import CATALOG_FILE, load_department_codes
+from shared.catalog import load_catalog
 from shared.models.catalog import Catalog
 
 
@@ -64,9 +65,10 @@ def test_one_group_per_catalog_department(synth, catalog_departments):
 def test_department_codes_come_from_the_catalog_file(tmp_path: Path):
     # Given a catalog file with two departments
     catalog = tmp_path / "catalog.json"
+    shipped = {d.code: d for d in load_catalog().departments}
+    departments = [shipped["TAX"], shipped["HEALTH"]]
     catalog.write_text(
-        '{"departments": [{"code": "TAX", "nameZh": "税务局", "nameEn": "Tax"},'
-        ' {"code": "HEALTH", "nameZh": "卫健委", "nameEn": "Health"}], "items": []}',
+        Catalog(departments=departments, items=[]).model_dump_json(by_alias=True),
         encoding="utf-8",
     )
     # When the stack loads department codes from it

@@ -84,7 +84,7 @@ def test_issuance_writes_results_but_cannot_read_uploads(synth):
     assert not statements_allowing(statements, "s3:GetObject")
 
 
-@pytest.mark.parametrize("key", ["supplement", "review", "delivery", "feedback", "failure"])
+@pytest.mark.parametrize("key", ["supplement", "approval", "delivery", "feedback", "failure"])
 def test_other_stages_have_no_s3_or_workflow_access(synth, key):
     # Given a stage that only touches the case record
     actions = synth.function_actions(key)

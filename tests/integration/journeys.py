@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from infra.local.client import sample_form, uploaded_materials
 from shared.catalog import load_catalog
 from shared.models.catalog import CatalogItem
 from tests.integration.conftest import CITIZEN, Caller, System, staff
@@ -13,8 +14,13 @@ def item(item_id: str) -> CatalogItem:
     return next(i for i in load_catalog().items if i.item_id == item_id)
 
 
+def item_json(item_id: str) -> dict[str, Any]:
+    return item(item_id).model_dump(mode="json", by_alias=True)
+
+
 def complete_form(item_id: str) -> dict[str, Any]:
-    return {f.name: f"{f.label_en} value"[: f.max_length] for f in item(item_id).form_fields}
+    """Valid values for every field of the item's form."""
+    return sample_form(item_json(item_id))
 
 
 def upload_required(
@@ -25,16 +31,15 @@ def upload_required(
     skip: set[str] = frozenset(),
     caller: Caller = CITIZEN,
 ) -> None:
-    for rule in item(item_id).materials:
-        if rule.required and rule.code not in skip:
-            content_type = rule.content_types[0]
+    for rule in uploaded_materials(item_json(item_id)):
+        if rule["code"] not in skip:
             system.upload(
                 application_id,
-                rule.code,
+                rule["code"],
                 PDF,
-                content_type,
+                rule["contentTypes"][0],
                 caller=caller,
-                file_name=f"{rule.code.lower()}.pdf",
+                file_name=f"{rule['code'].lower()}.pdf",
             )
 
 

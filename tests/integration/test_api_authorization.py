@@ -114,6 +114,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/applications"): (401, 201, 201, 201, 201, 201),
     ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),
+    ("GET", "/applications/{applicationId}/timeline"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),

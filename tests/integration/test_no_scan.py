@@ -81,6 +81,19 @@ def test_no_api_route_or_stage_ever_scans(
 
     # When the applicant follows, reads, verifies and rates it (a low rating opens a ticket)
     ok(system.api("GET", f"/applications/{application_id}", caller=CITIZEN))
+    timeline = ok(
+        system.api(
+            "GET", f"/applications/{application_id}/timeline", caller=CITIZEN, query={"limit": "3"}
+        )
+    )
+    ok(
+        system.api(
+            "GET",
+            f"/applications/{application_id}/timeline",
+            caller=CITIZEN,
+            query={"limit": "3", "cursor": timeline["nextCursor"], "order": "desc"},
+        )
+    )
     result = ok(system.api("GET", f"/applications/{application_id}/result", caller=CITIZEN))
     ok(
         system.api(
@@ -115,7 +128,9 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
     ok(
         system.api(
-            "GET", "/catalog/items", query={"q": "power", "type": "administrative_licensing"}
+            "GET",
+            "/catalog/items",
+            query={"q": "电", "type": "public_service", "zeroVisit": "true", "department": "POWER"},
         )
     )
     ok(system.api("GET", f"/catalog/items/{STANDARD}"))
@@ -134,7 +149,7 @@ def test_no_api_route_or_stage_ever_scans(
 
     # And a case returned for supplement, supplemented and rejected by one co-department
     returned = submitted_case(system, STANDARD, skip={"ID_CARD"})
-    system.wait_for(returned, lambda a: "awaiting_supplement" in [e.action for e in a.timeline])
+    system.wait_for_action(returned, "awaiting_supplement")
     system.upload(returned, "ID_CARD", PDF, "application/pdf")
     ok(system.api("POST", f"/applications/{returned}/submit", caller=CITIZEN))
     system.wait_for_status(returned, "IN_APPROVAL")
@@ -146,7 +161,7 @@ def test_no_api_route_or_stage_ever_scans(
     system.wait_for(failing, lambda a: len(a.reviews) == 3)
     boto3.client("dynamodb").delete_item(
         TableName=system.outputs["TableName"],
-        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}},
+        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "V#000001"}},
     )
     decide_all(system, failing, STANDARD)
     system.wait_for_status(failing, "FAILED")

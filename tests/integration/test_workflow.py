@@ -22,7 +22,7 @@ def test_happy_path_runs_every_stage_and_issues_one_certificate(system: System) 
     # Then the case runs through issuance, mailing and the invitation to rate
     case = system.wait_for_status(application_id, "COMPLETED")
     assert system.wait_execution(application_id)["status"] == "SUCCEEDED"
-    statuses = [e.action for e in case.timeline]
+    statuses = system.actions(application_id)
     for expected in ("submitted", "in_approval", "approved", "issued", "delivered", "completed"):
         assert expected in statuses
     assert {r.status for r in case.reviews.values()} == {"APPROVED"}
@@ -89,9 +89,7 @@ def test_supplement_loop_returns_once_with_everything_missing_then_accepts(syste
     assert case.acceptance is not None
     missing = {m.field for m in case.acceptance.missing}
     assert missing == {"materials.PROPERTY_PROOF", "materials.ID_CARD"}
-    system.wait_for(
-        application_id, lambda a: "awaiting_supplement" in [e.action for e in a.timeline]
-    )
+    system.wait_for_action(application_id, "awaiting_supplement")
     assert system.execution(application_id)["status"] == "RUNNING"
 
     # When the applicant uploads them and resubmits
@@ -117,7 +115,7 @@ def test_rejection_by_one_co_department_gives_one_notice_with_its_reason(system:
 
     # Then one unified rejection is issued, carrying URBAN's reason, and still delivered
     case = system.wait_for_status(application_id, "COMPLETED")
-    assert "rejected" in [e.action for e in case.timeline]
+    assert "rejected" in system.actions(application_id)
     assert case.result is not None and case.result.outcome == "REJECTED"
     assert case.result.certificate_no is None
     assert any("占道施工方案未获批准" in r for r in case.result.reasons)
@@ -126,12 +124,12 @@ def test_rejection_by_one_co_department_gives_one_notice_with_its_reason(system:
 
 
 def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: System) -> None:
-    # Given a case under review whose catalog item is withdrawn before issuance
+    # Given a case under review whose pinned catalog version vanishes before issuance
     application_id = submitted_case(system, STANDARD)
     system.wait_for(application_id, lambda a: len(a.reviews) == 3)
     boto3.client("dynamodb").delete_item(
         TableName=system.outputs["TableName"],
-        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "ITEM"}},
+        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "V#000001"}},
     )
 
     # When the departments decide and issuance runs
@@ -140,7 +138,7 @@ def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: S
     # Then the case is FAILED with the reason on its timeline, and the execution failed
     case = system.wait_for_status(application_id, "FAILED")
     assert case.failure_reason and "SD-KFQ-0010" in case.failure_reason
-    assert case.timeline[-1].stage.value == "workflow"
+    assert system.timeline(application_id)[-1].stage.value == "workflow"
     assert system.wait_execution(application_id)["status"] == "FAILED"
 
 

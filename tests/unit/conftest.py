@@ -63,13 +63,14 @@ def stored_case(repo: InMemoryRepository, store: InMemoryDocumentStore) -> Store
     ) -> Application:
         application = new_application(item_id, status=status, mode=mode, **kwargs)
         for rule in catalog_item(item_id).materials:
-            if rule.required and rule.code not in skip:
+            if rule.required and rule.uploaded and rule.code not in skip:
                 record = declare_material(
                     application, rule.code, content_type=rule.content_types[0]
                 )
                 store.upload(record.s3_key, 2048, rule.content_types[0])
-        record_uploads(application, store)  # as submitting it would
         repo.create_application(application)
+        for record in record_uploads(application, store):  # as submitting it would
+            repo.put_material(application, record)
         return application
 
     return make

@@ -1,12 +1,15 @@
-"""In-memory fakes of the ports (repository, documents, workflow, courier) and test data.
+"""In-memory fakes of the ports and test data.
 
 The fakes keep the semantics of the real adapters that the use cases rely on, so a unit
 test exercises the same rules a deployed function meets:
 
-- `InMemoryRepository` mirrors `DynamoRepository`: optimistic versions, Conflict on a lost
-  race, tokens stored beside (never inside) the record, the sparse inbox of pending tasks,
-  newest-first owner listing and opaque cursors. Models are deep-copied on the way in and
-  out, like a JSON round trip, so a test cannot change stored state by aliasing.
+- `InMemoryRepository` mirrors `DynamoRepository` (every repository port): a case stored
+  as a header with child records and a timeline of its own, the header under an optimistic
+  version (ConcurrentUpdate on a lost race), a review decided only while pending, a rating
+  written once, tokens kept beside (never inside) their records, the sparse inbox of
+  pending tasks, newest-first owner listing, opaque cursors, and a versioned catalog with
+  its search index. Models are deep-copied on the way in and out, like a JSON round trip,
+  so a test cannot change stored state by aliasing.
 - `InMemoryDocumentStore` mirrors `S3DocumentStore`: `head` answers None for an absent key.
 - `RecordingWorkflow` mirrors `StepFunctionsWorkflow`: a repeated start and an expired or
   already answered token are a Conflict; an empty token fails like boto3's validation.
@@ -15,48 +18,52 @@ test exercises the same rules a deployed function meets:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ParamValidationError
 
-from shared.adapters.courier import Courier, CourierUnavailable, Shipment, Waybill
-from shared.adapters.documents import DocumentStore, StoredObject
-from shared.adapters.pagination import Page, decode_cursor, encode_cursor
-from shared.adapters.repository import Certificate, Repository
-from shared.adapters.workflow import Workflow
-from shared.catalog import catalog_search_text, load_catalog
-from shared.errors import Conflict, ValidationFailed
+from infra.local.client import SAMPLE_ENTERPRISE, SAMPLE_PERSON, sample_form
+from shared.adapters.pagination import decode_cursor, encode_cursor
+from shared.catalog import load_catalog
+from shared.errors import ConcurrentUpdate, Conflict, ValidationFailed
 from shared.identity import Caller
 from shared.models.application import (
     Application,
+    ApplicationSummary,
+    DeliveryRecord,
     FollowUpTicket,
     MaterialRecord,
-    ReviewTask,
+    Rating,
+    ResultRecord,
+    Review,
+    TimelineEvent,
 )
-from shared.models.catalog import CatalogItem
+from shared.models.catalog import Catalog, CatalogItem, Department
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, utc_now
+from shared.models.ids import parse_task_id
+from shared.ports.applications import ApplicationRepository, CaseRecord
+from shared.ports.catalog import CatalogRepository, CatalogRevision, ItemHead
+from shared.ports.certificates import Certificate, CertificateRepository
+from shared.ports.courier import Courier, CourierUnavailable, Shipment, Waybill
+from shared.ports.documents import DocumentStore, StoredObject
+from shared.ports.page import Page
+from shared.ports.tasks import TaskRepository
+from shared.ports.tickets import TicketRepository
+from shared.ports.workflow import Workflow
+from shared.services.catalog_import import import_catalog
 
 T = TypeVar("T")
 
 # --- test data -------------------------------------------------------------------------
 
-RESIDENT_ID = "11010519491231002X"
+RESIDENT_ID = SAMPLE_PERSON["idNumber"]
 CREDIT_CODE = "91350100M000100Y43"
-PERSON: dict[str, Any] = {
-    "kind": "person",
-    "name": "张伟",
-    "idNumber": RESIDENT_ID,
-    "phone": "13800138000",
-}
-ENTERPRISE: dict[str, Any] = {
-    "kind": "enterprise",
-    "name": "山东海川新材料有限公司",
-    "creditCode": CREDIT_CODE,
-    "legalRepresentative": "李娜",
-}
+PERSON: dict[str, Any] = dict(SAMPLE_PERSON)
+ENTERPRISE: dict[str, Any] = {**SAMPLE_ENTERPRISE, "name": "山东海川新材料有限公司"}
+ENTERPRISE.pop("phone", None)
 ADDRESS: dict[str, Any] = {
     "recipient": "张伟",
     "phone": "13800138000",
@@ -93,8 +100,8 @@ def catalog_item(item_id: str) -> CatalogItem:
 
 
 def complete_form(item: CatalogItem) -> dict[str, Any]:
-    """Every form field of the item filled with a value that fits its length."""
-    return {f.name: f"{f.label_en} value"[: f.max_length] for f in item.form_fields}
+    """Every form field of the item filled with a value valid for its kind."""
+    return sample_form(item.model_dump(mode="json", by_alias=True))
 
 
 def delivery(mode: DeliveryMode | str = DeliveryMode.PICKUP) -> dict[str, Any]:
@@ -115,12 +122,13 @@ def new_application(
 ) -> Application:
     """An application for a shipped catalog item, with a complete form and no materials."""
     item = catalog_item(item_id)
+    kinds = [k.value for k in item.applicant_kinds]
     return Application.model_validate(
         {
             "applicationId": application_id,
             "ownerId": owner_id,
             "itemId": item_id,
-            "applicant": applicant or (PERSON if "person" in item.applicant_kinds else ENTERPRISE),
+            "applicant": applicant or (PERSON if "person" in kinds else ENTERPRISE),
             "form": complete_form(item) if form is None else form,
             "channel": channel.value,
             "delivery": delivery(mode),
@@ -172,123 +180,223 @@ def _copy(model: T) -> T:
     return model.model_copy(deep=True)  # type: ignore[attr-defined,no-any-return]
 
 
-class InMemoryRepository:
-    """The `Repository` port in memory, with DynamoRepository's semantics."""
+_CHILDREN = ("materials", "reviews", "result", "delivery_record", "feedback")
 
-    def __init__(self, catalog: Iterable[CatalogItem] | None = None) -> None:
-        self.applications: dict[str, Application] = {}
-        self.app_tokens: dict[str, dict[str, str]] = {}
-        self.tasks: dict[str, ReviewTask] = {}
-        self.task_tokens: dict[str, str] = {}
+
+@dataclass
+class _StoredCase:
+    header: Application  # header and form, without the child records
+    materials: dict[str, MaterialRecord] = field(default_factory=dict)
+    reviews: dict[str, Review] = field(default_factory=dict)
+    review_tokens: dict[str, str] = field(default_factory=dict)
+    result: ResultRecord | None = None
+    delivery_record: DeliveryRecord | None = None
+    feedback: Rating | None = None
+    events: list[TimelineEvent] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+class InMemoryRepository:
+    """Every repository port in memory, with DynamoRepository's semantics."""
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.cases: dict[str, _StoredCase] = {}
         self.certificates: dict[str, Certificate] = {}
         self.tickets: dict[str, FollowUpTicket] = {}
-        self.catalog: dict[str, CatalogItem] = {}
-        self.saves = 0
+        self.item_versions: dict[tuple[str, int], CatalogItem] = {}
+        self.heads: dict[str, ItemHead] = {}
+        self.departments: list[Department] = []
+        self.revision: CatalogRevision | None = None
+        self.search_entries: list[dict[str, Any]] = []
+        self.header_saves = 0
         # Called (and removed) just before the next save_application checks the version:
         # the place to simulate another writer that saved first.
         self.before_next_save: list[Callable[[InMemoryRepository], None]] = []
-        # Likewise just before the next decide_task checks its conditions (a rival decision).
+        # Likewise just before the next decide_review checks the review (a rival decision).
         self.before_next_decide: list[Callable[[InMemoryRepository], None]] = []
         if catalog is not None:
-            self.put_catalog(catalog)
+            import_catalog(catalog, self)
 
     @classmethod
     def with_shipped_catalog(cls) -> InMemoryRepository:
-        return cls(load_catalog().items)
+        return cls(load_catalog())
 
     # -- applications ----------------------------------------------------------------
     def get_application(self, application_id: str) -> Application | None:
-        stored = self.applications.get(application_id)
-        return _copy(stored) if stored else None
+        stored = self.cases.get(application_id)
+        if stored is None:
+            return None
+        application = _copy(stored.header)
+        application.events_written()  # a read holds no queued events (JSON drops them)
+        application.materials = copy.deepcopy(stored.materials)
+        application.reviews = copy.deepcopy(stored.reviews)
+        application.result = copy.deepcopy(stored.result)
+        application.delivery_record = copy.deepcopy(stored.delivery_record)
+        application.feedback = copy.deepcopy(stored.feedback)
+        return application
 
     def create_application(self, application: Application) -> None:
-        if application.application_id in self.applications:
+        if application.application_id in self.cases:
             raise Conflict("application already exists", field="applicationId")
-        self.applications[application.application_id] = application.model_copy(
-            update={"version": 1}, deep=True
+        header = application.model_copy(update={"version": 1}, deep=True)
+        for name in _CHILDREN:
+            setattr(header, name, {} if name in ("materials", "reviews") else None)
+        self.cases[application.application_id] = _StoredCase(
+            header=header, events=application.new_events
         )
         application.version = 1
+        application.events_written()
 
-    def save_application(self, application: Application, **tokens: str | None) -> None:
+    def save_application(
+        self,
+        application: Application,
+        *,
+        records: Sequence[CaseRecord] = (),
+        tokens: Mapping[str, str | None] | None = None,
+    ) -> None:
         if self.before_next_save:
             self.before_next_save.pop(0)(self)
-        stored = self.applications.get(application.application_id)
-        if stored is None or stored.version != application.version:
-            raise Conflict("the application was changed concurrently; retry", field="applicationId")
+        stored = self.cases.get(application.application_id)
+        if stored is None or stored.header.version != application.version:
+            raise ConcurrentUpdate(
+                "the application was changed concurrently; retry", field="applicationId"
+            )
         expected = application.version
-        self.applications[application.application_id] = application.model_copy(
-            update={"version": expected + 1}, deep=True
-        )
-        attributes = self.app_tokens.setdefault(application.application_id, {})
-        for name, value in tokens.items():
+        header = application.model_copy(update={"version": expected + 1}, deep=True)
+        for name in _CHILDREN:
+            setattr(header, name, {} if name in ("materials", "reviews") else None)
+        stored.header = header
+        for record in records:
+            self._put_child(stored, record)
+        for name, value in (tokens or {}).items():
             if value is None:
-                attributes.pop(name, None)
+                stored.tokens.pop(name, None)
             else:
-                attributes[name] = value
-        self.saves += 1
+                stored.tokens[name] = value
+        stored.events.extend(application.new_events)
+        application.events_written()
+        self.header_saves += 1
         application.version = expected + 1
 
+    @staticmethod
+    def _put_child(stored: _StoredCase, record: CaseRecord | Rating) -> None:
+        if isinstance(record, MaterialRecord):
+            stored.materials[record.code] = _copy(record)
+        elif isinstance(record, ResultRecord):
+            stored.result = _copy(record)
+        elif isinstance(record, DeliveryRecord):
+            stored.delivery_record = _copy(record)
+        else:
+            stored.feedback = _copy(record)
+
+    def put_material(self, application: Application, material: MaterialRecord) -> None:
+        stored = self.cases[application.application_id]
+        self._put_child(stored, material)
+        stored.events.extend(application.new_events)
+        application.events_written()
+
+    def put_rating(
+        self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
+    ) -> None:
+        stored = self.cases[application.application_id]
+        if stored.feedback is not None or (ticket and ticket.ticket_id in self.tickets):
+            raise Conflict("this case has already been rated", field="rating")
+        self._put_child(stored, rating)
+        if ticket is not None:
+            self.tickets[ticket.ticket_id] = _copy(ticket)
+        stored.events.extend(application.new_events)
+        application.events_written()
+
+    def get_status(self, application_id: str) -> ApplicationStatus | None:
+        stored = self.cases.get(application_id)
+        return stored.header.status if stored else None
+
     def get_token(self, application_id: str, name: str) -> str | None:
-        return self.app_tokens.get(application_id, {}).get(name)
+        stored = self.cases.get(application_id)
+        return stored.tokens.get(name) if stored else None
 
     def list_owner_applications(
         self, owner_id: str, limit: int, cursor: str | None
-    ) -> Page[Application]:
+    ) -> Page[ApplicationSummary]:
         owned = sorted(
-            (a for a in self.applications.values() if a.owner_id == owner_id),
+            (c.header for c in self.cases.values() if c.header.owner_id == owner_id),
             key=lambda a: a.application_id,
             reverse=True,
         )
-        return _page([_copy(a) for a in owned], limit, cursor)
+        return _page([a.summary() for a in owned], limit, cursor)
 
-    # -- review tasks ----------------------------------------------------------------
-    def save_task(self, task: ReviewTask) -> None:
-        self.tasks[task.task_id] = task.model_copy(update={"task_token": ""}, deep=True)
-        self.task_tokens[task.task_id] = task.task_token
+    def list_timeline(
+        self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
+    ) -> Page[TimelineEvent]:
+        stored = self.cases.get(application_id)
+        events = list(stored.events) if stored else []
+        if newest_first:
+            events.reverse()
+        return _page([_copy(e) for e in events], limit, cursor)
 
-    def get_task(self, task_id: str) -> ReviewTask | None:
-        stored = self.tasks.get(task_id)
-        if stored is None:
+    def list_cases_by_status(
+        self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[ApplicationSummary]:
+        summaries = [c.header.summary() for c in self.cases.values() if c.header.status is status]
+        summaries.sort(key=lambda s: (s.due_at or s.updated_at, s.application_id))
+        if due_before is not None:
+            summaries = [s for s in summaries if (s.due_at or s.updated_at) < due_before]
+        return _page(summaries, limit, cursor)
+
+    # -- tasks -----------------------------------------------------------------------
+    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
+        stored = self.cases[review.application_id]
+        stored.reviews[review.department] = review.model_copy(deep=True)
+        stored.review_tokens[review.department] = review.task_token
+        stored.events.extend(_copy(e) for e in events)
+
+    def get_task(self, task_id: str) -> Review | None:
+        parts = parse_task_id(task_id)
+        stored = self.cases.get(parts[0]) if parts else None
+        if parts is None or stored is None or parts[1] not in stored.reviews:
             return None
-        return stored.model_copy(
-            update={"task_token": self.task_tokens.get(task_id, "")}, deep=True
+        review = _copy(stored.reviews[parts[1]])
+        review.task_token = stored.review_tokens.get(parts[1], "")
+        return review
+
+    def _pending(self) -> list[Review]:
+        return sorted(
+            (r for c in self.cases.values() for r in c.reviews.values() if r.status == "PENDING"),
+            key=lambda r: (r.due_at, r.task_id),
         )
 
-    def list_pending_tasks(
-        self, department: str, limit: int, cursor: str | None
-    ) -> Page[ReviewTask]:
-        pending = sorted(
-            (
-                t
-                for t in self.tasks.values()
-                if t.status == "PENDING" and t.department == department
-            ),
-            key=lambda t: f"{t.due_at.isoformat()}#{t.task_id}",
-        )
-        return _page([_copy(t) for t in pending], limit, cursor)
+    def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[Review]:
+        pending = [_copy(r) for r in self._pending() if r.department == department]
+        return _page(pending, limit, cursor)
 
-    def decide_task(self, task: ReviewTask, application: Application) -> None:
+    def decide_review(self, review: Review, events: Sequence[TimelineEvent]) -> None:
         if self.before_next_decide:
             self.before_next_decide.pop(0)(self)
-        stored_task = self.tasks.get(task.task_id)
-        stored_app = self.applications.get(application.application_id)
-        if (
-            stored_task is None
-            or stored_task.status != "PENDING"
-            or stored_app is None
-            or stored_app.version != application.version
-        ):
-            raise Conflict(
-                "the task was already decided or the case changed; reload", field="taskId"
-            )
-        self.tasks[task.task_id] = task.model_copy(update={"task_token": ""}, deep=True)
-        self.applications[application.application_id] = application.model_copy(
-            update={"version": application.version + 1}, deep=True
-        )
-        application.version += 1
+        stored = self.cases.get(review.application_id)
+        current = stored.reviews.get(review.department) if stored else None
+        if stored is None or current is None or current.status != "PENDING":
+            raise Conflict("the task was already decided or withdrawn; reload", field="taskId")
+        stored.reviews[review.department] = review.model_copy(deep=True)
+        stored.events.extend(_copy(e) for e in events)
+
+    def withdraw_review(self, review: Review) -> bool:
+        stored = self.cases.get(review.application_id)
+        current = stored.reviews.get(review.department) if stored else None
+        if stored is None or current is None or current.status != "PENDING":
+            return False
+        current.status = "EXPIRED"
+        return True
+
+    def list_tasks_by_status(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        pending = [r for r in self._pending() if due_before is None or r.due_at < due_before]
+        return _page([_copy(r) for r in pending], limit, cursor)
 
     # -- certificates and tickets ----------------------------------------------------
     def put_certificate(self, certificate: Certificate) -> None:
+        if certificate.certificate_no in self.certificates:
+            raise Conflict("certificate number taken", field="certificateNo")
         self.certificates[certificate.certificate_no] = certificate
 
     def get_certificate(self, certificate_no: str) -> Certificate | None:
@@ -307,26 +415,64 @@ class InMemoryRepository:
         return _page([_copy(t) for t in matching], limit, cursor)
 
     # -- catalog ---------------------------------------------------------------------
-    def get_catalog_item(self, item_id: str) -> CatalogItem | None:
-        item = self.catalog.get(item_id)
+    def get_catalog_item(self, item_id: str, version: int | None = None) -> CatalogItem | None:
+        if version is None:
+            head = self.heads.get(item_id)
+            if head is None or head.withdrawn:
+                return None
+            version = head.version
+        item = self.item_versions.get((item_id, version))
         return _copy(item) if item else None
 
-    def list_catalog(
-        self, item_type: str | None, query: str | None, limit: int, cursor: str | None
-    ) -> Page[CatalogItem]:
-        items = sorted(self.catalog.values(), key=lambda i: f"{i.item_type.value}#{i.item_id}")
-        if item_type:
-            items = [i for i in items if i.item_type.value == item_type]
-        if query:
-            items = [i for i in items if query.lower() in catalog_search_text(i)]
-        return _page([_copy(i) for i in items], limit, cursor)
+    def get_departments(self) -> list[Department]:
+        return [_copy(d) for d in self.departments]
 
-    def put_catalog(self, items: Iterable[CatalogItem]) -> int:
-        count = 0
-        for item in items:
-            self.catalog[item.item_id] = _copy(item)
-            count += 1
-        return count
+    def catalog_revision(self) -> CatalogRevision | None:
+        return self.revision
+
+    def load_search_entries(self, revision: CatalogRevision) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.search_entries)
+
+    def item_head(self, item_id: str) -> ItemHead | None:
+        return self.heads.get(item_id)
+
+    def put_item_version(self, item: CatalogItem, digest: str) -> None:
+        key = (item.item_id, item.version)
+        if key in self.item_versions:
+            raise Conflict(f"version {item.version} of {item.item_id} exists", field="version")
+        self.item_versions[key] = _copy(item)
+        self.heads[item.item_id] = ItemHead(item.item_id, item.version, digest)
+
+    def withdraw_item(self, head: ItemHead) -> None:
+        self.heads[head.item_id] = ItemHead(head.item_id, head.version, head.digest, True)
+
+    def put_departments(self, departments: list[Department]) -> None:
+        self.departments = [_copy(d) for d in departments]
+
+    def publish_search_index(
+        self, entries: list[dict[str, Any]], revision: int, published_at: datetime
+    ) -> CatalogRevision:
+        self.search_entries = copy.deepcopy(entries)
+        self.revision = CatalogRevision(revision, len(entries), 1, published_at)
+        return self.revision
+
+    # -- test conveniences ------------------------------------------------------------
+    def timeline(self, application_id: str) -> list[TimelineEvent]:
+        return [_copy(e) for e in self.cases[application_id].events]
+
+    def actions(self, application_id: str) -> list[str]:
+        return [e.action for e in self.cases[application_id].events]
+
+    def put_items(self, items: Iterable[CatalogItem]) -> None:
+        """Lists extra items beside the shipped catalog (as a zone's import would)."""
+        catalog = Catalog.model_construct(
+            departments=load_catalog().departments,
+            items=[
+                *(self.item_versions[(h.item_id, h.version)] for h in self.heads.values()),
+                *items,
+            ],
+        )
+        import_catalog(catalog, self)
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -448,8 +594,13 @@ class RecordingCourier:
         )
 
 
-if TYPE_CHECKING:  # mypy proves each fake fits its port
-    _repository: Repository = InMemoryRepository()
+if TYPE_CHECKING:  # mypy proves each fake fits its ports
+    _repository = InMemoryRepository()
+    _applications: ApplicationRepository = _repository
+    _tasks: TaskRepository = _repository
+    _certificates: CertificateRepository = _repository
+    _tickets: TicketRepository = _repository
+    _catalog: CatalogRepository = _repository
     _documents: DocumentStore = InMemoryDocumentStore()
     _workflow: Workflow = RecordingWorkflow()
     _courier: Courier = RecordingCourier()

@@ -11,6 +11,7 @@ from tests.unit.fakes import (
     PERSON,
     UTILITIES,
     catalog_item,
+    complete_form,
     declare_material,
     new_application,
 )
@@ -73,9 +74,9 @@ def test_an_optional_material_that_was_not_provided_is_fine() -> None:
 def test_returned_lists_every_problem_at_once() -> None:
     # Given an application with five different problems:
     item = catalog_item(UTILITIES)
-    form = {f.name: "x" for f in item.form_fields}
+    form = complete_form(item)
     del form["supplyAddress"]  # a required form field is missing
-    form["powerCapacity"] = "9" * 11  # longer than the 10 characters allowed
+    form["powerCapacity"] = 10**9  # more than the 100,000 kVA the field allows
     application = new_application(UTILITIES, form=form)
     stored = _with_required_materials(application, item)
     del application.materials["APPLICATION_FORM"]  # a required material was never provided

@@ -9,11 +9,9 @@ import pytest
 
 from shared.domain import issuance
 from shared.domain.issuance import (
-    CERTIFICATE_NO_PATTERN,
     CODE_ALPHABET,
     ITEM_TYPE_CODES,
     codes_match,
-    is_certificate_number,
     mask_identifier,
     new_certificate_number,
     new_pickup_code,
@@ -24,6 +22,10 @@ from shared.domain.issuance import (
 from shared.models.application import Application
 from shared.models.catalog import CatalogItem
 from shared.models.common import ItemType
+from shared.models.ids import CERTIFICATE_REGEX, is_certificate_number
+from tests.unit.fakes import catalog_item
+
+CERTIFICATE_NO_PATTERN = f"^{CERTIFICATE_REGEX}$"
 
 RESIDENT_ID = "11010519491231002X"
 CREDIT_CODE = "91350100M000100Y43"
@@ -33,27 +35,9 @@ DEPARTMENT_NAMES = {"MARKET": "市场监督管理局", "FIRE": "消防救援大�
 
 
 def _item() -> CatalogItem:
-    return CatalogItem.model_validate(
-        {
-            "itemId": "FOOD-LICENSE",
-            "nameZh": "食品经营许可证",
-            "nameEn": "Food Business Licence",
-            "itemType": "administrative_licensing",
-            "leadDepartment": "MARKET",
-            "coDepartments": ["FIRE", "HEALTH"],
-            "materials": [
-                {
-                    "code": "FLOOR_PLAN",
-                    "nameZh": "经营场所平面图",
-                    "nameEn": "Floor plan",
-                    "contentTypes": ["application/pdf"],
-                    "maxSizeBytes": 1048576,
-                }
-            ],
-            "promisedDays": 5,
-            "statutoryDays": 20,
-            "deliveryModes": ["mail", "pickup", "electronic"],
-        }
+    """The food business licence, reviewed jointly by MARKET, FIRE and HEALTH."""
+    return catalog_item("SD-KFQ-0002").model_copy(
+        update={"lead_department": "MARKET", "co_departments": ["FIRE", "HEALTH"]}
     )
 
 
@@ -65,9 +49,9 @@ def item() -> CatalogItem:
 def _application(applicant: dict) -> Application:
     return Application.model_validate(
         {
-            "applicationId": "01JD0APPLICATION00000000001",
+            "applicationId": "01JD0APPXCASE0000000000001",
             "ownerId": "owner-sub",
-            "itemId": "FOOD-LICENSE",
+            "itemId": "SD-KFQ-0002",
             "applicant": applicant,
             "channel": "web",
             "delivery": {"mode": "electronic"},
@@ -267,7 +251,7 @@ def test_certificate_is_a_pdf_with_everything_the_holder_needs(person_applicatio
     text = pdf_text(pdf)
     for expected in [
         "食品经营许可证",
-        "Food Business Licence",
+        "Food business licence",
         "KFQ-LIC-20261126-7F3K9Q2M",
         "张三",
         "110105********002X",
@@ -277,7 +261,7 @@ def test_certificate_is_a_pdf_with_everything_the_holder_needs(person_applicatio
         "2026-11-26",
         "AB3DE7GH",
         "/verify/KFQ-LIC-20261126-7F3K9Q2M?code=AB3DE7GH",
-        "01JD0APPLICATION00000000001",
+        "01JD0APPXCASE0000000000001",
     ]:
         assert expected in text, expected
 
@@ -312,7 +296,7 @@ def test_certificate_carries_metadata(person_application, item):
     _assert_is_pdf(pdf)
     assert _info(pdf, "Author") == "OneWindow"
     assert _info(pdf, "Title") == "食品经营许可证 KFQ-LIC-20261126-7F3K9Q2M"
-    assert _info(pdf, "Subject") == "Food Business Licence"
+    assert _info(pdf, "Subject") == "Food business licence"
 
 
 def test_compressed_certificate_is_smaller(person_application, item):
@@ -346,7 +330,7 @@ def test_rejection_notice_lists_every_departments_reasons_and_remedies(
     assert "行政复议" in text and "六十日" in text
     assert "行政诉讼" in text and "六个月" in text
     assert "60 days" in text and "6 months" in text
-    assert "01JD0APPLICATION00000000001" in text
+    assert "01JD0APPXCASE0000000000001" in text
     assert "2026-11-26" in text
     assert "决定机关 Decided by: 市场监督管理局" in text  # the lead department signs
     assert CREDIT_CODE.encode() not in pdf

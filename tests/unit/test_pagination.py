@@ -6,6 +6,7 @@ import pytest
 
 from shared.adapters.pagination import decode_cursor, encode_cursor
 from shared.errors import ValidationFailed
+from shared.models.common import Stage
 from tests.unit.fakes import CITIZEN, InMemoryRepository, new_application
 
 LAST_KEY = {
@@ -58,28 +59,31 @@ def test_a_garbage_cursor_is_a_validation_error_naming_cursor(cursor) -> None:
 
 
 def test_pages_follow_one_another_to_the_end() -> None:
-    # Given the shipped catalog in the (in-memory) repository
+    # Given a case with 23 events on its timeline
     repo = InMemoryRepository.with_shipped_catalog()
-    everything = repo.list_catalog(None, None, 100, None).items
+    application = new_application()
+    for n in range(23):
+        application.record(Stage.APPLICATION, f"event-{n}", "system")
+    repo.create_application(application)
 
-    # When it is read 7 items at a time, following the cursors
+    # When the timeline is read 7 events at a time, following the cursors
     seen, cursor = [], None
     while True:
-        page = repo.list_catalog(None, None, 7, cursor)
+        page = repo.list_timeline(application.application_id, 7, cursor)
         seen.extend(page.items)
         cursor = page.next_cursor
         if cursor is None:
             break
 
-    # Then every item comes exactly once, in order, and the last page has no cursor
-    assert [i.item_id for i in seen] == [i.item_id for i in everything]
-    assert len(seen) == len(everything) > 7
+    # Then every event comes exactly once, in order, and the last page has no cursor
+    assert [e.action for e in seen] == [f"event-{n}" for n in range(23)]
 
 
 def test_a_foreign_cursor_is_refused_by_the_repository() -> None:
     repo = InMemoryRepository.with_shipped_catalog()
+    repo.create_application(new_application())
     with pytest.raises(ValidationFailed) as raised:
-        repo.list_catalog(None, None, 5, encode_cursor(LAST_KEY))
+        repo.list_owner_applications(CITIZEN.sub, 5, encode_cursor(LAST_KEY))
     assert raised.value.field == "cursor"
 
 

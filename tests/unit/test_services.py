@@ -1,7 +1,6 @@
 """The API's use cases on in-memory ports: filing, uploads, submission and supplement,
 results, ratings, and the departments' inbox and decisions."""
 
-import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -18,12 +17,13 @@ from shared.models.api import (
 )
 from shared.models.application import Application
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, Stage, utc_now
+from shared.models.ids import task_id_for
 from shared.services import applications as service
 from shared.services import tasks
 from shared.stages.acceptance import run_acceptance
+from shared.stages.approval import open_review
 from shared.stages.delivery import deliver_result
 from shared.stages.issuance import issue_result
-from shared.stages.review import open_review, task_id_for
 from shared.stages.supplement import SUPPLEMENT_TOKEN
 from tests.unit.conftest import SUPPLEMENT_WAIT_DAYS, StoredCase
 from tests.unit.fakes import (
@@ -74,10 +74,22 @@ def _case(repo: InMemoryRepository, application_id: str) -> Application:
     return application
 
 
-def _set_status(repo: InMemoryRepository, application_id: str, status: ApplicationStatus) -> None:
+def _move(repo: InMemoryRepository, application_id: str, *chain: ApplicationStatus) -> None:
+    """Moves the stored case through `chain`, each step one the status table allows."""
     application = _case(repo, application_id)
-    application.move_to(status, Stage.WORKFLOW, "system")
+    for status in chain:
+        application.move_to(status, Stage.WORKFLOW, "system")
     repo.save_application(application)
+
+
+_TO_COMPLETED = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_APPROVAL,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.ISSUED,
+    ApplicationStatus.DELIVERED,
+    ApplicationStatus.COMPLETED,
+)
 
 
 # --- create ------------------------------------------------------------------------------
@@ -88,7 +100,7 @@ def test_create_files_a_draft_owned_by_the_caller(repo) -> None:
     request = _create_request()
 
     # When the application is created
-    application = service.create_application(CITIZEN, request, repo)
+    application = service.create_application(CITIZEN, request, repo, repo)
 
     # Then a draft with a ULID id is stored for that citizen, its creation on the timeline
     assert str(ULID.from_str(application.application_id)) == application.application_id
@@ -97,15 +109,17 @@ def test_create_files_a_draft_owned_by_the_caller(repo) -> None:
     assert stored.owner_id == CITIZEN.sub
     assert stored.status is ApplicationStatus.DRAFT and stored.version == 1
     assert stored.assisted_by is None
-    assert [(e.action, e.actor) for e in stored.timeline] == [("created", CITIZEN.username)]
+    assert [(e.action, e.actor) for e in repo.timeline(application.application_id)] == [
+        ("created", CITIZEN.username)
+    ]
 
 
 def test_create_for_an_unknown_item_is_not_found(repo) -> None:
     with pytest.raises(NotFound) as raised:
-        service.create_application(CITIZEN, _create_request(itemId="SD-KFQ-9999"), repo)
+        service.create_application(CITIZEN, _create_request(itemId="SD-KFQ-9999"), repo, repo)
     assert raised.value.field == "itemId"
     assert raised.value.status_code == 404
-    assert repo.applications == {}
+    assert repo.cases == {}
 
 
 def test_create_with_a_delivery_mode_not_offered_fails(repo) -> None:
@@ -114,16 +128,16 @@ def test_create_with_a_delivery_mode_not_offered_fails(repo) -> None:
 
     # When / Then creation is refused, naming the field and the modes offered
     with pytest.raises(ValidationFailed, match="electronic") as raised:
-        service.create_application(CITIZEN, request, repo)
+        service.create_application(CITIZEN, request, repo, repo)
     assert raised.value.field == "delivery.mode"
-    assert repo.applications == {}
+    assert repo.cases == {}
 
 
 def test_a_citizen_cannot_file_on_the_assisted_channel(repo) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        service.create_application(CITIZEN, _create_request(channel="assisted"), repo)
+        service.create_application(CITIZEN, _create_request(channel="assisted"), repo, repo)
     assert raised.value.field == "channel"
-    assert repo.applications == {}
+    assert repo.cases == {}
 
 
 def test_a_service_agent_files_an_assisted_application(repo) -> None:
@@ -131,7 +145,7 @@ def test_a_service_agent_files_an_assisted_application(repo) -> None:
     agent = staff("ADMIN", username="agent-wang")
 
     # When the agent files on the assisted channel
-    application = service.create_application(agent, _create_request(channel="assisted"), repo)
+    application = service.create_application(agent, _create_request(channel="assisted"), repo, repo)
 
     # Then the application records who assisted
     assert application.channel is Channel.ASSISTED
@@ -142,8 +156,9 @@ def test_a_service_agent_files_an_assisted_application(repo) -> None:
 def test_create_refuses_form_fields_the_item_does_not_have(repo) -> None:
     form = {**complete_form(catalog_item(UTILITIES)), "favouriteColour": "blue"}
     with pytest.raises(ValidationFailed, match="favouriteColour") as raised:
-        service.create_application(CITIZEN, _create_request(form=form), repo)
-    assert raised.value.field == "form"
+        service.create_application(CITIZEN, _create_request(form=form), repo, repo)
+    assert [name for name, _ in raised.value.fields] == ["form.favouriteColour"]
+    assert repo.cases == {}
 
 
 # --- material uploads --------------------------------------------------------------------
@@ -151,14 +166,14 @@ def test_create_refuses_form_fields_the_item_does_not_have(repo) -> None:
 
 @pytest.fixture
 def draft(repo: InMemoryRepository) -> Application:
-    return service.create_application(CITIZEN, _create_request(), repo)
+    return service.create_application(CITIZEN, _create_request(), repo, repo)
 
 
 def test_an_upload_is_presigned_for_one_key_type_and_size(repo, store, draft) -> None:
     # When the applicant asks to upload the ID card
     before = utc_now()
     response = service.request_material_upload(
-        CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+        CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
     )
 
     # Then S3 is asked for a POST limited to that key, type and the rule's size cap
@@ -194,7 +209,13 @@ def test_upload_keys_cannot_escape_the_case_prefix(
 ) -> None:
     # When the file name tries to climb out of the case's prefix
     response = service.request_material_upload(
-        CITIZEN, draft.application_id, _upload_request(fileName=file_name), repo, store, UPLOAD_TTL
+        CITIZEN,
+        draft.application_id,
+        _upload_request(fileName=file_name),
+        repo,
+        repo,
+        store,
+        UPLOAD_TTL,
     )
 
     # Then the key stays uploads/<id>/<code>/<one safe segment>
@@ -206,6 +227,7 @@ def test_upload_keys_cannot_escape_the_case_prefix(
     ("overrides", "field"),
     [
         ({"materialCode": "DIPLOMA"}, "materialCode"),
+        ({"materialCode": "TAX_REGISTRATION"}, "materialCode"),  # taken from shared data
         ({"contentType": "application/zip"}, "contentType"),
         ({"size": 5 * 1024 * 1024 + 1}, "size"),
     ],
@@ -215,7 +237,13 @@ def test_an_upload_outside_the_material_rules_is_refused(
 ) -> None:
     with pytest.raises(ValidationFailed) as raised:
         service.request_material_upload(
-            CITIZEN, draft.application_id, _upload_request(**overrides), repo, store, UPLOAD_TTL
+            CITIZEN,
+            draft.application_id,
+            _upload_request(**overrides),
+            repo,
+            repo,
+            store,
+            UPLOAD_TTL,
         )
     assert raised.value.field == field
     assert store.upload_requests == []
@@ -225,7 +253,7 @@ def test_an_upload_outside_the_material_rules_is_refused(
 def test_another_persons_case_is_reported_absent(repo, store, draft) -> None:
     with pytest.raises(NotFound):
         service.request_material_upload(
-            OTHER_CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+            OTHER_CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
         )
     with pytest.raises(NotFound):
         service.get_own_application(CITIZEN, "../../etc/passwd", repo)
@@ -235,7 +263,7 @@ def test_materials_are_frozen_once_submitted(repo, store, workflow, draft) -> No
     service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     with pytest.raises(Conflict) as raised:
         service.request_material_upload(
-            CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+            CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
         )
     assert raised.value.field == "status"
 
@@ -262,12 +290,13 @@ def test_submitting_a_draft_starts_the_workflow_once(repo, store, workflow, draf
 def test_submitting_records_what_s3_holds_for_each_material(repo, store, workflow, draft) -> None:
     # Given two declared materials: the ID card uploaded, the licence never
     id_card = service.request_material_upload(
-        CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+        CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
     )
     licence = service.request_material_upload(
         CITIZEN,
         draft.application_id,
         _upload_request("BUSINESS_LICENCE", fileName="licence.pdf"),
+        repo,
         repo,
         store,
         UPLOAD_TTL,
@@ -297,7 +326,7 @@ def test_submitting_records_what_s3_holds_for_each_material(repo, store, workflo
 def test_resubmitting_records_the_supplemented_upload(repo, store, workflow, draft) -> None:
     # Given a case returned because its ID card was never uploaded
     upload = service.request_material_upload(
-        CITIZEN, draft.application_id, _upload_request(), repo, store, UPLOAD_TTL
+        CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
     )
     service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert _case(repo, draft.application_id).materials["ID_CARD"].verified_size is None
@@ -335,8 +364,7 @@ def test_a_submit_that_cannot_start_returns_to_draft(repo, store, workflow, draf
 def _returned(repo: InMemoryRepository, application_id: str, token: str | None) -> None:
     application = _case(repo, application_id)
     application.move_to(ApplicationStatus.RETURNED, Stage.ACCEPTANCE, "system")
-    tokens = {SUPPLEMENT_TOKEN: token} if token else {}
-    repo.save_application(application, **tokens)
+    repo.save_application(application, tokens={SUPPLEMENT_TOKEN: token} if token else None)
 
 
 def test_resubmitting_a_returned_case_answers_the_stored_token(
@@ -356,7 +384,7 @@ def test_resubmitting_a_returned_case_answers_the_stored_token(
     assert resubmitted.submission_count == 2
     stored = _case(repo, draft.application_id)
     assert stored.status is ApplicationStatus.SUBMITTED
-    assert stored.timeline[-1].detail == "supplemented"
+    assert repo.timeline(draft.application_id)[-1].detail == "supplemented"
 
 
 def test_resubmitting_before_the_workflow_waits_is_a_conflict(repo, store, workflow, draft) -> None:
@@ -417,14 +445,15 @@ def test_a_result_is_downloadable_once_delivered(repo, store, stored_case) -> No
 def _approve_and_issue(
     repo: InMemoryRepository, store: InMemoryDocumentStore, application_id: str
 ) -> None:
-    output = run_acceptance(application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     for review in output["reviews"]:
-        open_review(application_id, review["department"], review["role"], "t", repo)
-    application = _case(repo, application_id)
-    for review in application.reviews.values():
+        open_review(application_id, review["department"], review["role"], "t", repo, repo)
+    for department in _case(repo, application_id).reviews:
+        review = repo.get_task(task_id_for(application_id, department))
+        assert review is not None
         review.status = "APPROVED"
-    repo.save_application(application)
-    issue_result(application_id, repo, store)
+        repo.decide_review(review, [])
+    issue_result(application_id, repo, repo, repo, store)
 
 
 # --- ratings -----------------------------------------------------------------------------
@@ -432,14 +461,18 @@ def _approve_and_issue(
 
 @pytest.fixture
 def completed(repo: InMemoryRepository, draft: Application) -> Application:
-    _set_status(repo, draft.application_id, ApplicationStatus.COMPLETED)
+    _move(repo, draft.application_id, *_TO_COMPLETED)
     return _case(repo, draft.application_id)
 
 
 def test_a_dissatisfied_rating_opens_a_follow_up_ticket(repo, completed) -> None:
     # When the applicant rates the concluded case 2 (dissatisfied)
     rated = service.rate(
-        CITIZEN, completed.application_id, FeedbackRequest(rating=2, comment="等太久"), repo
+        CITIZEN,
+        completed.application_id,
+        FeedbackRequest(rating=2, comment="等太久"),
+        repo,
+        repo,
     )
 
     # Then a ticket for the lead department is due in 15 working days (差评整改)
@@ -452,48 +485,82 @@ def test_a_dissatisfied_rating_opens_a_follow_up_ticket(repo, completed) -> None
     # And the rating names its ticket
     feedback = _case(repo, completed.application_id).feedback
     assert feedback is not None and feedback.ticket_id == ticket.ticket_id
-    assert rated.timeline[-1].action == "follow_up_opened"
+    assert rated.feedback == feedback
+    assert repo.actions(completed.application_id)[-2:] == ["rated", "follow_up_opened"]
 
 
 @pytest.mark.parametrize("rating", [3, 4, 5])
 def test_a_satisfied_rating_opens_no_ticket(repo, completed, rating) -> None:
-    service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=rating), repo)
+    service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=rating), repo, repo)
     assert repo.tickets == {}
     feedback = _case(repo, completed.application_id).feedback
     assert feedback is not None and feedback.rating == rating and feedback.ticket_id is None
 
 
 def test_a_case_is_rated_once(repo, completed) -> None:
-    service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=1), repo)
+    service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=1), repo, repo)
     with pytest.raises(Conflict) as raised:
-        service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=5), repo)
+        service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=5), repo, repo)
     assert raised.value.field == "rating"
     assert len(repo.tickets) == 1
     assert _case(repo, completed.application_id).feedback.rating == 1  # type: ignore[union-attr]
 
 
-def test_racing_ratings_open_one_follow_up_ticket(repo, completed) -> None:
-    # Given a second submission of the rating lands while the first is being saved
-    def rival(r: InMemoryRepository) -> None:
-        with contextlib.suppress(Conflict):
-            service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=1), r)
+def test_racing_ratings_open_one_follow_up_ticket(repo, completed, monkeypatch) -> None:
+    # Given a second submission of the rating is written between the first's reading the
+    # case and writing its rating
+    application_id = completed.application_id
+    put_rating = repo.put_rating
 
-    repo.before_next_save.append(rival)
+    def rival_first(application: Application, rating: Any, ticket: Any = None) -> None:
+        monkeypatch.setattr(repo, "put_rating", put_rating)
+        service.rate(CITIZEN, application_id, FeedbackRequest(rating=1), repo, repo)
+        put_rating(application, rating, ticket)
 
-    # When the first rating is saved (winning or losing the race: either may answer 409)
-    with contextlib.suppress(Conflict):
-        service.rate(CITIZEN, completed.application_id, FeedbackRequest(rating=1), repo)
+    monkeypatch.setattr(repo, "put_rating", rival_first)
+
+    # When the first rating is written, it loses: the rating is written once, the second
+    # attempt answers 409 rather than overwriting it
+    with pytest.raises(Conflict) as raised:
+        service.rate(CITIZEN, application_id, FeedbackRequest(rating=1), repo, repo)
+    assert raised.value.field == "rating"
 
     # Then one ticket is open, and it is the one the saved rating names
-    feedback = _case(repo, completed.application_id).feedback
+    feedback = _case(repo, application_id).feedback
     assert feedback is not None
     assert list(repo.tickets) == [feedback.ticket_id]
+    assert repo.actions(application_id).count("rated") == 1
+
+
+def test_a_dissatisfied_rating_that_loses_a_race_leaves_no_ticket(
+    repo, completed, monkeypatch
+) -> None:
+    # Given a rating of 5 written while a rating of 1 of the same case is being handled
+    application_id = completed.application_id
+    put_rating = repo.put_rating
+
+    def satisfied_first(application: Application, rating: Any, ticket: Any = None) -> None:
+        monkeypatch.setattr(repo, "put_rating", put_rating)
+        service.rate(CITIZEN, application_id, FeedbackRequest(rating=5), repo, repo)
+        put_rating(application, rating, ticket)
+
+    monkeypatch.setattr(repo, "put_rating", satisfied_first)
+
+    # When the rating of 1 is written, it loses
+    with pytest.raises(Conflict):
+        service.rate(CITIZEN, application_id, FeedbackRequest(rating=1), repo, repo)
+
+    # Then the 5 stands and no complaint ticket was opened for it
+    feedback = _case(repo, application_id).feedback
+    assert feedback is not None and feedback.rating == 5 and feedback.ticket_id is None
+    assert repo.tickets == {}
+    assert "follow_up_opened" not in repo.actions(application_id)
 
 
 def test_a_case_in_progress_cannot_be_rated(repo, draft) -> None:
-    _set_status(repo, draft.application_id, ApplicationStatus.IN_APPROVAL)
+    _move(repo, draft.application_id, ApplicationStatus.SUBMITTED, ApplicationStatus.IN_APPROVAL)
     with pytest.raises(Conflict) as raised:
-        service.rate(CITIZEN, draft.application_id, FeedbackRequest(rating=5), repo)
+        service.rate(CITIZEN, draft.application_id, FeedbackRequest(rating=5), repo, repo)
     assert raised.value.field == "status"
 
 
@@ -509,10 +576,12 @@ def in_review(
 ) -> str:
     """An accepted case whose three reviews are open, each waiting on its own token."""
     application_id = stored_case(UTILITIES).application_id
-    output = run_acceptance(application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     for review in output["reviews"]:
         department = review["department"]
-        open_review(application_id, department, review["role"], f"review-token-{department}", repo)
+        open_review(
+            application_id, department, review["role"], f"review-token-{department}", repo, repo
+        )
     return application_id
 
 
@@ -548,10 +617,15 @@ def test_the_inbox_lists_the_departments_pending_tasks(repo, in_review) -> None:
 def test_a_decision_is_recorded_and_answers_the_workflow(repo, workflow, in_review) -> None:
     # When the lead department approves its task
     task_id = task_id_for(in_review, "POWER")
-    decided = tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+    version, saves, events = (
+        _case(repo, in_review).version,
+        repo.header_saves,
+        repo.actions(in_review),
+    )
+    decided = tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # Then the task is decided, out of the inbox, and the case's review shows who decided
-    assert (decided.status, decided.decision.value) == ("DECIDED", "approve")  # type: ignore[union-attr]
+    assert (decided.task_status, decided.decision.value) == ("DECIDED", "approve")  # type: ignore[union-attr]
     assert tasks.pending_tasks(POWER_OFFICER, None, 10, None, repo).items == []
     review = _case(repo, in_review).reviews["POWER"]
     assert (review.status, review.comment, review.decided_by) == (
@@ -560,6 +634,9 @@ def test_a_decision_is_recorded_and_answers_the_workflow(repo, workflow, in_revi
         "officer-li",
     )
     assert review.decided_at is not None
+    # And only that review and one event are written: the case header is left alone
+    assert (_case(repo, in_review).version, repo.header_saves) == (version, saves)
+    assert repo.actions(in_review) == [*events, "approved"]
     # And the workflow's wait for that department is answered with the decision
     assert workflow.answers == [
         ("review-token-POWER", {"department": "POWER", "decision": "approve"})
@@ -568,41 +645,43 @@ def test_a_decision_is_recorded_and_answers_the_workflow(repo, workflow, in_revi
 
 def test_a_rejection_keeps_the_departments_reason(repo, workflow, in_review) -> None:
     task_id = task_id_for(in_review, "WATER")
-    tasks.decide(WATER_OFFICER, task_id, _reject("供水管网未覆盖"), repo, workflow)
+    tasks.decide(WATER_OFFICER, task_id, _reject("供水管网未覆盖"), repo, repo, workflow)
 
     review = _case(repo, in_review).reviews["WATER"]
     assert (review.status, review.comment) == ("REJECTED", "供水管网未覆盖")
     assert workflow.answers == [
         ("review-token-WATER", {"department": "WATER", "decision": "reject"})
     ]
-    assert _case(repo, in_review).timeline[-1].action == "rejected"
+    assert repo.actions(in_review)[-1] == "rejected"
 
 
 def test_another_departments_task_is_forbidden(repo, workflow, in_review) -> None:
     with pytest.raises(Forbidden):
-        tasks.decide(WATER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, workflow)
+        tasks.decide(
+            WATER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, repo, workflow
+        )
     assert workflow.answers == []
     assert _case(repo, in_review).reviews["POWER"].status == "PENDING"
 
 
-@pytest.mark.parametrize("task_id", ["nope", "01JNOSUCHCASE0000000000000-POWER", "../x"])
+@pytest.mark.parametrize("task_id", ["nope", "01JNXSVCHCASE0000000000000-POWER", "../x"])
 def test_an_unknown_task_is_not_found(repo, workflow, task_id) -> None:
     with pytest.raises(NotFound) as raised:
-        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
     assert raised.value.field == "taskId"
 
 
 def test_a_task_decided_by_a_colleague_cannot_be_decided_again(repo, workflow, in_review) -> None:
     # Given a colleague already approved the task
     task_id = task_id_for(in_review, "POWER")
-    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # When another officer of the department, or the same one changing their mind, decides
     colleague = staff("POWER", username="officer-sun")
     with pytest.raises(Conflict):
-        tasks.decide(colleague, task_id, _approve(), repo, workflow)
+        tasks.decide(colleague, task_id, _approve(), repo, repo, workflow)
     with pytest.raises(Conflict):
-        tasks.decide(POWER_OFFICER, task_id, _reject("改主意"), repo, workflow)
+        tasks.decide(POWER_OFFICER, task_id, _reject("改主意"), repo, repo, workflow)
 
     # Then the first decision stands and the workflow was answered once
     assert _case(repo, in_review).reviews["POWER"].status == "APPROVED"
@@ -614,12 +693,12 @@ def test_two_racing_decisions_cannot_both_win(repo, workflow, in_review) -> None
     task_id = task_id_for(in_review, "POWER")
     colleague = staff("POWER", username="officer-sun")
     repo.before_next_decide.append(
-        lambda r: tasks.decide(colleague, task_id, _reject("证照不全"), r, workflow)
+        lambda r: tasks.decide(colleague, task_id, _reject("证照不全"), r, r, workflow)
     )
 
     # When this officer's decision is written, it loses
     with pytest.raises(Conflict):
-        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # Then only the colleague's decision is recorded and heard
     review = _case(repo, in_review).reviews["POWER"]
@@ -632,19 +711,24 @@ def test_two_racing_decisions_cannot_both_win(repo, workflow, in_review) -> None
 def test_two_departments_deciding_at_once_both_count(repo, workflow, in_review) -> None:
     # Given WATER's officer decides the same case between POWER's reading it and writing
     water = staff("WATER", username="officer-water")
+    version, saves = _case(repo, in_review).version, repo.header_saves
     repo.before_next_decide.append(
-        lambda r: tasks.decide(water, task_id_for(in_review, "WATER"), _approve(), r, workflow)
+        lambda r: tasks.decide(water, task_id_for(in_review, "WATER"), _approve(), r, r, workflow)
     )
 
-    # When POWER's decision is written after the case changed under it
+    # When POWER's decision is written after WATER's
     tasks.decide(
-        POWER_OFFICER, task_id_for(in_review, "POWER"), _reject("证照不全"), repo, workflow
+        POWER_OFFICER, task_id_for(in_review, "POWER"), _reject("证照不全"), repo, repo, workflow
     )
 
-    # Then it is reapplied to the fresh case rather than refused: both decisions stand
+    # Then neither is refused: each wrote only its own review record, both decisions stand
     reviews = _case(repo, in_review).reviews
     assert (reviews["WATER"].status, reviews["POWER"].status) == ("APPROVED", "REJECTED")
+    assert (reviews["URBAN"].status, reviews["WATER"].decided_by) == ("PENDING", "officer-water")
     assert sorted(d["department"] for _, d in workflow.answers) == ["POWER", "WATER"]
+    assert repo.actions(in_review)[-2:] == ["approved", "rejected"]
+    # And the case header was not written, so there was nothing for them to contend on
+    assert (_case(repo, in_review).version, repo.header_saves) == (version, saves)
 
 
 def test_a_decision_after_the_wait_ended_is_a_conflict(repo, workflow, in_review) -> None:
@@ -653,19 +737,21 @@ def test_a_decision_after_the_wait_ended_is_a_conflict(repo, workflow, in_review
 
     # When / Then the officer learns the decision came too late
     with pytest.raises(Conflict):
-        tasks.decide(POWER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, workflow)
+        tasks.decide(
+            POWER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, repo, workflow
+        )
 
 
 def test_the_same_decision_again_is_a_harmless_retry(repo, workflow, in_review) -> None:
     # Given the officer approved, and the client retries the same request
     task_id = task_id_for(in_review, "POWER")
-    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # When the same decision arrives again
-    again = tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+    again = tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # Then it answers as the first did, and the workflow heard the decision once
-    assert again.status == "DECIDED"
+    assert again.task_status == "DECIDED"
     assert len(workflow.answers) == 1
 
 
@@ -674,11 +760,11 @@ def test_a_decision_the_workflow_did_not_hear_is_resent_on_retry(repo, workflow,
     task_id = task_id_for(in_review, "POWER")
     workflow.succeed_error = TransientError("ThrottlingException")
     with pytest.raises(TransientError):
-        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+        tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # When the officer retries the same decision
     workflow.succeed_error = None
-    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, workflow)
+    tasks.decide(POWER_OFFICER, task_id, _approve(), repo, repo, workflow)
 
     # Then the workflow hears it, with the task's own token
     assert workflow.answers == [
@@ -688,17 +774,19 @@ def test_a_decision_the_workflow_did_not_hear_is_resent_on_retry(repo, workflow,
 
 def test_a_task_of_a_case_that_left_approval_cannot_be_decided(repo, workflow, in_review) -> None:
     # Given the case failed (its review wait timed out) while the task was still pending
-    _set_status(repo, in_review, ApplicationStatus.FAILED)
+    _move(repo, in_review, ApplicationStatus.FAILED)
     workflow.expired_tokens.add("review-token-POWER")
 
     # When the officer decides it
     with pytest.raises(Conflict):
-        tasks.decide(POWER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, workflow)
+        tasks.decide(
+            POWER_OFFICER, task_id_for(in_review, "POWER"), _approve(), repo, repo, workflow
+        )
 
     # Then nothing is recorded on the closed case
     case = _case(repo, in_review)
     assert case.reviews["POWER"].status == "PENDING"
-    assert case.timeline[-1].action == "failed"
+    assert repo.actions(in_review)[-1] == "failed"
 
 
 def test_the_reviewing_department_gets_links_to_the_checked_materials(
@@ -708,7 +796,9 @@ def test_the_reviewing_department_gets_links_to_the_checked_materials(
     case = _case(repo, in_review)
 
     # When POWER's officer asks for the materials of POWER's task
-    found = tasks.task_materials(POWER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+    found = tasks.task_materials(
+        POWER_OFFICER, task_id_for(in_review, "POWER"), repo, repo, store, 300
+    )
 
     # Then every material comes with a short-lived link to its own key
     assert {m.code for m in found} == set(case.materials)
@@ -728,7 +818,7 @@ def test_reviewers_get_the_version_that_was_submitted(repo, store, in_review) ->
     store.upload(id_card.s3_key, 4096, "application/pdf")
 
     # When POWER's officer asks for the materials
-    tasks.task_materials(POWER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+    tasks.task_materials(POWER_OFFICER, task_id_for(in_review, "POWER"), repo, repo, store, 300)
 
     # Then the ID card's link names the version acceptance judged, not the newer one
     keys = [key for key, _, _ in store.download_requests]
@@ -740,5 +830,5 @@ def test_reviewers_get_the_version_that_was_submitted(repo, store, in_review) ->
 def test_another_department_cannot_read_a_case_s_materials(repo, store, in_review) -> None:
     # Given POWER's task; When WATER's officer asks for its materials; Then it is refused
     with pytest.raises(Forbidden):
-        tasks.task_materials(WATER_OFFICER, task_id_for(in_review, "POWER"), repo, store, 300)
+        tasks.task_materials(WATER_OFFICER, task_id_for(in_review, "POWER"), repo, repo, store, 300)
     assert store.download_requests == []

@@ -1,4 +1,4 @@
-"""The workflow's stages on in-memory ports: acceptance, supplement, review, issuance,
+"""The workflow's stages on in-memory ports: acceptance, supplement, approval, issuance,
 delivery, feedback and failure, each including the retried invocation Step Functions makes."""
 
 import json
@@ -7,18 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from shared.domain.issuance import is_certificate_number
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, StageError, TransientError
-from shared.models.application import Application
+from shared.errors import ConcurrentUpdate, Conflict, StageError, TransientError
+from shared.models.application import Application, DeliveryRecord, TimelineEvent
 from shared.models.common import ApplicationStatus, DeliveryMode, Stage, utc_now
+from shared.models.ids import is_certificate_number, task_id_for
 from shared.stages.acceptance import run_acceptance
+from shared.stages.approval import open_review
 from shared.stages.common import mutate
 from shared.stages.delivery import deliver_result
 from shared.stages.failure import describe_error, record_failure
 from shared.stages.feedback import invite_rating
 from shared.stages.issuance import issue_result
-from shared.stages.review import open_review, task_id_for
 from shared.stages.supplement import SUPPLEMENT_TOKEN, await_supplement, expire_supplement
 from tests.unit.conftest import SUPPLEMENT_WAIT_DAYS, StoredCase
 from tests.unit.fakes import (
@@ -33,11 +33,12 @@ from tests.unit.fakes import (
 )
 
 DEPARTMENTS = ["POWER", "WATER", "URBAN"]  # SD-KFQ-0010: lead, then co-departments
+NO_SUCH_CASE = "01JNXSVCHCASE0000000000000"  # a well-formed ULID that names no case
 
 
 def _accept(case: StoredCase, repo: InMemoryRepository, store: InMemoryDocumentStore, **kw) -> str:
     application = case(**kw)
-    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     assert output["outcome"] == "ACCEPTED", output
     return application.application_id
 
@@ -45,29 +46,35 @@ def _accept(case: StoredCase, repo: InMemoryRepository, store: InMemoryDocumentS
 def _open_all(repo: InMemoryRepository, application_id: str) -> None:
     for department in DEPARTMENTS:
         role = "lead" if department == "POWER" else "co"
-        open_review(application_id, department, role, f"token-{department}", repo)
+        open_review(application_id, department, role, f"token-{department}", repo, repo)
 
 
 def _set_reviews(
     repo: InMemoryRepository, application_id: str, outcome: dict[str, tuple[str, str]]
 ) -> None:
-    """Departments' decisions, as the decision API would have recorded them."""
-    application = repo.get_application(application_id)
-    assert application is not None
+    """Departments' decisions, as the decision API would have recorded them: each on its
+    own review record, with one event."""
     for department, (status, comment) in outcome.items():
-        review = application.reviews[department]
+        review = repo.get_task(task_id_for(application_id, department))
+        assert review is not None
         review.status = status  # type: ignore[assignment]
         review.comment = comment
         review.decided_at = utc_now()
         review.decided_by = f"staff-{department.lower()}"
-    repo.save_application(application)
+        event = TimelineEvent(
+            stage=Stage.APPROVAL,
+            action="approved" if status == "APPROVED" else "rejected",
+            actor=review.decided_by,
+            detail=f"{department}: {comment}".rstrip(": "),
+        )
+        repo.decide_review(review, [event])
 
 
 def _issued(case: StoredCase, repo: InMemoryRepository, store: InMemoryDocumentStore, **kw) -> str:
     application_id = _accept(case, repo, store, **kw)
     _open_all(repo, application_id)
     _set_reviews(repo, application_id, {d: ("APPROVED", "符合条件") for d in DEPARTMENTS})
-    assert issue_result(application_id, repo, store)["outcome"] == "APPROVED"
+    assert issue_result(application_id, repo, repo, repo, store)["outcome"] == "APPROVED"
     return application_id
 
 
@@ -85,7 +92,7 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
     application = stored_case(UTILITIES)
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the workflow is told to review in parallel: lead first, then co-departments
     assert output["outcome"] == "ACCEPTED"
@@ -114,7 +121,7 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
     assert record.statutory_deadline_at is not None
     remaining = (record.statutory_deadline_at - utc_now()).total_seconds()
     assert abs(output["reviewTimeoutSeconds"] - remaining) < 5
-    assert case.timeline[-1].stage is Stage.ACCEPTANCE
+    assert repo.timeline(application.application_id)[-1].stage is Stage.ACCEPTANCE
 
 
 def test_acceptance_returns_an_incomplete_case_for_supplement(repo, store, stored_case) -> None:
@@ -122,7 +129,7 @@ def test_acceptance_returns_an_incomplete_case_for_supplement(repo, store, store
     application = stored_case(UTILITIES, skip={"ID_CARD"})
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the workflow waits for a supplement, for the allowed working days at most
     assert output["outcome"] == "RETURNED"
@@ -137,7 +144,7 @@ def test_acceptance_returns_an_incomplete_case_for_supplement(repo, store, store
     assert abs(output["supplementTimeoutSeconds"] - remaining) < 5
     # And the one-time notice names the missing material, also on the timeline
     assert [m.field for m in record.missing] == ["materials.ID_CARD"]
-    assert "materials.ID_CARD" in case.timeline[-1].detail
+    assert "materials.ID_CARD" in repo.timeline(application.application_id)[-1].detail
 
 
 def test_acceptance_refuses_an_ineligible_applicant_with_reasons(repo, store, stored_case) -> None:
@@ -145,7 +152,7 @@ def test_acceptance_refuses_an_ineligible_applicant_with_reasons(repo, store, st
     application = stored_case(FILING, applicant=PERSON, mode=DeliveryMode.ELECTRONIC)
 
     # When acceptance runs
-    output = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    output = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then it is not accepted, with the reason on the case and nothing else to wait for
     assert output == {"applicationId": application.application_id, "outcome": "NOT_ACCEPTED"}
@@ -158,11 +165,11 @@ def test_acceptance_refuses_an_ineligible_applicant_with_reasons(repo, store, st
 def test_a_retried_acceptance_answers_the_same(repo, store, stored_case) -> None:
     # Given a case acceptance already decided
     application = stored_case(UTILITIES)
-    first = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    first = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     saved = _case(repo, application.application_id)
 
     # When Step Functions invokes acceptance again
-    again = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    again = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then it answers the same decision and leaves the case alone
     assert again["outcome"] == first["outcome"] == "ACCEPTED"
@@ -174,10 +181,10 @@ def test_a_retried_acceptance_answers_the_same(repo, store, stored_case) -> None
 def test_a_retried_return_answers_the_same(repo, store, stored_case) -> None:
     # Given a case already returned for supplement
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    first = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    first = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # When acceptance is invoked again
-    again = run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    again = run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # Then the same wait is asked for
     assert again["outcome"] == "RETURNED"
@@ -190,13 +197,13 @@ def test_acceptance_of_a_case_that_was_never_submitted_fails(repo, store, stored
 
     # When / Then acceptance refuses it for good
     with pytest.raises(StageError, match="not SUBMITTED"):
-        run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     assert _case(repo, application.application_id).status is ApplicationStatus.DRAFT
 
 
 def test_acceptance_of_an_unknown_case_fails(repo, store) -> None:
     with pytest.raises(StageError, match="does not exist"):
-        run_acceptance("01JNOSUCHCASE0000000000000", repo, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance(NO_SUCH_CASE, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
 
 def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_case) -> None:
@@ -214,7 +221,7 @@ def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_ca
     # When acceptance saves, loses the race and reloads
     # Then it refuses to overwrite the new state
     with pytest.raises(StageError, match="changed to FAILED"):
-        run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+        run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     assert _case(repo, application.application_id).status is ApplicationStatus.FAILED
 
 
@@ -224,7 +231,7 @@ def test_acceptance_stops_when_the_case_changes_meanwhile(repo, store, stored_ca
 def test_await_supplement_keeps_the_token_beside_the_case(repo, store, stored_case) -> None:
     # Given a returned case
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
 
     # When the workflow parks it with a task token
     output = await_supplement(application.application_id, "supplement-token-1", repo)
@@ -235,7 +242,7 @@ def test_await_supplement_keeps_the_token_beside_the_case(repo, store, stored_ca
     case = _case(repo, application.application_id)
     assert "supplement-token-1" not in case.model_dump_json()
     assert case.status is ApplicationStatus.RETURNED
-    assert case.timeline[-1].action == "awaiting_supplement"
+    assert repo.actions(application.application_id)[-1] == "awaiting_supplement"
 
 
 def test_await_supplement_refuses_a_case_that_is_not_returned(repo, store, stored_case) -> None:
@@ -248,7 +255,7 @@ def test_await_supplement_refuses_a_case_that_is_not_returned(repo, store, store
 def test_an_expired_supplement_is_deemed_withdrawn(repo, store, stored_case) -> None:
     # Given a returned case waiting for its supplement
     application = stored_case(UTILITIES, skip={"ID_CARD"})
-    run_acceptance(application.application_id, repo, SUPPLEMENT_WAIT_DAYS)
+    run_acceptance(application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS)
     await_supplement(application.application_id, "supplement-token-1", repo)
 
     # When the wait times out
@@ -264,9 +271,9 @@ def test_an_expired_supplement_is_deemed_withdrawn(repo, store, stored_case) -> 
     assert repo.get_token(application.application_id, SUPPLEMENT_TOKEN) is None
 
     # And a retried expiry changes nothing more
-    timeline = len(case.timeline)
+    timeline = len(repo.timeline(application.application_id))
     expire_supplement(application.application_id, repo)
-    assert len(_case(repo, application.application_id).timeline) == timeline
+    assert len(repo.timeline(application.application_id)) == timeline
     assert _case(repo, application.application_id).status is ApplicationStatus.NOT_ACCEPTED
 
 
@@ -279,7 +286,7 @@ def test_open_review_puts_a_task_in_the_department_inbox(repo, store, stored_cas
     deadline = _case(repo, application_id).acceptance.deadline_at  # type: ignore[union-attr]
 
     # When the lead department's review opens
-    output = open_review(application_id, "POWER", "lead", "review-token-power", repo)
+    output = open_review(application_id, "POWER", "lead", "review-token-power", repo, repo)
 
     # Then a pending task, holding the token, is in the department's inbox, due at the
     # promised deadline
@@ -302,14 +309,15 @@ def test_open_review_puts_a_task_in_the_department_inbox(repo, store, stored_cas
 def test_a_retried_open_review_keeps_one_task_and_one_review(repo, store, stored_case) -> None:
     # Given a review already opened
     application_id = _accept(stored_case, repo, store)
-    first = open_review(application_id, "WATER", "co", "review-token-1", repo)
+    first = open_review(application_id, "WATER", "co", "review-token-1", repo, repo)
 
     # When the stage is invoked again (a retry, with a new token)
-    again = open_review(application_id, "WATER", "co", "review-token-2", repo)
+    again = open_review(application_id, "WATER", "co", "review-token-2", repo, repo)
 
     # Then there is still one task and one review, answering the latest token
     assert again == first
-    assert len(repo.tasks) == 1
+    assert len(repo.cases[application_id].reviews) == 1
+    assert len(repo.list_pending_tasks("WATER", 10, None).items) == 1
     assert list(_case(repo, application_id).reviews) == ["WATER"]
     assert repo.get_task(first["taskId"]).task_token == "review-token-2"  # type: ignore[union-attr]
 
@@ -317,11 +325,16 @@ def test_a_retried_open_review_keeps_one_task_and_one_review(repo, store, stored
 def test_parallel_reviews_all_land_on_the_case(repo, store, stored_case) -> None:
     # Given an accepted case reviewed by three departments
     application_id = _accept(stored_case, repo, store)
+    version = _case(repo, application_id).version
+    saves = repo.header_saves
 
     # When each department's review opens
     _open_all(repo, application_id)
 
-    # Then the case lists all three, each with its role
+    # Then the case lists all three, each with its role: each review is its own record, so
+    # opening them in parallel never touches (nor races on) the case header
+    assert (_case(repo, application_id).version, repo.header_saves) == (version, saves)
+    assert repo.actions(application_id)[-3:] == ["review_opened"] * 3
     reviews = _case(repo, application_id).reviews
     assert {d: r.role.value for d, r in reviews.items()} == {
         "POWER": "lead",
@@ -333,8 +346,9 @@ def test_parallel_reviews_all_land_on_the_case(repo, store, stored_case) -> None
 def test_open_review_refuses_a_case_not_accepted(repo, store, stored_case) -> None:
     application = stored_case(UTILITIES)  # submitted, not yet accepted
     with pytest.raises(StageError, match="not been accepted"):
-        open_review(application.application_id, "POWER", "lead", "token", repo)
-    assert repo.tasks == {}
+        open_review(application.application_id, "POWER", "lead", "token", repo, repo)
+    assert repo.cases[application.application_id].reviews == {}
+    assert repo.list_pending_tasks("POWER", 10, None).items == []
 
 
 # --- issuance ----------------------------------------------------------------------------
@@ -347,7 +361,7 @@ def test_all_approved_issues_one_certificate(repo, store, stored_case) -> None:
     _set_reviews(repo, application_id, {d: ("APPROVED", "符合条件") for d in DEPARTMENTS})
 
     # When issuance runs
-    output = issue_result(application_id, repo, store)
+    output = issue_result(application_id, repo, repo, repo, store)
 
     # Then one certificate is issued: a record, a PDF in S3, and the case ISSUED
     assert output == {"applicationId": application_id, "outcome": "APPROVED"}
@@ -366,7 +380,7 @@ def test_all_approved_issues_one_certificate(repo, store, stored_case) -> None:
     assert store.read(result.document_key).startswith(b"%PDF")
     assert store.metadata[result.document_key]["kind"] == "certificate"
     # And the timeline shows approval, then issuance
-    assert [e.action for e in case.timeline[-2:]] == ["approved", "issued"]
+    assert repo.actions(application_id)[-2:] == ["approved", "issued"]
 
 
 def test_one_rejection_rejects_the_case_with_that_reason(repo, store, stored_case) -> None:
@@ -384,7 +398,7 @@ def test_one_rejection_rejects_the_case_with_that_reason(repo, store, stored_cas
     )
 
     # When issuance runs
-    output = issue_result(application_id, repo, store)
+    output = issue_result(application_id, repo, repo, repo, store)
 
     # Then one rejection notice carries the water department's reason, and no certificate
     assert output["outcome"] == "REJECTED"
@@ -407,7 +421,7 @@ def test_issuance_waits_for_every_review(repo, store, stored_case) -> None:
 
     # When / Then issuance refuses, naming the department
     with pytest.raises(StageError, match="URBAN"):
-        issue_result(application_id, repo, store)
+        issue_result(application_id, repo, repo, repo, store)
     assert _case(repo, application_id).result is None
     assert store.objects == {k: v for k, v in store.objects.items() if k.startswith("uploads/")}
 
@@ -418,7 +432,7 @@ def test_a_retried_issuance_keeps_the_first_result(repo, store, stored_case) -> 
     result = _case(repo, application_id).result
 
     # When issuance is invoked again
-    again = issue_result(application_id, repo, store)
+    again = issue_result(application_id, repo, repo, repo, store)
 
     # Then the same result stands: one certificate, same number
     assert again == {"applicationId": application_id, "outcome": "APPROVED"}
@@ -449,7 +463,7 @@ def test_mail_delivery_books_a_waybill(repo, store, stored_case, courier) -> Non
     assert record is not None
     assert record.courier == "fake-express" and record.waybill_no == "FX0000000001"
     assert case.status is ApplicationStatus.DELIVERED
-    assert "FX0000000001" in case.timeline[-1].detail
+    assert "FX0000000001" in repo.timeline(application_id)[-1].detail
 
 
 def test_pickup_delivery_gives_a_six_digit_code(repo, store, stored_case, courier) -> None:
@@ -501,7 +515,7 @@ def test_a_rejection_is_delivered_too(repo, store, stored_case, courier) -> None
     application_id = _accept(stored_case, repo, store, applicant=ENTERPRISE)
     _open_all(repo, application_id)
     _set_reviews(repo, application_id, {d: ("REJECTED", "不符合条件") for d in DEPARTMENTS})
-    issue_result(application_id, repo, store)
+    issue_result(application_id, repo, repo, repo, store)
 
     deliver_result(application_id, repo, courier, 30)
 
@@ -530,7 +544,7 @@ def test_invite_rating_concludes_the_case(repo, store, stored_case, courier) -> 
     assert output == {"applicationId": application_id, "status": "COMPLETED"}
     case = _case(repo, application_id)
     assert case.status is ApplicationStatus.COMPLETED
-    assert [e.action for e in case.timeline].count("rating_invited") == 1
+    assert repo.actions(application_id).count("rating_invited") == 1
 
 
 def _lambda_error(message: str) -> dict[str, str]:
@@ -549,14 +563,14 @@ def test_record_failure_keeps_the_reason_without_the_stack_trace(repo, store, st
     error = _lambda_error("reviews still pending for URBAN")
 
     # When the workflow's Catch records the failure
-    output = record_failure(application_id, error, repo)
+    output = record_failure(application_id, error, repo, repo)
 
     # Then the case is FAILED with the error type and message only
     assert output == {"applicationId": application_id, "status": "FAILED"}
     case = _case(repo, application_id)
     assert case.status is ApplicationStatus.FAILED
     assert case.failure_reason == "StageError: reviews still pending for URBAN"
-    assert case.timeline[-1].detail == case.failure_reason
+    assert repo.timeline(application_id)[-1].detail == case.failure_reason
     assert "/var/task" not in case.model_dump_json()
     assert "stackTrace" not in case.model_dump_json()
 
@@ -569,7 +583,7 @@ def test_record_failure_withdraws_pending_reviews_from_the_inboxes(
     _open_all(repo, application_id)
 
     # When the workflow records the failure
-    record_failure(application_id, {"Error": "States.Timeout"}, repo)
+    record_failure(application_id, {"Error": "States.Timeout"}, repo, repo)
 
     # Then no inbox holds its tasks any more, and the case shows the reviews as expired
     for department in DEPARTMENTS:
@@ -604,42 +618,65 @@ def test_describe_error_is_bounded() -> None:
 
 
 def test_mutate_reapplies_a_change_after_a_concurrent_save(repo, stored_case) -> None:
-    # Given a case another stage saves first (a parallel department review)
+    # Given a case whose header another writer saves first (e.g. an attempt of the same
+    # stage that Step Functions retried while this one still ran)
     application = stored_case(UTILITIES)
 
-    def another_stage(r: InMemoryRepository) -> None:
+    def another_writer(r: InMemoryRepository) -> None:
         other = r.get_application(application.application_id)
         assert other is not None
-        other.record(Stage.APPROVAL, "review_opened", "system", "WATER (co)")
+        other.record(Stage.WORKFLOW, "noted", "system", "the other writer")
         r.save_application(other)
 
-    repo.before_next_save.append(another_stage)
+    repo.before_next_save.append(another_writer)
     calls = []
 
     def change(case: Application) -> str:
         calls.append(case.version)
-        case.record(Stage.APPROVAL, "review_opened", "system", "POWER (lead)")
+        case.record(Stage.WORKFLOW, "noted", "system", "this stage")
         return "done"
 
     # When this stage's change is saved
     saved, result = mutate(repo, application.application_id, change)
 
-    # Then the lost race is retried on the fresh case: both changes survive
+    # Then the lost race is retried on the fresh case: both changes survive, each once
     assert result == "done"
     assert calls == [1, 2]
     assert saved.version == 3
-    details = [e.detail for e in _case(repo, application.application_id).timeline]
-    assert details[-2:] == ["WATER (co)", "POWER (lead)"]
+    details = [e.detail for e in repo.timeline(application.application_id)]
+    assert details[-2:] == ["the other writer", "this stage"]
+
+
+def test_mutate_writes_the_child_records_the_change_set(repo, stored_case, monkeypatch) -> None:
+    # Given a stored case with its materials, and a spy on what each header save writes
+    application = stored_case(UTILITIES, mode=DeliveryMode.PICKUP)
+    written: list[list[object]] = []
+    save = repo.save_application
+
+    def spy(case: Application, **kwargs: object) -> None:
+        written.append(list(kwargs.get("records", ())))  # type: ignore[call-overload]
+        save(case, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo, "save_application", spy)
+    record = DeliveryRecord(mode=DeliveryMode.PICKUP, delivered_at=utc_now(), pickup_code="123456")
+
+    # When a change sets the delivery record (and leaves the materials as they were)
+    mutate(repo, application.application_id, lambda case: setattr(case, "delivery_record", record))
+
+    # Then that record, and only that one, is written with the header
+    assert written == [[record]]
+    assert repo.cases[application.application_id].delivery_record == record
+    assert _case(repo, application.application_id).materials == application.materials
 
 
 def test_mutate_gives_up_with_a_transient_error(repo, stored_case) -> None:
     # Given a case that keeps being changed by others
     application = stored_case(UTILITIES)
 
-    def conflict(_: InMemoryRepository) -> None:
-        raise Conflict("the application was changed concurrently; retry")
+    def concurrent_update(_: InMemoryRepository) -> None:
+        raise ConcurrentUpdate("the application was changed concurrently; retry")
 
-    repo.before_next_save.extend([conflict] * 5)
+    repo.before_next_save.extend([concurrent_update] * 5)
 
     # When / Then the stage gives up for now, and Step Functions retries it
     with pytest.raises(TransientError, match="kept changing"):
@@ -647,6 +684,24 @@ def test_mutate_gives_up_with_a_transient_error(repo, stored_case) -> None:
     assert _case(repo, application.application_id).version == 1
 
 
+def test_mutate_does_not_retry_any_other_conflict(repo, stored_case) -> None:
+    # Given a save refused for a reason other than a lost optimistic lock
+    application = stored_case(UTILITIES)
+
+    def refused(_: InMemoryRepository) -> None:
+        raise Conflict("certificate number taken")
+
+    repo.before_next_save.append(refused)
+    calls: list[Application] = []
+
+    # When / Then the refusal surfaces at once: the change is not reapplied
+    with pytest.raises(Conflict, match="certificate number taken") as raised:
+        mutate(repo, application.application_id, calls.append)
+    assert not isinstance(raised.value, ConcurrentUpdate)
+    assert len(calls) == 1
+    assert _case(repo, application.application_id).version == 1
+
+
 def test_mutate_of_a_missing_case_is_a_stage_error(repo) -> None:
     with pytest.raises(StageError):
-        mutate(repo, "01JNOSUCHCASE0000000000000", lambda case: None)
+        mutate(repo, NO_SUCH_CASE, lambda case: None)

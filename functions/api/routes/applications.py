@@ -1,7 +1,7 @@
 """The applicant's routes. Every one needs a Cognito ID token; a case that is not the
 caller's is a 404."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -10,27 +10,40 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from functions.api.idempotency import create_idempotently
 from shared.models.api import (
+    ApplicationPage,
     ApplicationSummary,
     ApplicationView,
     CreateApplicationRequest,
     FeedbackRequest,
     MaterialUploadRequest,
     MaterialUploadResponse,
-    PageResponse,
     ResultView,
-    application_summary,
+    TimelinePage,
     application_view,
 )
+from shared.models.application import Application
 from shared.services import applications as cases
 from shared.settings import get_settings
 
 router = APIGatewayRouter()
 AppId = Annotated[str, Path(alias="applicationId", max_length=40)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=2000)]
+
+
+def _view(application: Application) -> ApplicationView:
+    recent = cases.recent_timeline(application.application_id, repository())
+    return application_view(application, recent.items, recent.next_cursor)
 
 
 @router.post(
     "/applications",
     summary="File an application (honours Idempotency-Key)",
+    description=(
+        "The case pins the catalog item's current version. Form values are checked against "
+        "the item's typed fields (an ID number or credit code by its check character); "
+        "every wrong field is named at once."
+    ),
     tags=["applications"],
     responses={201: {"description": "Created"}},
 )
@@ -48,24 +61,37 @@ def create(request: CreateApplicationRequest) -> Response[ApplicationSummary]:
 @router.get(
     "/applications", summary="The caller's own applications, newest first", tags=["applications"]
 )
-def list_own(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> PageResponse:
+def list_own(limit: Limit = 20, cursor: Cursor = None) -> ApplicationPage:
     caller = current_caller(router)  # type: ignore[arg-type]
     page = repository().list_owner_applications(caller.sub, limit, cursor)
-    return PageResponse(
-        items=[application_summary(a).model_dump(by_alias=True, mode="json") for a in page.items],
-        next_cursor=page.next_cursor,
-    )
+    return ApplicationPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
-    "/applications/<applicationId>", summary="Status, timeline and decisions", tags=["applications"]
+    "/applications/<applicationId>",
+    summary="Status, the latest timeline events and decisions",
+    tags=["applications"],
 )
 def get_one(application_id: AppId) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]
-    return application_view(cases.get_own_application(caller, application_id, repository()))
+    return _view(cases.get_own_application(caller, application_id, repository()))
+
+
+@router.get(
+    "/applications/<applicationId>/timeline",
+    summary="The case's whole timeline, a page at a time",
+    description="Oldest first by default; `order=desc` reads from the latest backwards.",
+    tags=["applications"],
+)
+def timeline(
+    application_id: AppId,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    order: Annotated[Literal["asc", "desc"], Query()] = "asc",
+) -> TimelinePage:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    page = cases.timeline(caller, application_id, limit, cursor, order == "desc", repository())
+    return TimelinePage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.post(
@@ -78,8 +104,9 @@ def upload_material(
 ) -> MaterialUploadResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
     ttl = get_settings().upload_url_ttl_seconds
+    repo = repository()
     return cases.request_material_upload(
-        caller, application_id, request, repository(), documents(), ttl
+        caller, application_id, request, repo, repo, documents(), ttl
     )
 
 
@@ -95,7 +122,7 @@ def upload_material(
 def submit(application_id: AppId) -> ApplicationSummary:
     caller = current_caller(router)  # type: ignore[arg-type]
     submitted = cases.submit(caller, application_id, repository(), documents(), workflow())
-    return application_summary(submitted)
+    return submitted.summary()
 
 
 @router.get(
@@ -114,4 +141,5 @@ def result(application_id: AppId) -> ResultView:
 )
 def feedback(application_id: AppId, request: FeedbackRequest) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]
-    return application_view(cases.rate(caller, application_id, request, repository()))
+    repo = repository()
+    return _view(cases.rate(caller, application_id, request, repo, repo))

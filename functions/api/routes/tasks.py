@@ -7,11 +7,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from functions.api.dependencies import current_caller, documents, repository, workflow
-from shared.models.api import DecisionRequest, DecisionResponse, PageResponse, TaskView
+from shared.models.api import DecisionRequest, DecisionResponse, MaterialList, TaskPage, task_view
+from shared.models.ids import DEPARTMENT_REGEX
 from shared.services import tasks
 from shared.settings import get_settings
 
 router = APIGatewayRouter()
+TaskIdPath = Annotated[str, Path(alias="taskId", max_length=60)]
 
 
 @router.get(
@@ -20,18 +22,13 @@ router = APIGatewayRouter()
     tags=["tasks"],
 )
 def inbox(
-    department: Annotated[str | None, Query(pattern=r"^[A-Z][A-Z0-9]{1,15}$")] = None,
+    department: Annotated[str | None, Query(pattern=f"^{DEPARTMENT_REGEX}$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
-) -> PageResponse:
+) -> TaskPage:
     caller = current_caller(router)  # type: ignore[arg-type]
     page = tasks.pending_tasks(caller, department, limit, cursor, repository())
-    fields = set(TaskView.model_fields)
-    views = [
-        TaskView.model_validate(t.model_dump(include=fields)).model_dump(by_alias=True, mode="json")
-        for t in page.items
-    ]
-    return PageResponse(items=views, next_cursor=page.next_cursor)
+    return TaskPage(items=[task_view(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -39,25 +36,24 @@ def inbox(
     summary="The case's materials, with download links, for the reviewing department",
     tags=["tasks"],
 )
-def materials(task_id: Annotated[str, Path(alias="taskId", max_length=60)]) -> PageResponse:
+def materials(task_id: TaskIdPath) -> MaterialList:
     caller = current_caller(router)  # type: ignore[arg-type]
     ttl = get_settings().download_url_ttl_seconds
-    found = tasks.task_materials(caller, task_id, repository(), documents(), ttl)
-    return PageResponse(items=[m.model_dump(by_alias=True, mode="json") for m in found])
+    repo = repository()
+    return MaterialList(items=tasks.task_materials(caller, task_id, repo, repo, documents(), ttl))
 
 
 @router.post(
     "/tasks/<taskId>/decision", summary="Approve or reject a pending review", tags=["tasks"]
 )
-def decide(
-    task_id: Annotated[str, Path(alias="taskId", max_length=60)], request: DecisionRequest
-) -> DecisionResponse:
+def decide(task_id: TaskIdPath, request: DecisionRequest) -> DecisionResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
-    task = tasks.decide(caller, task_id, request, repository(), workflow())
-    assert task.decision is not None
+    repo = repository()
+    review = tasks.decide(caller, task_id, request, repo, repo, workflow())
+    assert review.decision is not None
     return DecisionResponse(
-        task_id=task.task_id,
-        application_id=task.application_id,
-        decision=task.decision,
-        status=task.status,
+        task_id=review.task_id,
+        application_id=review.application_id,
+        decision=review.decision,
+        status=review.task_status,
     )

@@ -1,4 +1,4 @@
-"""Stage 2: one department's review, parked in its inbox until staff decide."""
+"""Stage 2, back-end approval: one department's review, parked in its inbox until staff decide."""
 
 from typing import Any
 
@@ -7,17 +7,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.adapters.repository import DynamoRepository
 from shared.models.events import ReviewEvent
 from shared.observability import logger, metrics
-from shared.stages.review import open_review
+from shared.stages.approval import open_review
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = ReviewEvent.model_validate(raw)
+    repository = DynamoRepository()
     return open_review(
         event.application_id,
         event.department,
         event.role.value,
         event.task_token,
-        DynamoRepository(),
+        repository,
+        repository,
     )

@@ -1,0 +1,323 @@
+"""A case as an item collection under `APP#<id>`: each writer writes only its own records.
+
+| record   | SK                   | GSI1 (PK / SK)              | GSI2 (PK / SK)               |
+|----------|----------------------|-----------------------------|------------------------------|
+| header   | HEADER               | OWNER#<sub> / <id>          | CASE#<status> / <due>#<id>   |
+| form     | FORM                 |                             |                              |
+| material | MATERIAL#<code>      |                             |                              |
+| review   | REVIEW#<dept>        | INBOX#<dept> / <due>#<task> | TASKS#PENDING / <due>#<task> |
+| result   | RESULT               |                             |                              |
+| delivery | DELIVERY             |                             |                              |
+| rating   | FEEDBACK             |                             |                              |
+| event    | TL#<at>#<nn><random> |                             |                              |
+
+Reviews are in tasks.py. The timeline's `TL#` sorts after every other record, so one query
+for `SK < "TL#"` reads a case without its timeline, however long that grows, and the
+timeline pages on its own. The indexes project one attribute, `summary`: what their
+pages show, not the record. The header's GSI2 key is its due time while it waits (the
+promised deadline in approval, the supplement deadline when returned) and otherwise
+the time it last changed, so a status partition reads soonest due or longest waiting first.
+Tokens (the supplement's) are attributes of the header, never in `doc`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.dynamo.records import ticket_item
+from shared.adapters.dynamo.table import (
+    DynamoTable,
+    Item,
+    n,
+    parse,
+    parse_summary,
+    put,
+    record,
+    s,
+    stamp,
+)
+from shared.errors import ConcurrentUpdate, Conflict
+from shared.models.application import (
+    FORM_FIELDS,
+    HEADER_FIELDS,
+    Application,
+    ApplicationSummary,
+    DeliveryRecord,
+    FollowUpTicket,
+    MaterialRecord,
+    Rating,
+    ResultRecord,
+    Review,
+    TimelineEvent,
+)
+from shared.models.common import ApplicationStatus
+from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
+from shared.ports.applications import CaseRecord
+from shared.ports.page import Page
+
+HEADER = "HEADER"
+FORM = "FORM"
+MATERIAL = "MATERIAL#"
+REVIEW = "REVIEW#"
+RESULT = "RESULT"
+DELIVERY = "DELIVERY"
+FEEDBACK = "FEEDBACK"
+EVENT = "TL#"
+_SINGLE_RECORDS: dict[type, str] = {
+    ResultRecord: RESULT,
+    DeliveryRecord: DELIVERY,
+    Rating: FEEDBACK,
+}
+
+
+def case_pk(application_id: str) -> str:
+    return f"APP#{application_id}"
+
+
+def owner_partition(owner_id: str) -> str:
+    return f"OWNER#{owner_id}"
+
+
+def status_partition(status: ApplicationStatus) -> str:
+    return f"CASE#{status.value}"
+
+
+def header_item(application: Application, version: int) -> Item:
+    header = application.model_copy(update={"version": version})
+    summary = header.summary()
+    waiting_since = summary.due_at or summary.updated_at
+    return record(
+        case_pk(application.application_id),
+        HEADER,
+        header.model_dump_json(by_alias=True, include=set(HEADER_FIELDS)),
+        status=s(application.status.value),
+        version=n(version),
+        **{
+            GSI1_PK: s(owner_partition(application.owner_id)),
+            GSI1_SK: s(application.application_id),
+            GSI2_PK: s(status_partition(application.status)),
+            GSI2_SK: s(f"{stamp(waiting_since)}#{application.application_id}"),
+            SUMMARY_ATTRIBUTE: s(summary.model_dump_json(by_alias=True)),
+        },
+    )
+
+
+def form_item(application: Application) -> Item:
+    return record(
+        case_pk(application.application_id),
+        FORM,
+        application.model_dump_json(by_alias=True, include=set(FORM_FIELDS)),
+    )
+
+
+def child_item(application_id: str, child: CaseRecord | Rating) -> Item:
+    if isinstance(child, MaterialRecord):
+        sk = f"{MATERIAL}{child.code}"
+    else:
+        sk = _SINGLE_RECORDS[type(child)]
+    return record(case_pk(application_id), sk, child.model_dump_json(by_alias=True))
+
+
+def event_items(application_id: str, events: Sequence[TimelineEvent]) -> list[Item]:
+    # <at>#<position in this write><random>: ordered by time, then as recorded, never equal.
+    return [
+        record(
+            case_pk(application_id),
+            f"{EVENT}{stamp(event.at)}#{i:02d}{secrets.token_hex(2)}",
+            event.model_dump_json(by_alias=True),
+        )
+        for i, event in enumerate(events)
+    ]
+
+
+def assemble(items: Sequence[Item]) -> Application | None:
+    """A case from the records of its collection (without the timeline)."""
+    by_sk = {item["SK"]["S"]: item for item in items}
+    header = by_sk.get(HEADER)
+    if header is None:
+        return None
+    # The header and the form are two halves of one model: merged, then read tolerantly.
+    raw: dict[str, Any] = json.loads(header["doc"]["S"])
+    form = by_sk.get(FORM)
+    if form is not None:
+        raw.update(json.loads(form["doc"]["S"]))
+    application = Application.model_validate(raw, extra="ignore")
+    for sk, item in by_sk.items():
+        if sk.startswith(MATERIAL):
+            material = parse(MaterialRecord, item)
+            application.materials[material.code] = material
+        elif sk.startswith(REVIEW):
+            review = parse(Review, item)
+            application.reviews[review.department] = review
+        elif sk == RESULT:
+            application.result = parse(ResultRecord, item)
+        elif sk == DELIVERY:
+            application.delivery_record = parse(DeliveryRecord, item)
+        elif sk == FEEDBACK:
+            application.feedback = parse(Rating, item)
+    return application
+
+
+class CaseStore(DynamoTable):
+    def get_application(self, application_id: str) -> Application | None:
+        items = self._query_all(
+            TableName=self.table,
+            KeyConditionExpression="#pk = :pk AND #sk < :events",
+            ExpressionAttributeNames={"#pk": "PK", "#sk": "SK"},
+            ExpressionAttributeValues={":pk": s(case_pk(application_id)), ":events": s(EVENT)},
+            ConsistentRead=True,
+        )
+        return assemble(items)
+
+    def create_application(self, application: Application) -> None:
+        operations = [
+            put(header_item(application, 1), "attribute_not_exists(PK)"),
+            put(form_item(application)),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        self._write(operations, Conflict("application already exists", field="applicationId"))
+        application.version = 1
+        application.events_written()
+
+    def save_application(
+        self,
+        application: Application,
+        *,
+        records: Sequence[CaseRecord] = (),
+        tokens: Mapping[str, str | None] | None = None,
+    ) -> None:
+        expected = application.version
+        operations = [
+            {"Update": _header_update(application, expected, tokens or {})},
+            *(put(child_item(application.application_id, r)) for r in records),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        # Someone else changed the case first: stages reload and reapply, the API says 409.
+        self._write(
+            operations,
+            ConcurrentUpdate(
+                "the application was changed concurrently; retry", field="applicationId"
+            ),
+        )
+        application.version = expected + 1
+        application.events_written()
+
+    def put_material(self, application: Application, material: MaterialRecord) -> None:
+        operations = [
+            put(child_item(application.application_id, material)),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        self._write(operations)
+        application.events_written()
+
+    def put_rating(
+        self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
+    ) -> None:
+        # The rating, the follow-up ticket it opens and their events: all or nothing, so a
+        # rating that loses a race leaves no ticket behind and a saved one never lacks its own.
+        once = "attribute_not_exists(PK)"
+        operations = [
+            put(child_item(application.application_id, rating), once),
+            *([put(ticket_item(ticket), once)] if ticket else []),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        self._write(operations, Conflict("this case has already been rated", field="rating"))
+        application.events_written()
+
+    def get_status(self, application_id: str) -> ApplicationStatus | None:
+        item = self._get(case_pk(application_id), HEADER, consistent=True, projection="status")
+        return ApplicationStatus(item["status"]["S"]) if item else None
+
+    def get_token(self, application_id: str, name: str) -> str | None:
+        item = self._get(case_pk(application_id), HEADER, consistent=True, projection=name)
+        return item.get(name, {}).get("S") if item else None
+
+    def list_owner_applications(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[ApplicationSummary]:
+        partition = owner_partition(owner_id)
+        page = self._query_page(
+            "#pk = :pk",
+            {"#pk": GSI1_PK},
+            {":pk": s(partition)},
+            limit,
+            cursor,
+            index=GSI1,
+            newest_first=True,
+            partition=(GSI1_PK, partition),
+        )
+        return _summaries(page, ApplicationSummary)
+
+    def list_timeline(
+        self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
+    ) -> Page[TimelineEvent]:
+        pk = case_pk(application_id)
+        page = self._query_page(
+            "#pk = :pk AND begins_with(#sk, :events)",
+            {"#pk": "PK", "#sk": "SK"},
+            {":pk": s(pk), ":events": s(EVENT)},
+            limit,
+            cursor,
+            newest_first=newest_first,
+            partition=("PK", pk),
+        )
+        return Page([parse(TimelineEvent, i) for i in page.items], page.next_cursor, page.scanned)
+
+    def list_cases_by_status(
+        self,
+        status: ApplicationStatus,
+        due_before: datetime | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[ApplicationSummary]:
+        partition = status_partition(status)
+        condition = "#pk = :pk"
+        values: dict[str, Any] = {":pk": s(partition)}
+        names = {"#pk": GSI2_PK}
+        if due_before is not None:
+            condition += " AND #sk < :before"
+            names["#sk"] = GSI2_SK
+            values[":before"] = s(stamp(due_before))
+        page = self._query_page(
+            condition, names, values, limit, cursor, index=GSI2, partition=(GSI2_PK, partition)
+        )
+        return _summaries(page, ApplicationSummary)
+
+
+def _header_update(
+    application: Application, expected: int, tokens: Mapping[str, str | None]
+) -> dict[str, Any]:
+    item = header_item(application, expected + 1)
+    names = {"#v": "version"}
+    values: dict[str, Any] = {":expected": n(expected)}
+    sets = []
+    for i, (attribute, value) in enumerate(item.items()):
+        if attribute in ("PK", "SK"):
+            continue
+        names[f"#a{i}"] = attribute
+        values[f":a{i}"] = value
+        sets.append(f"#a{i} = :a{i}")
+    removes = []
+    for i, (name, token) in enumerate(tokens.items()):
+        names[f"#t{i}"] = name
+        if token is None:
+            removes.append(f"#t{i}")
+        else:
+            sets.append(f"#t{i} = :t{i}")
+            values[f":t{i}"] = s(token)
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    return {
+        "Key": {"PK": item["PK"], "SK": item["SK"]},
+        "UpdateExpression": expression,
+        "ConditionExpression": "#v = :expected",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def _summaries(page: Page[Item], model: type[ApplicationSummary]) -> Page[ApplicationSummary]:
+    return Page([parse_summary(model, i) for i in page.items], page.next_cursor, page.scanned)

@@ -1,0 +1,219 @@
+"""What every record of the single table shares: its shape, reading it back tolerantly,
+and the few DynamoDB calls the repositories make.
+
+A record is `PK`, `SK`, `sv` (the schema version of its layout), `doc` (its model as
+JSON) and whatever keys and attributes its kind needs (status, version, index keys, the
+`summary` the indexes project, tokens). Reading is tolerant: a field the model does not
+know is ignored, so a function rolled back after a deploy that added one still reads
+every record; request bodies stay strict (shared/models/common.ApiModel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from shared.adapters.aws import client
+from shared.adapters.aws_errors import translate
+from shared.adapters.pagination import decode_cursor, encode_cursor
+from shared.errors import Conflict, TransientError, ValidationFailed
+from shared.names import SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
+from shared.ports.page import Page
+from shared.settings import get_settings
+
+M = TypeVar("M", bound=BaseModel)
+Item = dict[str, Any]
+# The layout of the records (item collection per case, versioned catalog). A reader that
+# meets a higher one still reads what it knows.
+SCHEMA_VERSION = 2
+MAX_TRANSACTION_ITEMS = 100
+
+
+def s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def n(value: int) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def record(pk: str, sk: str, doc: str, **attributes: dict[str, Any]) -> Item:
+    return {TABLE_PK: s(pk), TABLE_SK: s(sk), "sv": n(SCHEMA_VERSION), "doc": s(doc), **attributes}
+
+
+def parse(model: type[M], item: Item, attribute: str = "doc") -> M:
+    """A stored record as its model, ignoring fields this version does not know."""
+    return model.model_validate_json(item[attribute]["S"], extra="ignore")
+
+
+def parse_summary(model: type[M], item: Item) -> M:
+    return parse(model, item, SUMMARY_ATTRIBUTE)
+
+
+def stamp(moment: datetime) -> str:
+    """A sortable key part: the instant in UTC to the microsecond."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def key(item: Item) -> Item:
+    return {TABLE_PK: item[TABLE_PK], TABLE_SK: item[TABLE_SK]}
+
+
+class DynamoTable:
+    def __init__(self, table_name: str | None = None) -> None:
+        self.table = table_name or get_settings().require("table_name")
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    # -- reads ----------------------------------------------------------------------------
+    def _get(
+        self, pk: str, sk: str, *, consistent: bool = False, projection: str | None = None
+    ) -> Item | None:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {TABLE_PK: s(pk), TABLE_SK: s(sk)},
+            "ConsistentRead": consistent,
+        }
+        if projection:
+            kwargs["ProjectionExpression"] = "#p"
+            kwargs["ExpressionAttributeNames"] = {"#p": projection}
+        try:
+            found = self._db.get_item(**kwargs).get("Item")
+        except ClientError as exc:
+            raise translate(exc) from exc
+        return found or None
+
+    def _query_all(self, **kwargs: Any) -> list[Item]:
+        """Every item a query matches, following DynamoDB's 1 MB pages (a case's records)."""
+        items: list[Item] = []
+        while True:
+            response = self._call_query(kwargs, None)
+            items.extend(response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return items
+            kwargs["ExclusiveStartKey"] = start
+
+    def _query_page(
+        self,
+        condition: str,
+        names: dict[str, str],
+        values: dict[str, Any],
+        limit: int,
+        cursor: str | None,
+        *,
+        index: str | None = None,
+        newest_first: bool = False,
+        partition: tuple[str, str] | None = None,
+    ) -> Page[Item]:
+        """One page of a key condition. `partition` (attribute, value) is what a cursor's
+        key must hold: a cursor made for another partition is refused, not followed."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        if index:
+            kwargs["IndexName"] = index
+        start = decode_cursor(cursor)
+        if start:
+            if partition and start.get(partition[0], {}).get("S") != partition[1]:
+                raise ValidationFailed("cursor is not valid", field="cursor")
+            kwargs["ExclusiveStartKey"] = start
+        response = self._call_query(kwargs, cursor)
+        return Page(
+            response.get("Items", []),
+            encode_cursor(response.get("LastEvaluatedKey")),
+            response.get("ScannedCount", 0),
+        )
+
+    def _call_query(self, kwargs: dict[str, Any], cursor: str | None) -> Any:
+        try:
+            return self._db.query(**kwargs)
+        except ClientError as exc:
+            if cursor and exc.response.get("Error", {}).get("Code") == "ValidationException":
+                raise ValidationFailed("cursor is not valid", field="cursor") from exc
+            raise translate(exc) from exc
+
+    # -- writes ---------------------------------------------------------------------------
+    def _put(
+        self, item: Item, *, condition: str | None = None, conflict: Conflict | None = None
+    ) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.table, "Item": item}
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        try:
+            self._db.put_item(**kwargs)
+        except ClientError as exc:
+            raise translate(exc, conflict) from exc
+
+    def _update(self, update: Mapping[str, Any], conflict: Conflict | None = None) -> None:
+        try:
+            self._db.update_item(TableName=self.table, **update)
+        except ClientError as exc:
+            raise translate(exc, conflict) from exc
+
+    def _write(
+        self, operations: Sequence[dict[str, Any]], conflict: Conflict | None = None
+    ) -> None:
+        """Writes the operations ({"Put": ...} / {"Update": ...}) all or nothing: a single
+        call when there is one, a transaction (twice the write units) only when needed."""
+        if not operations:
+            return
+        if len(operations) > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"{len(operations)} writes exceed one transaction")
+        try:
+            if len(operations) == 1:
+                ((kind, body),) = operations[0].items()
+                call = self._db.put_item if kind == "Put" else self._db.update_item
+                call(TableName=self.table, **body)
+            else:
+                self._db.transact_write_items(
+                    TransactItems=[
+                        {kind: {"TableName": self.table, **body}}
+                        for operation in operations
+                        for kind, body in operation.items()
+                    ]
+                )
+        except ClientError as exc:
+            raise translate(exc, conflict) from exc
+
+    def _batch_put(self, items: Sequence[Item]) -> None:
+        """Unconditional puts, 25 at a time, retrying what DynamoDB leaves unprocessed."""
+        self._batch([{"PutRequest": {"Item": i}} for i in items])
+
+    def _batch_delete(self, keys: Sequence[Item]) -> None:
+        self._batch([{"DeleteRequest": {"Key": k}} for k in keys])
+
+    def _batch(self, requests: Sequence[dict[str, Any]]) -> None:
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {self.table: list(requests[start : start + 25])}
+            for _ in range(8):
+                try:
+                    response = self._db.batch_write_item(RequestItems=pending)
+                except ClientError as exc:
+                    raise translate(exc) from exc
+                pending = response.get("UnprocessedItems") or {}
+                if not pending:
+                    break
+            else:
+                raise TransientError("DynamoDB left items unprocessed")
+
+
+def put(item: Item, condition: str | None = None) -> dict[str, Any]:
+    """A Put operation for `DynamoTable._write`."""
+    body: dict[str, Any] = {"Item": item}
+    if condition:
+        body["ConditionExpression"] = condition
+    return {"Put": body}

@@ -1,0 +1,145 @@
+"""Department reviews: `REVIEW#<dept>` under the case, each written by its own department.
+
+While pending, a review is in two sparse indexes: its department's inbox (GSI1
+`INBOX#<dept>`) and every pending task by due time (GSI2 `TASKS#PENDING`), both projecting
+the review's summary. Deciding or withdrawing it takes it out of both. The token is an
+attribute beside the record; it stays after the decision, so an officer's retry can
+answer it again if the first answer never reached Step Functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.dynamo.cases import REVIEW, case_pk, event_items
+from shared.adapters.dynamo.table import (
+    DynamoTable,
+    Item,
+    parse,
+    parse_summary,
+    put,
+    record,
+    s,
+    stamp,
+)
+from shared.errors import Conflict
+from shared.models.application import Review, TimelineEvent
+from shared.models.ids import parse_task_id
+from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
+from shared.ports.page import Page
+
+PENDING_TASKS = "TASKS#PENDING"
+_INDEX_ATTRIBUTES = (GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE)
+
+
+def inbox_partition(department: str) -> str:
+    return f"INBOX#{department}"
+
+
+def review_item(review: Review) -> Item:
+    doc = review.model_dump_json(by_alias=True)
+    item = record(
+        case_pk(review.application_id),
+        f"{REVIEW}{review.department}",
+        doc,
+        status=s(review.status),
+        taskToken=s(review.task_token),
+    )
+    if review.status == "PENDING":
+        due = f"{stamp(review.due_at)}#{review.task_id}"
+        item.update(
+            {
+                GSI1_PK: s(inbox_partition(review.department)),
+                GSI1_SK: s(due),
+                GSI2_PK: s(PENDING_TASKS),
+                GSI2_SK: s(due),
+                SUMMARY_ATTRIBUTE: s(doc),
+            }
+        )
+    return item
+
+
+def _closing(review: Review) -> dict[str, Any]:
+    """The update that ends a pending review (decided or withdrawn)."""
+    item = review_item(review)
+    return {
+        "Key": {"PK": item["PK"], "SK": item["SK"]},
+        "UpdateExpression": "SET #doc = :doc, #st = :st REMOVE " + ", ".join(_INDEX_ATTRIBUTES),
+        "ConditionExpression": "#st = :pending",
+        "ExpressionAttributeNames": {"#doc": "doc", "#st": "status"},
+        "ExpressionAttributeValues": {
+            ":doc": item["doc"],
+            ":st": item["status"],
+            ":pending": s("PENDING"),
+        },
+    }
+
+
+class TaskStore(DynamoTable):
+    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
+        self._write(
+            [
+                put(review_item(review)),
+                *(put(e) for e in event_items(review.application_id, events)),
+            ]
+        )
+
+    def get_task(self, task_id: str) -> Review | None:
+        parts = parse_task_id(task_id)
+        if parts is None:
+            return None
+        application_id, department = parts
+        item = self._get(case_pk(application_id), f"{REVIEW}{department}", consistent=True)
+        if item is None:
+            return None
+        review = parse(Review, item)
+        review.task_token = item.get("taskToken", {}).get("S", "")
+        return review
+
+    def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[Review]:
+        partition = inbox_partition(department)
+        page = self._query_page(
+            "#pk = :pk",
+            {"#pk": GSI1_PK},
+            {":pk": s(partition)},
+            limit,
+            cursor,
+            index=GSI1,
+            partition=(GSI1_PK, partition),
+        )
+        return Page([parse_summary(Review, i) for i in page.items], page.next_cursor, page.scanned)
+
+    def decide_review(self, review: Review, events: Sequence[TimelineEvent]) -> None:
+        operations = [
+            {"Update": _closing(review)},
+            *(put(e) for e in event_items(review.application_id, events)),
+        ]
+        self._write(
+            operations,
+            Conflict("the task was already decided or withdrawn; reload", field="taskId"),
+        )
+
+    def withdraw_review(self, review: Review) -> bool:
+        withdrawn = review.model_copy(update={"status": "EXPIRED"})
+        try:
+            self._update(_closing(withdrawn), Conflict("not pending"))
+        except Conflict:
+            return False
+        return True
+
+    def list_tasks_by_status(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        condition = "#pk = :pk"
+        names = {"#pk": GSI2_PK}
+        values: dict[str, Any] = {":pk": s(PENDING_TASKS)}
+        if due_before is not None:
+            condition += " AND #sk < :before"
+            names["#sk"] = GSI2_SK
+            values[":before"] = s(stamp(due_before))
+        page = self._query_page(
+            condition, names, values, limit, cursor, index=GSI2, partition=(GSI2_PK, PENDING_TASKS)
+        )
+        return Page([parse_summary(Review, i) for i in page.items], page.next_cursor, page.scanned)

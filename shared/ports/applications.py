@@ -1,0 +1,76 @@
+"""Cases: the header, the form, the child records, the timeline."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from shared.models.application import (
+    Application,
+    ApplicationSummary,
+    DeliveryRecord,
+    FollowUpTicket,
+    MaterialRecord,
+    Rating,
+    ResultRecord,
+    TimelineEvent,
+)
+from shared.models.common import ApplicationStatus
+from shared.ports.page import Page
+
+# Child records a stage writes together with the header.
+CaseRecord = MaterialRecord | ResultRecord | DeliveryRecord
+
+
+class ApplicationRepository(Protocol):
+    def get_application(self, application_id: str) -> Application | None:
+        """The header, the form and every child record; not the timeline."""
+        ...
+
+    def create_application(self, application: Application) -> None:
+        """Header, form and queued events at once; a Conflict if the id exists."""
+        ...
+
+    def save_application(
+        self,
+        application: Application,
+        *,
+        records: Sequence[CaseRecord] = (),
+        tokens: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """The header if nobody changed it since it was read (else ConcurrentUpdate), with
+        `records` and the queued events, all or nothing. `tokens` sets (a string) or
+        removes (None) token attributes kept beside the header, never in it."""
+        ...
+
+    def put_material(self, application: Application, material: MaterialRecord) -> None:
+        """One material record (and the queued events); the header is not touched."""
+        ...
+
+    def put_rating(
+        self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
+    ) -> None:
+        """The case's one rating with the follow-up ticket it opens, if any, and the queued
+        events, all or nothing; a Conflict if the case was rated (or has a ticket)."""
+        ...
+
+    def get_status(self, application_id: str) -> ApplicationStatus | None:
+        """The case's status alone (one small read), None if there is no such case."""
+        ...
+
+    def get_token(self, application_id: str, name: str) -> str | None: ...
+
+    def list_owner_applications(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[ApplicationSummary]:
+        """The owner's cases, newest first."""
+        ...
+
+    def list_timeline(
+        self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
+    ) -> Page[TimelineEvent]: ...
+
+    def list_cases_by_status(
+        self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[ApplicationSummary]:
+        """Cases of one status, soonest due (or longest waiting) first."""
+        ...

@@ -1,0 +1,39 @@
+"""Department reviews: each one a record under its case and, while pending, a task in the
+department's inbox."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from shared.models.application import Review, TimelineEvent
+from shared.ports.page import Page
+
+
+class TaskRepository(Protocol):
+    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
+        """Puts a pending review with its token (replacing one a retried stage opened) and
+        the case's events about it."""
+        ...
+
+    def get_task(self, task_id: str) -> Review | None:
+        """The review behind a task id, with its token."""
+        ...
+
+    def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[Review]:
+        """The department's inbox, soonest due first (no tokens)."""
+        ...
+
+    def decide_review(self, review: Review, events: Sequence[TimelineEvent]) -> None:
+        """Records the decision on the review if it is still pending (else a Conflict),
+        with the case's events about it, all or nothing. The header is not touched."""
+        ...
+
+    def withdraw_review(self, review: Review) -> bool:
+        """A pending review leaves the inbox as EXPIRED; False if it was no longer pending."""
+        ...
+
+    def list_tasks_by_status(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        """Pending tasks of every department, soonest due first."""
+        ...
