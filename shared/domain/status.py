@@ -36,6 +36,12 @@ for _status in TRANSITIONS:
         TRANSITIONS[_status] = TRANSITIONS[_status] | {S.FAILED}
 
 
+# The statuses someone watches by due time: the clocks of approval and of a supplement,
+# a submission acceptance has not picked up, and failures for ops. Only these are in the
+# status index (GSI2); the others are reached through their owner or their item.
+WATCHED = frozenset({S.SUBMITTED, S.RETURNED, S.IN_APPROVAL, S.FAILED})
+
+
 class InvalidTransition(Conflict):
     """The case cannot move from its status to the one asked for."""
 

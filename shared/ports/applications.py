@@ -42,8 +42,8 @@ class ApplicationRepository(Protocol):
         removes (None) token attributes kept beside the header, never in it."""
         ...
 
-    def put_material(self, application: Application, material: MaterialRecord) -> None:
-        """One material record (and the queued events); the header is not touched."""
+    def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
+        """Material records alone (each whole); the header and the timeline are not touched."""
         ...
 
     def put_rating(
@@ -72,5 +72,6 @@ class ApplicationRepository(Protocol):
     def list_cases_by_status(
         self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[ApplicationSummary]:
-        """Cases of one status, soonest due (or longest waiting) first."""
+        """Cases of one watched status (shared/domain/status.WATCHED), soonest due or
+        longest waiting first."""
         ...

@@ -10,9 +10,8 @@ from shared.ports.page import Page
 
 
 class TaskRepository(Protocol):
-    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
-        """Puts a pending review with its token (replacing one a retried stage opened) and
-        the case's events about it."""
+    def open_review(self, review: Review) -> None:
+        """Puts a pending review with its token, replacing one a retried stage opened."""
         ...
 
     def get_task(self, task_id: str) -> Review | None:

@@ -179,7 +179,7 @@ def request_material_upload(
         requested_at=now,
     )
     # Its own record: the header is not touched, so uploads never race a stage's write.
-    cases.put_material(application, record)
+    cases.put_materials(application_id, [record])
     return MaterialUploadResponse(
         url=post["url"],
         fields=post["fields"],
@@ -198,10 +198,12 @@ def submit(
 ) -> Application:
     application = get_own_application(caller, application_id, cases)
     if application.status is ApplicationStatus.DRAFT:
-        verified = record_uploads(application, store)
+        # What S3 holds is noted on each material first, on its own: should the submission
+        # then lose a race, the notes are simply taken again at the next submit.
+        cases.put_materials(application_id, record_uploads(application, store))
         application.submission_count += 1
         application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
-        cases.save_application(application, records=verified)
+        cases.save_application(application)
         try:
             workflow.start(application_id)
         except Conflict:
@@ -248,12 +250,12 @@ def _resubmit(
     token = cases.get_token(application.application_id, SUPPLEMENT_TOKEN)
     if not token:
         raise Conflict("the case is still being returned; try again in a moment", field="status")
-    verified = record_uploads(application, store)
+    cases.put_materials(application.application_id, record_uploads(application, store))
     application.submission_count += 1
     application.move_to(
         ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented"
     )
-    cases.save_application(application, records=verified, tokens={SUPPLEMENT_TOKEN: None})
+    cases.save_application(application, tokens={SUPPLEMENT_TOKEN: None})
     try:
         workflow.succeed(token, {"applicationId": application.application_id})
     except Conflict:

@@ -8,11 +8,10 @@ from typing import Any
 
 from shared.errors import StageError
 from shared.models.application import Review
-from shared.models.common import ApplicationStatus, ReviewRole, Stage
+from shared.models.common import ApplicationStatus, ReviewRole
 from shared.models.ids import task_id_for
 from shared.ports.applications import ApplicationRepository
 from shared.ports.tasks import TaskRepository
-from shared.stages.common import SYSTEM
 
 
 def open_review(
@@ -42,6 +41,7 @@ def open_review(
         due_at=due_at,
         task_token=task_token,
     )
-    opened = application.record(Stage.APPROVAL, "review_opened", SYSTEM, f"{department} ({role})")
-    tasks.open_review(review, [opened])
+    # No timeline event: acceptance recorded who reviews, and the review records when it
+    # reached the department (created_at); one write per department, no transaction.
+    tasks.open_review(review)
     return {"taskId": review.task_id}

@@ -69,8 +69,7 @@ def stored_case(repo: InMemoryRepository, store: InMemoryDocumentStore) -> Store
                 )
                 store.upload(record.s3_key, 2048, rule.content_types[0])
         repo.create_application(application)
-        for record in record_uploads(application, store):  # as submitting it would
-            repo.put_material(application, record)
+        repo.put_materials(application.application_id, record_uploads(application, store))
         return application
 
     return make

@@ -28,6 +28,7 @@ from botocore.exceptions import ParamValidationError
 from infra.local.client import SAMPLE_ENTERPRISE, SAMPLE_PERSON, sample_form
 from shared.adapters.pagination import decode_cursor, encode_cursor
 from shared.catalog import load_catalog
+from shared.domain.status import WATCHED
 from shared.errors import ConcurrentUpdate, Conflict, ValidationFailed
 from shared.identity import Caller
 from shared.models.application import (
@@ -289,11 +290,10 @@ class InMemoryRepository:
         else:
             stored.feedback = _copy(record)
 
-    def put_material(self, application: Application, material: MaterialRecord) -> None:
-        stored = self.cases[application.application_id]
-        self._put_child(stored, material)
-        stored.events.extend(application.new_events)
-        application.events_written()
+    def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
+        stored = self.cases[application_id]
+        for material in materials:
+            self._put_child(stored, material)
 
     def put_rating(
         self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
@@ -337,6 +337,8 @@ class InMemoryRepository:
     def list_cases_by_status(
         self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[ApplicationSummary]:
+        if status not in WATCHED:
+            raise ValueError(f"{status.value} cases are not indexed by status; see WATCHED")
         summaries = [c.header.summary() for c in self.cases.values() if c.header.status is status]
         summaries.sort(key=lambda s: (s.due_at or s.updated_at, s.application_id))
         if due_before is not None:
@@ -344,11 +346,10 @@ class InMemoryRepository:
         return _page(summaries, limit, cursor)
 
     # -- tasks -----------------------------------------------------------------------
-    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
+    def open_review(self, review: Review) -> None:
         stored = self.cases[review.application_id]
         stored.reviews[review.department] = review.model_copy(deep=True)
         stored.review_tokens[review.department] = review.task_token
-        stored.events.extend(_copy(e) for e in events)
 
     def get_task(self, task_id: str) -> Review | None:
         parts = parse_task_id(task_id)

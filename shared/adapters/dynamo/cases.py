@@ -14,9 +14,10 @@
 Reviews are in tasks.py. The timeline's `TL#` sorts after every other record, so one query
 for `SK < "TL#"` reads a case without its timeline, however long that grows, and the
 timeline pages on its own. The indexes project one attribute, `summary`: what their
-pages show, not the record. The header's GSI2 key is its due time while it waits (the
-promised deadline in approval, the supplement deadline when returned) and otherwise
-the time it last changed, so a status partition reads soonest due or longest waiting first.
+pages show, not the record. The header is in GSI2 only while its status is watched
+(submitted, returned, in approval, failed: shared/domain/status.WATCHED), keyed by its due
+time while it waits (the promised deadline in approval, the supplement deadline when
+returned) or else the time it last changed: soonest due or longest waiting first.
 Tokens (the supplement's) are attributes of the header, never in `doc`.
 """
 
@@ -32,6 +33,7 @@ from shared.adapters.dynamo.records import ticket_item
 from shared.adapters.dynamo.table import (
     DynamoTable,
     Item,
+    dump,
     n,
     parse,
     parse_summary,
@@ -40,6 +42,7 @@ from shared.adapters.dynamo.table import (
     s,
     stamp,
 )
+from shared.domain.status import WATCHED
 from shared.errors import ConcurrentUpdate, Conflict
 from shared.models.application import (
     FORM_FIELDS,
@@ -89,28 +92,30 @@ def status_partition(status: ApplicationStatus) -> str:
 def header_item(application: Application, version: int) -> Item:
     header = application.model_copy(update={"version": version})
     summary = header.summary()
-    waiting_since = summary.due_at or summary.updated_at
-    return record(
+    item = record(
         case_pk(application.application_id),
         HEADER,
-        header.model_dump_json(by_alias=True, include=set(HEADER_FIELDS)),
+        dump(header, include=set(HEADER_FIELDS)),
         status=s(application.status.value),
         version=n(version),
         **{
             GSI1_PK: s(owner_partition(application.owner_id)),
             GSI1_SK: s(application.application_id),
-            GSI2_PK: s(status_partition(application.status)),
-            GSI2_SK: s(f"{stamp(waiting_since)}#{application.application_id}"),
-            SUMMARY_ATTRIBUTE: s(summary.model_dump_json(by_alias=True)),
+            SUMMARY_ATTRIBUTE: s(dump(summary)),
         },
     )
+    if application.status in WATCHED:
+        waiting_since = summary.due_at or summary.updated_at
+        item[GSI2_PK] = s(status_partition(application.status))
+        item[GSI2_SK] = s(f"{stamp(waiting_since)}#{application.application_id}")
+    return item
 
 
 def form_item(application: Application) -> Item:
     return record(
         case_pk(application.application_id),
         FORM,
-        application.model_dump_json(by_alias=True, include=set(FORM_FIELDS)),
+        dump(application, include=set(FORM_FIELDS)),
     )
 
 
@@ -119,7 +124,7 @@ def child_item(application_id: str, child: CaseRecord | Rating) -> Item:
         sk = f"{MATERIAL}{child.code}"
     else:
         sk = _SINGLE_RECORDS[type(child)]
-    return record(case_pk(application_id), sk, child.model_dump_json(by_alias=True))
+    return record(case_pk(application_id), sk, dump(child))
 
 
 def event_items(application_id: str, events: Sequence[TimelineEvent]) -> list[Item]:
@@ -128,7 +133,7 @@ def event_items(application_id: str, events: Sequence[TimelineEvent]) -> list[It
         record(
             case_pk(application_id),
             f"{EVENT}{stamp(event.at)}#{i:02d}{secrets.token_hex(2)}",
-            event.model_dump_json(by_alias=True),
+            dump(event),
         )
         for i, event in enumerate(events)
     ]
@@ -206,13 +211,8 @@ class CaseStore(DynamoTable):
         application.version = expected + 1
         application.events_written()
 
-    def put_material(self, application: Application, material: MaterialRecord) -> None:
-        operations = [
-            put(child_item(application.application_id, material)),
-            *(put(e) for e in event_items(application.application_id, application.new_events)),
-        ]
-        self._write(operations)
-        application.events_written()
+    def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
+        self._batch_put([child_item(application_id, m) for m in materials])
 
     def put_rating(
         self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
@@ -274,6 +274,8 @@ class CaseStore(DynamoTable):
         limit: int,
         cursor: str | None,
     ) -> Page[ApplicationSummary]:
+        if status not in WATCHED:
+            raise ValueError(f"{status.value} cases are not indexed by status; see WATCHED")
         partition = status_partition(status)
         condition = "#pk = :pk"
         values: dict[str, Any] = {":pk": s(partition)}
@@ -301,7 +303,8 @@ def _header_update(
         names[f"#a{i}"] = attribute
         values[f":a{i}"] = value
         sets.append(f"#a{i} = :a{i}")
-    removes = []
+    # A case leaving the watched statuses leaves the status index.
+    removes = [key for key in (GSI2_PK, GSI2_SK) if key not in item]
     for i, (name, token) in enumerate(tokens.items()):
         names[f"#t{i}"] = name
         if token is None:

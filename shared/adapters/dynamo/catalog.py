@@ -21,7 +21,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo.table import DynamoTable, Item, n, parse, put, record, s
+from shared.adapters.dynamo.table import DynamoTable, Item, dump, n, parse, put, record, s
 from shared.errors import Conflict, TransientError
 from shared.models.catalog import CatalogItem, Department
 from shared.ports.catalog import CatalogRevision, ItemHead
@@ -104,7 +104,7 @@ class CatalogStore(DynamoTable):
         )
 
     def put_item_version(self, item: CatalogItem, digest: str) -> None:
-        doc = item.model_dump_json(by_alias=True)
+        doc = dump(item)
         pk = item_pk(item.item_id)
         version = put(record(pk, version_sk(item.version), doc, digest=s(digest)))
         version["Put"]["ConditionExpression"] = "attribute_not_exists(PK)"

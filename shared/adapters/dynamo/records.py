@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from shared.adapters.dynamo.table import DynamoTable, Item, parse_summary, record, s, stamp
+from shared.adapters.dynamo.table import DynamoTable, Item, dump, parse_summary, record, s, stamp
 from shared.errors import Conflict
 from shared.models.application import FollowUpTicket
 from shared.names import GSI1, GSI1_PK, GSI1_SK, SUMMARY_ATTRIBUTE
@@ -18,7 +18,7 @@ def ticket_partition(status: str) -> str:
 
 
 def ticket_item(ticket: FollowUpTicket) -> Item:
-    doc = ticket.model_dump_json(by_alias=True)
+    doc = dump(ticket)
     return record(
         f"TICKET#{ticket.ticket_id}",
         "TICKET",

@@ -45,6 +45,15 @@ def record(pk: str, sk: str, doc: str, **attributes: dict[str, Any]) -> Item:
     return {TABLE_PK: s(pk), TABLE_SK: s(sk), "sv": n(SCHEMA_VERSION), "doc": s(doc), **attributes}
 
 
+def dump(model: BaseModel, **options: Any) -> str:
+    """A model as stored: camelCase JSON without the fields that hold their default or
+    None (they read back as that default), which keeps a case's header under one write
+    unit. The models' defaults are constants (or factories, never left out); a default,
+    once records are stored this way, is part of the stored format: changing one needs a
+    new SCHEMA_VERSION and a reader that knows the old default."""
+    return model.model_dump_json(by_alias=True, exclude_none=True, exclude_defaults=True, **options)
+
+
 def parse(model: type[M], item: Item, attribute: str = "doc") -> M:
     """A stored record as its model, ignoring fields this version does not know."""
     return model.model_validate_json(item[attribute]["S"], extra="ignore")

@@ -17,6 +17,7 @@ from shared.adapters.dynamo.cases import REVIEW, case_pk, event_items
 from shared.adapters.dynamo.table import (
     DynamoTable,
     Item,
+    dump,
     parse,
     parse_summary,
     put,
@@ -39,7 +40,7 @@ def inbox_partition(department: str) -> str:
 
 
 def review_item(review: Review) -> Item:
-    doc = review.model_dump_json(by_alias=True)
+    doc = dump(review)
     item = record(
         case_pk(review.application_id),
         f"{REVIEW}{review.department}",
@@ -78,13 +79,8 @@ def _closing(review: Review) -> dict[str, Any]:
 
 
 class TaskStore(DynamoTable):
-    def open_review(self, review: Review, events: Sequence[TimelineEvent] = ()) -> None:
-        self._write(
-            [
-                put(review_item(review)),
-                *(put(e) for e in event_items(review.application_id, events)),
-            ]
-        )
+    def open_review(self, review: Review) -> None:
+        self._put(review_item(review))
 
     def get_task(self, task_id: str) -> Review | None:
         parts = parse_task_id(task_id)
