@@ -1,7 +1,7 @@
 """`make bench`: measures on this machine, prints one table and writes the figures to
 .local/bench.json. Benchmarks, not tests: a missed budget is reported, never raised.
 
-    python -m infra.bench [--only cold cost flat throughput] [--cases 20]
+    python -m infra.bench [--only cold cost flat search throughput] [--cases 20]
                           [--throughput-cases 30] [--rounds 3] [--repeat 9]
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from infra.bench.env import fake_aws_environment
 
-SECTIONS = ("cold", "cost", "flat", "throughput")
+SECTIONS = ("cold", "cost", "flat", "search", "throughput")
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
 Row = tuple[str, str, str, str, str]
 
@@ -126,6 +126,34 @@ def _flat_rows(result: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _search_rows(result: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for size, figures in result["by_size"].items():
+        first = figures["first_search"]
+        rows.append(
+            (
+                "search",
+                f"GET /catalog/items at {int(size):,} items ({figures['searches']} searches)",
+                f"items read {figures['items_read_per_search']:g} "
+                f"({figures['read_units_per_search']:g} RRU), median {figures['median_ms']:.1f} ms, "
+                f"p95 {figures['p95_ms']:.1f} ms",
+                "",
+                f"container's first: {first['items_read']} items, {first['read_units']:g} RRU, "
+                f"{first['ms']:.0f} ms",
+            )
+        )
+    rows.append(
+        (
+            "search",
+            f"{result['sizes'][-1]:,} vs {result['sizes'][0]:,} items",
+            f"items read {result['items_read_ratio']:.2f}x, latency {result['latency_ratio']:.2f}x",
+            "items read no more",
+            _verdict(result["met"]),
+        )
+    )
+    return rows
+
+
 def _throughput_rows(result: dict[str, Any]) -> list[Row]:
     system, bare = result["system"], result["bare_engine"]
     rounds = len(system["rounds_apps_per_second"])
@@ -197,12 +225,13 @@ def main() -> int:
     # Lambdas fail the Choice on purpose); the functions' own logs are counted, not shown.
     logging.getLogger("moto").setLevel(logging.CRITICAL + 1)
 
-    from infra.bench import cold_start, cost, flat_cost, throughput
+    from infra.bench import cold_start, cost, flat_cost, search, throughput
 
     runners: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[Any], list[Row]]]] = {
         "cold": (lambda: cold_start.run(repeat=args.repeat), _cold_rows),
         "cost": (lambda: cost.run(cases=args.cases), _cost_rows),
         "flat": (flat_cost.run, _flat_rows),
+        "search": (search.run, _search_rows),
         "throughput": (
             lambda: throughput.run(cases=args.throughput_cases, rounds=args.rounds),
             _throughput_rows,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.bench import cold_start, cost, throughput
+from infra.bench import cold_start, cost, search, throughput
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_import_culprits_reads_importtime_output() -> None:
             cold_start.MARK,
             "import time:       300 |        300 |     pydantic_core",
             "import time:       200 |        500 |   pydantic",
-            "import time:       400 |        900 | functions.review.handler",
+            "import time:       400 |        900 | functions.approval.handler",
         ]
     )
     # When it is read
@@ -55,6 +55,12 @@ def test_cost_prices_every_service_of_one_standard_case() -> None:
     services = {row["service"] for row in result["rows"]}
     assert {"Lambda", "Step Functions", "DynamoDB", "S3", "API Gateway"} <= services
     assert result["cases"] == 1 and result["total_usd_per_1000"] > 0
+
+
+def test_search_measures_each_catalog_size() -> None:
+    result = search.run(sizes=(21, 60), rounds=1)
+    assert set(result["by_size"]) == {"21", "60"}
+    assert all(f["searches"] >= len(search.QUERIES) for f in result["by_size"].values())
 
 
 def test_throughput_pairs_a_bare_round_with_a_system_round() -> None:
