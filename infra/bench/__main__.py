@@ -135,8 +135,8 @@ def _search_rows(result: dict[str, Any]) -> list[Row]:
                 "search",
                 f"GET /catalog/items at {int(size):,} items ({figures['searches']} searches)",
                 f"items read {figures['items_read_per_search']:g} "
-                f"({figures['read_units_per_search']:g} RRU), median {figures['median_ms']:.1f} ms, "
-                f"p95 {figures['p95_ms']:.1f} ms",
+                f"({figures['read_units_per_search']:g} RRU), "
+                f"median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms",
                 "",
                 f"container's first: {first['items_read']} items, {first['read_units']:g} RRU, "
                 f"{first['ms']:.0f} ms",

@@ -111,7 +111,7 @@ def _measure(h: Harness, meter: AwsMeter, template: Application) -> dict[str, di
             "items_read": meter.dynamo.items_read,
             "read_units": meter.dynamo.read_units,
             "calls": dict(meter.by_service("dynamodb")),
-            "page_items": len(answer.body["items"]),
+            "page_items": len(answer.body.get("items", answer.body.get("timeline", []))),
         }
     return figures
 

@@ -1,11 +1,15 @@
-"""Transactions on moto's DynamoDB that cost what the items cost, not what the table holds.
+"""moto's DynamoDB made to cost what the items cost, not what the table holds.
 
-moto 5.2.5's `transact_write_items` deep-copies every table a transaction touches, to roll
-back on failure: with a few thousand records each transaction takes tens of milliseconds,
-and a table of cases that grows makes every write slower (DynamoDB's do not). Here the
-backup is item-level instead: the items the transaction names are copied first, tables are
-not copied, and on failure those items are put back as they were. moto's own checks and
-writes are unchanged. Local runtime and tests only; pinned with moto (pyproject.toml).
+moto 5.2.5 does two things whose cost grows with the whole table, where DynamoDB's does not:
+
+- `transact_write_items` deep-copies every table a transaction touches, to roll back on
+  failure. Here the backup is item-level: the items the transaction names are copied
+  first, tables are not, and on failure those items are put back as they were.
+- a Query on the table (not an index) sorts every item of the table and keeps those of
+  the partition. Here it is given the partition's items alone, sorted the same way.
+
+moto's own checks, conditions and writes are unchanged. Local runtime and tests only;
+pinned with moto (pyproject.toml).
 """
 
 import copy
@@ -62,8 +66,32 @@ def _restore(self: DynamoDBBackend, backups: list[tuple[str, dict[str, Any], Any
             self.put_item(table_name, old.to_json()["Attributes"])
 
 
+_original_query: Callable[..., Any] | None = None
+
+
+def _query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    assert _original_query is not None
+    # moto passes index_name as the eighth argument (the seventh after hash_key).
+    index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+    if index_name or hash_key is None or not self.range_key_attr:
+        return _original_query(self, hash_key, *args, **kwargs)
+    partition = self.items.get(hash_key) or {}
+
+    def partition_items() -> list[Any]:
+        return sorted(partition.values(), key=lambda item: (item.hash_key, item.range_key))
+
+    self.all_items = partition_items  # type: ignore[method-assign]
+    try:
+        return _original_query(self, hash_key, *args, **kwargs)
+    finally:
+        del self.all_items
+
+
 def install() -> None:
-    global _original
+    global _original, _original_query
     if _original is None:
         _original = DynamoDBBackend.transact_write_items
         DynamoDBBackend.transact_write_items = _transact  # type: ignore[method-assign]
+    if _original_query is None:
+        _original_query = Table.query
+        Table.query = _query  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""The courier port (网上申请 + 线下寄递: results out by post) and its default adapter.
+"""The courier's default adapter (网上申请 + 线下寄递: results out by post); the port is
+shared/ports/courier.py.
 
 The delivery stage asks a `Courier` for a waybill (运单号). `SimulatedCourier` needs no
 network and no account: it is the default everywhere until a real carrier's adapter is

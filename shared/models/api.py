@@ -28,8 +28,6 @@ from shared.models.common import (
 )
 from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode, TaskId
 
-__all__ = ["ApplicationSummary"]
-
 
 class CreateApplicationRequest(ApiModel):
     item_id: ItemId
@@ -170,11 +168,6 @@ class VerificationView(ApiModel):
     item_id: str | None = None
     holder: str | None = None
     issued_at: datetime | None = None
-
-
-class PageResponse(ApiModel):
-    items: list[Any]
-    next_cursor: str | None = None
 
 
 class CatalogItemSummary(ApiModel):

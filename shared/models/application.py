@@ -12,7 +12,7 @@ changes: a department's decision touches its own review and one event, never the
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -28,7 +28,15 @@ from shared.models.common import (
     Stage,
     utc_now,
 )
-from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode, TaskId
+from shared.models.ids import (
+    ApplicationId,
+    CertificateNo,
+    DepartmentCode,
+    ItemId,
+    MaterialCode,
+    TaskId,
+    TicketId,
+)
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 MobilePhone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$")]
@@ -183,7 +191,7 @@ class ResultRecord(ApiModel):
     outcome: Literal["APPROVED", "REJECTED"]
     issued_at: datetime
     document_key: str
-    certificate_no: str | None = None
+    certificate_no: CertificateNo | None = None
     verification_code: str | None = None
     reasons: list[str] = Field(default_factory=list)
 
@@ -201,7 +209,7 @@ class Rating(ApiModel):
     rating: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
     rated_at: datetime
-    ticket_id: str | None = None
+    ticket_id: TicketId | None = None
 
 
 # -- the case ---------------------------------------------------------------------------
@@ -300,12 +308,6 @@ class Application(ApiModel):
             due_at=self.due_at,
         )
 
-    def header(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True, include=set(HEADER_FIELDS))
-
-    def form_record(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True, include=set(FORM_FIELDS))
-
 
 class ApplicationSummary(ApiModel):
     """A case as its lists show it (what the indexes project)."""
@@ -324,7 +326,7 @@ class ApplicationSummary(ApiModel):
 class FollowUpTicket(ApiModel):
     """A follow-up ticket (差评整改) opened by a dissatisfied rating."""
 
-    ticket_id: str
+    ticket_id: TicketId
     application_id: ApplicationId
     item_id: ItemId
     lead_department: str

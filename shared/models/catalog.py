@@ -363,10 +363,6 @@ class CatalogItem(ApiModel):
     def charged(self) -> bool:
         return bool(self.fees)
 
-    @property
-    def accepts_posted_materials(self) -> bool:
-        return IntakeChannel.POST in self.intake_channels
-
 
 class Catalog(ApiModel):
     """A zone's implementation list: departments and items, validated together."""

@@ -46,7 +46,6 @@ CertificateNo = Annotated[str, Field(pattern=f"^{CERTIFICATE_REGEX}$")]
 _APPLICATION = re.compile(ULID_REGEX)
 _TASK = re.compile(f"({ULID_REGEX})-({DEPARTMENT_REGEX})")
 _ITEM = re.compile(ITEM_REGEX)
-_DEPARTMENT = re.compile(DEPARTMENT_REGEX)
 _CERTIFICATE = re.compile(CERTIFICATE_REGEX)
 
 
@@ -56,10 +55,6 @@ def is_application_id(value: str) -> bool:
 
 def is_item_id(value: str) -> bool:
     return _ITEM.fullmatch(value) is not None
-
-
-def is_department_code(value: str) -> bool:
-    return _DEPARTMENT.fullmatch(value) is not None
 
 
 def is_certificate_number(value: str) -> bool:

@@ -19,12 +19,14 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters.dynamo.table import DynamoTable, Item, dump, n, parse, put, record, s
 from shared.errors import Conflict, TransientError
-from shared.models.catalog import CatalogItem, Department
 from shared.ports.catalog import CatalogRevision, ItemHead
+
+if TYPE_CHECKING:  # imported where read: most stages never parse a catalog model
+    from shared.models.catalog import CatalogItem, Department
 
 CATALOG = "CATALOG"
 REVISION = "REVISION"
@@ -48,6 +50,8 @@ def index_sk(revision: int, chunk: int | None = None) -> str:
 
 class CatalogStore(DynamoTable):
     def get_catalog_item(self, item_id: str, version: int | None = None) -> CatalogItem | None:
+        from shared.models.catalog import CatalogItem
+
         if version is not None:
             found = self._get(item_pk(item_id), version_sk(version))
             return parse(CatalogItem, found) if found else None
@@ -57,6 +61,8 @@ class CatalogStore(DynamoTable):
         return parse(CatalogItem, current)
 
     def get_departments(self) -> list[Department]:
+        from shared.models.catalog import Department
+
         found = self._get(CATALOG, DEPARTMENTS)
         if not found:
             return []

@@ -70,10 +70,6 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def key(item: Item) -> Item:
-    return {TABLE_PK: item[TABLE_PK], TABLE_SK: item[TABLE_SK]}
-
-
 class DynamoTable:
     def __init__(self, table_name: str | None = None) -> None:
         self.table = table_name or get_settings().require("table_name")
