@@ -3,6 +3,7 @@
 Standard library only: the CDK app, the local runtime and every Lambda import it.
 """
 
+import re
 from typing import Final
 
 # -- Cognito groups ------------------------------------------------------------------------
@@ -48,22 +49,42 @@ IDEMPOTENCY_TTL: Final = "expiration"
 
 # -- The API contract: (method, path in API Gateway syntax, public) ------------------------
 # Public routes have no authorizer; all others need a Cognito ID token. CDK, the local
-# gateway and the API function read this list.
+# gateway and the API function's routes (through `resolver_path`) read these.
+OPENAPI: Final = "/openapi.json"
+CATALOG_ITEMS: Final = "/catalog/items"
+CATALOG_ITEM: Final = "/catalog/items/{itemId}"
+VERIFY: Final = "/verify/{certificateNo}"
+APPLICATIONS: Final = "/applications"
+APPLICATION: Final = "/applications/{applicationId}"
+APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
+APPLICATION_MATERIALS: Final = f"{APPLICATION}/materials"
+APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
+APPLICATION_RESULT: Final = f"{APPLICATION}/result"
+APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
+TASKS: Final = "/tasks"
+TASK_MATERIALS: Final = "/tasks/{taskId}/materials"
+TASK_DECISION: Final = "/tasks/{taskId}/decision"
+
 ROUTES: Final[list[tuple[str, str, bool]]] = [
-    ("GET", "/openapi.json", True),
-    ("GET", "/catalog/items", True),
-    ("GET", "/catalog/items/{itemId}", True),
-    ("GET", "/verify/{certificateNo}", True),
-    ("POST", "/applications", False),
-    ("GET", "/applications", False),
-    ("GET", "/applications/{applicationId}", False),
-    ("GET", "/applications/{applicationId}/timeline", False),
-    ("POST", "/applications/{applicationId}/materials", False),
-    ("POST", "/applications/{applicationId}/submit", False),
-    ("GET", "/applications/{applicationId}/result", False),
-    ("POST", "/applications/{applicationId}/feedback", False),
-    ("GET", "/tasks", False),
-    ("GET", "/tasks/{taskId}/materials", False),
-    ("POST", "/tasks/{taskId}/decision", False),
+    ("GET", OPENAPI, True),
+    ("GET", CATALOG_ITEMS, True),
+    ("GET", CATALOG_ITEM, True),
+    ("GET", VERIFY, True),
+    ("POST", APPLICATIONS, False),
+    ("GET", APPLICATIONS, False),
+    ("GET", APPLICATION, False),
+    ("GET", APPLICATION_TIMELINE, False),
+    ("POST", APPLICATION_MATERIALS, False),
+    ("POST", APPLICATION_SUBMIT, False),
+    ("GET", APPLICATION_RESULT, False),
+    ("POST", APPLICATION_FEEDBACK, False),
+    ("GET", TASKS, False),
+    ("GET", TASK_MATERIALS, False),
+    ("POST", TASK_DECISION, False),
 ]
 PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public)
+
+
+def resolver_path(path: str) -> str:
+    """A contract path as Powertools' resolver writes it: `{id}` becomes `<id>`."""
+    return re.sub(r"\{(\w+)\}", r"<\1>", path)

@@ -7,9 +7,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 
 from functions.api.dependencies import current_caller
 from functions.api.routes import applications, public, tasks
+from shared import names
 from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
-from shared.names import PUBLIC_RESOURCES
 from shared.observability import logger
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -45,14 +45,14 @@ def _field_error(err: dict[str, Any]) -> dict[str, Any]:
 @app.exception_handler(RequestValidationError)
 def _invalid_request(exc: RequestValidationError) -> Response:
     # Validation runs before the route; a caller without a token learns nothing but 401.
-    if app.current_event.resource not in PUBLIC_RESOURCES:
+    if app.current_event.resource not in names.PUBLIC_RESOURCES:
         try:
             current_caller(app)
         except Unauthenticated as denied:
             return _domain_error(denied)
     fields = [_field_error(err) for err in exc.errors()]
-    names = ", ".join(f["field"] for f in fields)
-    return _error(422, "validation_error", f"invalid request: {names}", fields)
+    named = ", ".join(f["field"] for f in fields)
+    return _error(422, "validation_error", f"invalid request: {named}", fields)
 
 
 @app.exception_handler(DomainError)
@@ -70,7 +70,7 @@ def _transient(exc: TransientError) -> Response:
 # Listed in the document itself: it is a public route of the contract (infra/constants.py).
 # The annotation must be parametrised: a bare `Response` breaks building the document.
 @app.get(
-    "/openapi.json",
+    names.resolver_path(names.OPENAPI),
     summary="This OpenAPI document",
     tags=["meta"],
     responses={

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from functions.api.app import PUBLIC_RESOURCES
 from infra.constants import ROUTES
+from shared.names import PUBLIC_RESOURCES
 from tests.integration.conftest import (
     CITIZEN,
     OTHER_CITIZEN,

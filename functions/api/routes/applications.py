@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from functions.api.idempotency import create_idempotently
+from shared import names
 from shared.models.api import (
     ApplicationPage,
     ApplicationSummary,
@@ -37,7 +38,7 @@ def _view(application: Application) -> ApplicationView:
 
 
 @router.post(
-    "/applications",
+    names.resolver_path(names.APPLICATIONS),
     summary="File an application (honours Idempotency-Key)",
     description=(
         "The case pins the catalog item's current version. Form values are checked against "
@@ -59,7 +60,9 @@ def create(request: CreateApplicationRequest) -> Response[ApplicationSummary]:
 
 
 @router.get(
-    "/applications", summary="The caller's own applications, newest first", tags=["applications"]
+    names.resolver_path(names.APPLICATIONS),
+    summary="The caller's own applications, newest first",
+    tags=["applications"],
 )
 def list_own(limit: Limit = 20, cursor: Cursor = None) -> ApplicationPage:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -68,7 +71,7 @@ def list_own(limit: Limit = 20, cursor: Cursor = None) -> ApplicationPage:
 
 
 @router.get(
-    "/applications/<applicationId>",
+    names.resolver_path(names.APPLICATION),
     summary="Status, the latest timeline events and decisions",
     tags=["applications"],
 )
@@ -78,7 +81,7 @@ def get_one(application_id: AppId) -> ApplicationView:
 
 
 @router.get(
-    "/applications/<applicationId>/timeline",
+    names.resolver_path(names.APPLICATION_TIMELINE),
     summary="The case's whole timeline, a page at a time",
     description="Oldest first by default; `order=desc` reads from the latest backwards.",
     tags=["applications"],
@@ -95,7 +98,7 @@ def timeline(
 
 
 @router.post(
-    "/applications/<applicationId>/materials",
+    names.resolver_path(names.APPLICATION_MATERIALS),
     summary="Get a presigned POST to upload one material",
     tags=["applications"],
 )
@@ -111,7 +114,7 @@ def upload_material(
 
 
 @router.post(
-    "/applications/<applicationId>/submit",
+    names.resolver_path(names.APPLICATION_SUBMIT),
     summary="Submit, or resubmit after a return for supplement",
     description=(
         "Notes on each declared material the size and type S3 holds under its key, or that "
@@ -126,7 +129,9 @@ def submit(application_id: AppId) -> ApplicationSummary:
 
 
 @router.get(
-    "/applications/<applicationId>/result", summary="The unified result", tags=["applications"]
+    names.resolver_path(names.APPLICATION_RESULT),
+    summary="The unified result",
+    tags=["applications"],
 )
 def result(application_id: AppId) -> ResultView:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -135,7 +140,7 @@ def result(application_id: AppId) -> ResultView:
 
 
 @router.post(
-    "/applications/<applicationId>/feedback",
+    names.resolver_path(names.APPLICATION_FEEDBACK),
     summary="Rate the service (好差评, 1-5)",
     tags=["applications"],
 )

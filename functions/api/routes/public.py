@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from functions.api.dependencies import catalog_index, repository
+from shared import names
 from shared.domain.catalog_search import SearchFilters
 from shared.errors import ValidationFailed
 from shared.models.api import CatalogItemSummary, CatalogPage, VerificationView
@@ -47,7 +48,7 @@ def _flag(value: str | None, field: str) -> bool | None:
 
 
 @router.get(
-    "/catalog/items",
+    names.resolver_path(names.CATALOG_ITEMS),
     summary="Search the catalog",
     description=(
         "Filters by type, department (lead, co-department or implementing body), case kind, "
@@ -101,7 +102,7 @@ def _value(choice: StrEnum | None) -> str | None:
 
 
 @router.get(
-    "/catalog/items/<itemId>",
+    names.resolver_path(names.CATALOG_ITEM),
     summary="One catalog item with its guide",
     description="The current version, or with `version` the one a case was filed under.",
     tags=["catalog"],
@@ -113,7 +114,9 @@ def get_item(
     return catalog.catalog_item(item_id, repository(), version)
 
 
-@router.get("/verify/<certificateNo>", summary="Verify an issued certificate", tags=["verify"])
+@router.get(
+    names.resolver_path(names.VERIFY), summary="Verify an issued certificate", tags=["verify"]
+)
 def verify(
     certificate_no: Annotated[str, Path(alias="certificateNo", max_length=60)],
     code: Annotated[str, Query(min_length=4, max_length=20, description="code printed on it")],

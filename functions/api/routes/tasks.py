@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from functions.api.dependencies import current_caller, documents, repository, workflow
+from shared import names
 from shared.models.api import DecisionRequest, DecisionResponse, MaterialList, TaskPage, task_view
 from shared.models.ids import DEPARTMENT_REGEX
 from shared.services import tasks
@@ -17,7 +18,7 @@ TaskIdPath = Annotated[str, Path(alias="taskId", max_length=60)]
 
 
 @router.get(
-    "/tasks",
+    names.resolver_path(names.TASKS),
     summary="Pending reviews of the caller's department, soonest due first",
     tags=["tasks"],
 )
@@ -32,7 +33,7 @@ def inbox(
 
 
 @router.get(
-    "/tasks/<taskId>/materials",
+    names.resolver_path(names.TASK_MATERIALS),
     summary="The case's materials, with download links, for the reviewing department",
     tags=["tasks"],
 )
@@ -44,7 +45,9 @@ def materials(task_id: TaskIdPath) -> MaterialList:
 
 
 @router.post(
-    "/tasks/<taskId>/decision", summary="Approve or reject a pending review", tags=["tasks"]
+    names.resolver_path(names.TASK_DECISION),
+    summary="Approve or reject a pending review",
+    tags=["tasks"],
 )
 def decide(task_id: TaskIdPath, request: DecisionRequest) -> DecisionResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
