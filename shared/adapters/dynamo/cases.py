@@ -36,7 +36,6 @@ from shared.adapters.dynamo.table import (
     dump,
     n,
     parse,
-    parse_summary,
     put,
     record,
     s,
@@ -239,18 +238,9 @@ class CaseStore(DynamoTable):
     def list_owner_applications(
         self, owner_id: str, limit: int, cursor: str | None
     ) -> Page[ApplicationSummary]:
-        partition = owner_partition(owner_id)
-        page = self._query_page(
-            "#pk = :pk",
-            {"#pk": GSI1_PK},
-            {":pk": s(partition)},
-            limit,
-            cursor,
-            index=GSI1,
-            newest_first=True,
-            partition=(GSI1_PK, partition),
+        return self._index_page(
+            ApplicationSummary, GSI1, owner_partition(owner_id), limit, cursor, newest_first=True
         )
-        return _summaries(page, ApplicationSummary)
 
     def list_timeline(
         self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
@@ -276,18 +266,9 @@ class CaseStore(DynamoTable):
     ) -> Page[ApplicationSummary]:
         if status not in WATCHED:
             raise ValueError(f"{status.value} cases are not indexed by status; see WATCHED")
-        partition = status_partition(status)
-        condition = "#pk = :pk"
-        values: dict[str, Any] = {":pk": s(partition)}
-        names = {"#pk": GSI2_PK}
-        if due_before is not None:
-            condition += " AND #sk < :before"
-            names["#sk"] = GSI2_SK
-            values[":before"] = s(stamp(due_before))
-        page = self._query_page(
-            condition, names, values, limit, cursor, index=GSI2, partition=(GSI2_PK, partition)
+        return self._index_page(
+            ApplicationSummary, GSI2, status_partition(status), limit, cursor, before=due_before
         )
-        return _summaries(page, ApplicationSummary)
 
 
 def _header_update(
@@ -320,7 +301,3 @@ def _header_update(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-
-
-def _summaries(page: Page[Item], model: type[ApplicationSummary]) -> Page[ApplicationSummary]:
-    return Page([parse_summary(model, i) for i in page.items], page.next_cursor, page.scanned)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from shared.adapters.dynamo.table import DynamoTable, Item, dump, parse_summary, record, s, stamp
+from shared.adapters.dynamo.table import DynamoTable, Item, dump, record, s, stamp
 from shared.errors import Conflict
 from shared.models.application import FollowUpTicket
 from shared.names import GSI1, GSI1_PK, GSI1_SK, SUMMARY_ATTRIBUTE
@@ -60,16 +60,4 @@ class RecordStore(DynamoTable):
         )
 
     def list_tickets(self, status: str, limit: int, cursor: str | None) -> Page[FollowUpTicket]:
-        partition = ticket_partition(status)
-        page = self._query_page(
-            "#pk = :pk",
-            {"#pk": GSI1_PK},
-            {":pk": s(partition)},
-            limit,
-            cursor,
-            index=GSI1,
-            partition=(GSI1_PK, partition),
-        )
-        return Page(
-            [parse_summary(FollowUpTicket, i) for i in page.items], page.next_cursor, page.scanned
-        )
+        return self._index_page(FollowUpTicket, GSI1, ticket_partition(status), limit, cursor)

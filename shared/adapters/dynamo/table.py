@@ -21,7 +21,7 @@ from shared.adapters.aws import client
 from shared.adapters.aws_errors import translate
 from shared.adapters.pagination import decode_cursor, encode_cursor
 from shared.errors import Conflict, TransientError, ValidationFailed
-from shared.names import SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
+from shared.names import INDEX_KEYS, SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
 from shared.ports.page import Page
 from shared.settings import get_settings
 
@@ -142,6 +142,39 @@ class DynamoTable:
             encode_cursor(response.get("LastEvaluatedKey")),
             response.get("ScannedCount", 0),
         )
+
+    def _index_page(
+        self,
+        model: type[M],
+        index: str,
+        partition: str,
+        limit: int,
+        cursor: str | None,
+        *,
+        newest_first: bool = False,
+        before: datetime | None = None,
+    ) -> Page[M]:
+        """One page of an index partition as `model`s, read from the summaries it projects;
+        with `before`, only entries whose sort key is earlier than that instant."""
+        pk, sk = INDEX_KEYS[index]
+        condition = "#pk = :pk"
+        names = {"#pk": pk}
+        values: dict[str, Any] = {":pk": s(partition)}
+        if before is not None:
+            condition += " AND #sk < :before"
+            names["#sk"] = sk
+            values[":before"] = s(stamp(before))
+        page = self._query_page(
+            condition,
+            names,
+            values,
+            limit,
+            cursor,
+            index=index,
+            newest_first=newest_first,
+            partition=(pk, partition),
+        )
+        return Page([parse_summary(model, i) for i in page.items], page.next_cursor, page.scanned)
 
     def _call_query(self, kwargs: dict[str, Any], cursor: str | None) -> Any:
         try:

@@ -19,7 +19,6 @@ from shared.adapters.dynamo.table import (
     Item,
     dump,
     parse,
-    parse_summary,
     put,
     record,
     s,
@@ -95,17 +94,7 @@ class TaskStore(DynamoTable):
         return review
 
     def list_pending_tasks(self, department: str, limit: int, cursor: str | None) -> Page[Review]:
-        partition = inbox_partition(department)
-        page = self._query_page(
-            "#pk = :pk",
-            {"#pk": GSI1_PK},
-            {":pk": s(partition)},
-            limit,
-            cursor,
-            index=GSI1,
-            partition=(GSI1_PK, partition),
-        )
-        return Page([parse_summary(Review, i) for i in page.items], page.next_cursor, page.scanned)
+        return self._index_page(Review, GSI1, inbox_partition(department), limit, cursor)
 
     def decide_review(self, review: Review, events: Sequence[TimelineEvent]) -> None:
         operations = [
@@ -128,14 +117,4 @@ class TaskStore(DynamoTable):
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        condition = "#pk = :pk"
-        names = {"#pk": GSI2_PK}
-        values: dict[str, Any] = {":pk": s(PENDING_TASKS)}
-        if due_before is not None:
-            condition += " AND #sk < :before"
-            names["#sk"] = GSI2_SK
-            values[":before"] = s(stamp(due_before))
-        page = self._query_page(
-            condition, names, values, limit, cursor, index=GSI2, partition=(GSI2_PK, PENDING_TASKS)
-        )
-        return Page([parse_summary(Review, i) for i in page.items], page.next_cursor, page.scanned)
+        return self._index_page(Review, GSI2, PENDING_TASKS, limit, cursor, before=due_before)
