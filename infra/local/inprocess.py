@@ -154,6 +154,22 @@ class InProcessSystem:
         assert found is not None, application_id
         return found
 
+    def records(self, application_id: str) -> list[dict[str, Any]]:
+        """Every raw record of the case's item collection, as DynamoDB holds it."""
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.outputs["TableName"],
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"APP#{application_id}"}},
+        }
+        with self.runtime.exclusive({}):
+            while True:
+                page = boto3.client("dynamodb").query(**kwargs)
+                items.extend(page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    return items
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def timeline(self, application_id: str) -> list[TimelineEvent]:
         """Every event of the case, oldest first (all pages)."""
         events: list[TimelineEvent] = []

@@ -22,24 +22,9 @@ def _table(system: System) -> str:
     return system.outputs["TableName"]
 
 
-def _raw_records(system: System, application_id: str) -> list[dict]:
-    items: list[dict] = []
-    kwargs = {
-        "TableName": _table(system),
-        "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": f"APP#{application_id}"}},
-    }
-    while True:
-        page = boto3.client("dynamodb").query(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
 def _add_field(system: System, application_id: str, sk_prefix: str) -> None:
     """What a newer deploy may write: a field this code does not know, in doc and beside."""
-    for record in _raw_records(system, application_id):
+    for record in system.records(application_id):
         if record["SK"]["S"].startswith(sk_prefix):
             doc = json.loads(record["doc"]["S"])
             doc["escalationLevel"] = {"level": 2, "by": "supervisor-zhou"}
@@ -78,7 +63,7 @@ def test_records_with_fields_a_newer_deploy_added_still_read_after_a_rollback(
 def test_every_record_carries_its_schema_version(system: System) -> None:
     application_id = submitted_case(system, STANDARD)
     system.wait_for(application_id, lambda a: len(a.reviews) == 3)
-    records = _raw_records(system, application_id)
+    records = system.records(application_id)
     kinds = {r["SK"]["S"].split("#")[0] for r in records}
     assert kinds >= {"HEADER", "FORM", "MATERIAL", "REVIEW", "TL"}
     assert {r["sv"]["N"] for r in records} == {str(SCHEMA_VERSION)}

@@ -4,7 +4,6 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 
-import boto3
 import pytest
 
 from shared.adapters.dynamo.cases import event_items
@@ -16,21 +15,6 @@ from tests.integration.journeys import submitted_case
 
 STANDARD = "SD-KFQ-0010"
 EVENTS = 10_000
-
-
-def _records(system: System, application_id: str) -> list[dict]:
-    items: list[dict] = []
-    kwargs = {
-        "TableName": system.outputs["TableName"],
-        "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": f"APP#{application_id}"}},
-    }
-    while True:
-        page = boto3.client("dynamodb").query(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +51,7 @@ def test_a_case_with_10000_events_still_reads_and_writes(long_case: tuple[System
     assert view.body["timeline"][-1]["detail"].endswith(f"{EVENTS - 1:05d}：与企业沟通项目进展")
     assert view.body["timelineCursor"]
     # And no record of the case grows with its timeline
-    sizes = {
-        r["SK"]["S"].split("#")[0]: len(json.dumps(r)) for r in _records(system, application_id)
-    }
+    sizes = {r["SK"]["S"].split("#")[0]: len(json.dumps(r)) for r in system.records(application_id)}
     assert sizes["HEADER"] < 1400
 
     # And a stage can still record a failure on it (the old design could not: 400 KB)
