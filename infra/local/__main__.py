@@ -86,13 +86,13 @@ def main() -> None:
     # Imported late: they read the environment set above.
     from moto.server import ThreadedMotoServer
 
-    from infra.local import moto_dynamodb
+    from infra.local import moto_patches
     from infra.local.gateway import CognitoAuthorizer, LocalApiGateway
     from infra.local.lambda_runtime import LocalLambdaRuntime
     from infra.local.provision import provision
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
-    moto_dynamodb.install()
+    moto_patches.install()
     aws = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
     aws.start()
     requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()

@@ -15,7 +15,7 @@ import requests
 from moto import mock_aws
 
 from infra.constants import FUNCTIONS
-from infra.local import moto_dynamodb
+from infra.local import moto_patches
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
 from infra.local.offline import REGION
@@ -262,7 +262,7 @@ def running_system(
     """Provisions everything on a fresh in-memory AWS and hands over the system."""
     from functions.api import dependencies, idempotency
 
-    moto_dynamodb.install()
+    moto_patches.install()
     with mock_aws(config=cast(Any, MOTO_CONFIG)):
         reset_clients()
         dependencies.reset()
