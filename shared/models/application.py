@@ -145,6 +145,8 @@ class Review(ApiModel):
     comment: str = ""
     decided_at: datetime | None = None
     decided_by: str | None = None
+    # Set when the statutory deadline passed undecided: the review stays open, marked late.
+    overdue_at: datetime | None = None
     task_token: str = Field(default="", exclude=True, repr=False)
 
     @property
@@ -258,6 +260,9 @@ class Application(ApiModel):
     materials: dict[str, MaterialRecord] = Field(default_factory=dict)
     reviews: dict[str, Review] = Field(default_factory=dict)
     result: ResultRecord | None = None
+    # What issuance decided before it wrote anything else: a retried issuance carries it
+    # out again (same number, code and document) instead of issuing twice.
+    planned_result: ResultRecord | None = None
     delivery_record: DeliveryRecord | None = None
     feedback: Rating | None = None
     _new_events: list[TimelineEvent] = PrivateAttr(default_factory=list)

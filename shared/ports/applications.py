@@ -42,6 +42,11 @@ class ApplicationRepository(Protocol):
         removes (None) token attributes kept beside the header, never in it."""
         ...
 
+    def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
+        """Keeps issuance's plan (outcome, number, code, document key) before anything is
+        issued, once: returns the plan already kept if there is one, else `planned`."""
+        ...
+
     def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
         """Material records alone (each whole); the header and the timeline are not touched."""
         ...

@@ -4,7 +4,10 @@ All approved: a certificate (number, PDF in S3, verification code). Any rejectio
 rejection notice carrying every department's reasons.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from shared.domain import issuance as docs
 from shared.errors import StageError
@@ -17,6 +20,9 @@ from shared.ports.certificates import Certificate, CertificateRepository
 from shared.ports.documents import DocumentStore
 from shared.stages.common import SYSTEM, load_case, mutate
 
+if TYPE_CHECKING:
+    from shared.models.catalog import CatalogItem
+
 
 def issue_result(
     application_id: str,
@@ -25,12 +31,41 @@ def issue_result(
     certificates: CertificateRepository,
     store: DocumentStore,
 ) -> dict[str, Any]:
+    """Plans the result, keeps the plan, then carries it out step by step: the document,
+    the certificate record, the case settled. A retry after any step finds the plan and
+    finishes it, so a case gets exactly one number, one document and one result."""
     application, item = load_case(cases, catalog, application_id)
     if application.result is not None:  # a retried invocation: the result stands
         return {"applicationId": application_id, "outcome": application.result.outcome}
     if application.status is not ApplicationStatus.IN_APPROVAL or application.acceptance is None:
         raise StageError(f"application {application_id} is {application.status}, not IN_APPROVAL")
-    # The review plan fixed at acceptance decides who must have decided, not the catalog.
+    _require_every_planned_decision(application)
+    names = {d.code: d.name_zh for d in catalog.get_departments()}
+    resuming = application.planned_result is not None
+    planned = application.planned_result or cases.plan_result(
+        application_id, _plan(application, item, names, utc_now())
+    )
+    if not (resuming and store.head(planned.document_key)):
+        store.put_pdf(
+            planned.document_key,
+            _render(application, item, names, planned),
+            {
+                "application-id": application_id,
+                "kind": "certificate" if planned.certificate_no else "rejection-notice",
+            },
+        )
+    if planned.certificate_no and not (
+        resuming and certificates.get_certificate(planned.certificate_no)
+    ):
+        certificates.put_certificate(_certificate(application, item, planned))
+    mutate(cases, application_id, lambda case: _settle(case, planned), loaded=application)
+    return {"applicationId": application_id, "outcome": planned.outcome}
+
+
+def _require_every_planned_decision(application: Application) -> None:
+    """The review plan fixed at acceptance decides who must have decided, not the catalog
+    as it stands now (a co-department added since does not hold the case up)."""
+    assert application.acceptance is not None
     planned = [a.department for a in application.acceptance.review_plan]
     undecided = [
         d
@@ -40,67 +75,79 @@ def issue_result(
     if undecided:
         raise StageError(f"reviews still pending for {', '.join(undecided)}")
 
-    rejections = [
+
+def _rejections(application: Application) -> list[tuple[str, str]]:
+    return [
         (d, r.comment or "rejected without a stated reason")
         for d, r in application.reviews.items()
         if r.status != "APPROVED"
     ]
-    now = utc_now()
-    names = {d.code: d.name_zh for d in catalog.get_departments()}
+
+
+def _plan(
+    application: Application, item: CatalogItem, names: dict[str, str], now: datetime
+) -> ResultRecord:
+    application_id = application.application_id
+    rejections = _rejections(application)
     if rejections:
-        key = document_key(application_id, "rejection-notice.pdf")
-        pdf = docs.render_rejection_notice_pdf(application, item, names, rejections, now)
-        store.put_pdf(key, pdf, {"application-id": application_id, "kind": "rejection-notice"})
-        result = ResultRecord(
+        return ResultRecord(
             outcome="REJECTED",
             issued_at=now,
-            document_key=key,
+            document_key=document_key(application_id, "rejection-notice.pdf"),
             reasons=[f"{names.get(d, d)}: {reason}" for d, reason in rejections],
         )
+    number = docs.new_certificate_number(item, now)
+    return ResultRecord(
+        outcome="APPROVED",
+        issued_at=now,
+        document_key=document_key(application_id, f"{number}.pdf"),
+        certificate_no=number,
+        verification_code=docs.new_verification_code(),
+    )
+
+
+def _render(
+    application: Application, item: CatalogItem, names: dict[str, str], planned: ResultRecord
+) -> bytes:
+    """The document of the plan, the same whichever attempt renders it."""
+    if planned.outcome == "REJECTED":
+        rejections = _rejections(application)
+        return docs.render_rejection_notice_pdf(
+            application, item, names, rejections, planned.issued_at
+        )
+    assert planned.certificate_no and planned.verification_code
+    return docs.render_certificate_pdf(
+        application,
+        item,
+        names,
+        planned.certificate_no,
+        planned.verification_code,
+        planned.issued_at,
+    )
+
+
+def _certificate(application: Application, item: CatalogItem, planned: ResultRecord) -> Certificate:
+    assert planned.certificate_no and planned.verification_code
+    return Certificate(
+        certificate_no=planned.certificate_no,
+        application_id=application.application_id,
+        item_id=item.item_id,
+        verification_code=planned.verification_code,
+        holder=_holder(application),
+        issued_at=planned.issued_at,
+        document_key=planned.document_key,
+    )
+
+
+def _settle(case: Application, result: ResultRecord) -> None:
+    case.result = result
+    if result.outcome == "APPROVED":
+        case.move_to(ApplicationStatus.APPROVED, Stage.ISSUANCE, SYSTEM, "all departments approved")
+        case.move_to(
+            ApplicationStatus.ISSUED, Stage.ISSUANCE, SYSTEM, f"certificate {result.certificate_no}"
+        )
     else:
-        number = docs.new_certificate_number(item, now)
-        code = docs.new_verification_code()
-        key = document_key(application_id, f"{number}.pdf")
-        pdf = docs.render_certificate_pdf(application, item, names, number, code, now)
-        store.put_pdf(key, pdf, {"application-id": application_id, "kind": "certificate"})
-        certificates.put_certificate(
-            Certificate(
-                certificate_no=number,
-                application_id=application_id,
-                item_id=item.item_id,
-                verification_code=code,
-                holder=_holder(application),
-                issued_at=now,
-                document_key=key,
-            )
-        )
-        result = ResultRecord(
-            outcome="APPROVED",
-            issued_at=now,
-            document_key=key,
-            certificate_no=number,
-            verification_code=code,
-        )
-
-    def settle(case: Application) -> None:
-        case.result = result
-        if result.outcome == "APPROVED":
-            case.move_to(
-                ApplicationStatus.APPROVED, Stage.ISSUANCE, SYSTEM, "all departments approved"
-            )
-            case.move_to(
-                ApplicationStatus.ISSUED,
-                Stage.ISSUANCE,
-                SYSTEM,
-                f"certificate {result.certificate_no}",
-            )
-        else:
-            case.move_to(
-                ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons)
-            )
-
-    mutate(cases, application_id, settle, loaded=application)
-    return {"applicationId": application_id, "outcome": result.outcome}
+        case.move_to(ApplicationStatus.REJECTED, Stage.ISSUANCE, SYSTEM, "; ".join(result.reasons))
 
 
 def _holder(application: Application) -> str:

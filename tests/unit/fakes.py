@@ -181,7 +181,7 @@ def _copy(model: T) -> T:
     return model.model_copy(deep=True)  # type: ignore[attr-defined,no-any-return]
 
 
-_CHILDREN = ("materials", "reviews", "result", "delivery_record", "feedback")
+_CHILDREN = ("materials", "reviews", "result", "planned_result", "delivery_record", "feedback")
 
 
 @dataclass
@@ -191,6 +191,7 @@ class _StoredCase:
     reviews: dict[str, Review] = field(default_factory=dict)
     review_tokens: dict[str, str] = field(default_factory=dict)
     result: ResultRecord | None = None
+    planned_result: ResultRecord | None = None
     delivery_record: DeliveryRecord | None = None
     feedback: Rating | None = None
     events: list[TimelineEvent] = field(default_factory=list)
@@ -232,6 +233,7 @@ class InMemoryRepository:
         application.materials = copy.deepcopy(stored.materials)
         application.reviews = copy.deepcopy(stored.reviews)
         application.result = copy.deepcopy(stored.result)
+        application.planned_result = copy.deepcopy(stored.planned_result)
         application.delivery_record = copy.deepcopy(stored.delivery_record)
         application.feedback = copy.deepcopy(stored.feedback)
         return application
@@ -289,6 +291,12 @@ class InMemoryRepository:
             stored.delivery_record = _copy(record)
         else:
             stored.feedback = _copy(record)
+
+    def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
+        stored = self.cases[application_id]
+        if stored.planned_result is None:
+            stored.planned_result = _copy(planned)
+        return _copy(stored.planned_result)
 
     def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
         stored = self.cases[application_id]

@@ -442,6 +442,113 @@ def test_a_retried_issuance_keeps_the_first_result(repo, store, stored_case) -> 
     assert len(repo.certificates) == 1
 
 
+class _FailsOnce:
+    """Makes one port call do its work and then raise, as a call that timed out after it
+    took effect would (the worst case for a retry)."""
+
+    def __init__(self, target: object, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = getattr(target, method)
+        self.calls = 0
+
+        def flaky(*args: object, **kwargs: object) -> object:
+            self.calls += 1
+            result = original(*args, **kwargs)
+            if self.calls == 1:
+                raise TransientError(f"{method} timed out")
+            return result
+
+        monkeypatch.setattr(target, method, flaky)
+
+
+_ISSUANCE_STEPS = ["plan_result", "put_pdf", "put_certificate", "save_application"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "failing_step"),
+    [("APPROVED", step) for step in _ISSUANCE_STEPS]
+    + [("REJECTED", step) for step in _ISSUANCE_STEPS if step != "put_certificate"],
+)
+def test_a_retried_issuance_issues_exactly_once_whatever_step_failed(
+    repo, store, stored_case, monkeypatch, failing_step, outcome
+) -> None:
+    # Given a decided case, and one step of issuance that fails after taking effect
+    application_id = _accept(stored_case, repo, store)
+    _open_all(repo, application_id)
+    water = ("APPROVED", "") if outcome == "APPROVED" else ("REJECTED", "管网未覆盖")
+    _set_reviews(
+        repo, application_id, {"POWER": ("APPROVED", ""), "WATER": water, "URBAN": ("APPROVED", "")}
+    )
+    _FailsOnce(store if failing_step == "put_pdf" else repo, failing_step, monkeypatch)
+
+    # When the first attempt fails and Step Functions retries
+    with pytest.raises(TransientError):
+        issue_result(application_id, repo, repo, repo, store)
+    issue_result(application_id, repo, repo, repo, store)
+
+    # Then there is one result, one document and (if approved) one certificate
+    case = _case(repo, application_id)
+    assert case.result is not None and case.result.outcome == outcome
+    documents = [k for k in store.objects if k.startswith("documents/")]
+    assert documents == [case.result.document_key]
+    assert len(repo.certificates) == (1 if outcome == "APPROVED" else 0)
+    if outcome == "APPROVED":
+        assert case.result.certificate_no in repo.certificates
+        assert repo.certificates[case.result.certificate_no].verification_code == (
+            case.result.verification_code
+        )
+    assert repo.actions(application_id).count(
+        "issued" if outcome == "APPROVED" else "rejected"
+    ) == (
+        1 if outcome == "APPROVED" else 2  # the department's rejection, then the case's
+    )
+
+
+def test_issuance_writes_the_document_once_when_a_retry_finds_it(
+    repo, store, stored_case, monkeypatch
+) -> None:
+    # Given an issuance whose certificate record failed after the PDF was written
+    application_id = _accept(stored_case, repo, store)
+    _open_all(repo, application_id)
+    _set_reviews(repo, application_id, {d: ("APPROVED", "") for d in DEPARTMENTS})
+    writes: list[str] = []
+    original = store.put_pdf
+    monkeypatch.setattr(store, "put_pdf", lambda k, b, m: (writes.append(k), original(k, b, m)))
+    monkeypatch.setattr(
+        repo, "put_certificate", lambda c: (_ for _ in ()).throw(TransientError("throttled"))
+    )
+    with pytest.raises(TransientError):
+        issue_result(application_id, repo, repo, repo, store)
+    monkeypatch.undo()
+    monkeypatch.setattr(store, "put_pdf", lambda k, b, m: (writes.append(k), original(k, b, m)))
+
+    # When it is retried
+    issue_result(application_id, repo, repo, repo, store)
+
+    # Then the PDF was written once (a versioned bucket keeps no second copy)
+    assert len(writes) == 1
+
+
+def test_issuance_follows_the_review_plan_not_the_live_catalog(repo, store, stored_case) -> None:
+    # Given a case accepted and decided by its planned departments
+    application_id = _accept(stored_case, repo, store)
+    _open_all(repo, application_id)
+    _set_reviews(repo, application_id, {d: ("APPROVED", "") for d in DEPARTMENTS})
+    # And a co-department added to the item afterwards (a new catalog version)
+    current = repo.get_catalog_item(UTILITIES)
+    assert current is not None
+    changed = current.model_copy(
+        update={"version": current.version + 1, "co_departments": [*current.co_departments, "FIRE"]}
+    )
+    repo.put_item_version(changed, "digest-with-fire")
+
+    # When issuance runs
+    output = issue_result(application_id, repo, repo, repo, store)
+
+    # Then the case is issued: FIRE was not in its plan
+    assert output["outcome"] == "APPROVED"
+    assert _case(repo, application_id).status is ApplicationStatus.ISSUED
+
+
 # --- delivery ----------------------------------------------------------------------------
 
 

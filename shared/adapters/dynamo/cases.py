@@ -66,6 +66,7 @@ FORM = "FORM"
 MATERIAL = "MATERIAL#"
 REVIEW = "REVIEW#"
 RESULT = "RESULT"
+PLANNED_RESULT = "ISSUING"
 DELIVERY = "DELIVERY"
 FEEDBACK = "FEEDBACK"
 EVENT = "TL#"
@@ -159,6 +160,8 @@ def assemble(items: Sequence[Item]) -> Application | None:
             application.reviews[review.department] = review
         elif sk == RESULT:
             application.result = parse(ResultRecord, item)
+        elif sk == PLANNED_RESULT:
+            application.planned_result = parse(ResultRecord, item)
         elif sk == DELIVERY:
             application.delivery_record = parse(DeliveryRecord, item)
         elif sk == FEEDBACK:
@@ -209,6 +212,21 @@ class CaseStore(DynamoTable):
         )
         application.version = expected + 1
         application.events_written()
+
+    def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
+        pk = case_pk(application_id)
+        try:
+            self._put(
+                record(pk, PLANNED_RESULT, dump(planned)),
+                condition="attribute_not_exists(PK)",
+                conflict=Conflict("a result is already planned", field="applicationId"),
+            )
+        except Conflict:
+            existing = self._get(pk, PLANNED_RESULT, consistent=True)
+            if existing is None:
+                raise
+            return parse(ResultRecord, existing)
+        return planned
 
     def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
         self._batch_put([child_item(application_id, m) for m in materials])
