@@ -1,10 +1,17 @@
 """The API resolver: routes, validation, and one mapping from errors to HTTP statuses."""
 
+import binascii
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
+from functions.api import body
+from functions.api.contract import HEADER_NAMES
 from functions.api.dependencies import current_caller
 from functions.api.routes import applications, public, tasks
 from shared import names
@@ -12,52 +19,102 @@ from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
 from shared.observability import logger
 
-app = APIGatewayRestResolver(enable_validation=True)
+# The body deserializer bounds what json may parse (functions/api/body.py).
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body.loads)
 app.include_router(public.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)
-
-API_TITLE = "OneWindow API"
-API_VERSION = "1.0.0"
 
 
 def _error(
     status: int, code: str, message: str, fields: list[dict[str, Any]] | None = None
 ) -> Response:
-    body: dict[str, Any] = {"error": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+    """The one error body (the `Error` schema of the OpenAPI document); `fields` is always
+    there, empty when no one field is at fault."""
+    payload = {"error": code, "message": message, "fields": fields or []}
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=payload)
 
 
 def _field_error(err: dict[str, Any]) -> dict[str, Any]:
+    loc = tuple(err.get("loc", ()))
     if err.get("type") == "json_invalid":  # loc is ("body", <offset>): name the body itself
         return {
             "field": "body",
             "message": f"body is not valid JSON: {err.get('ctx', {}).get('error', '')}",
         }
-    return {
-        "field": ".".join(str(p) for p in err.get("loc", ())) or "body",
-        "message": err.get("msg", "invalid"),
-    }
+    if loc[:1] == ("header",) and len(loc) > 1:  # named as sent: "Idempotency-Key"
+        loc = (HEADER_NAMES.get(str(loc[1]), loc[1]), *loc[2:])
+    return {"field": ".".join(str(p) for p in loc) or "body", "message": err.get("msg", "invalid")}
 
 
-@app.exception_handler(RequestValidationError)
-def _invalid_request(exc: RequestValidationError) -> Response:
-    # Validation runs before the route; a caller without a token learns nothing but 401.
+def _refusal_before_validation() -> Response | None:
+    """What outranks a validation error: no token (401), then a body that is not JSON on a
+    route that reads one (415). Powertools validates before any middleware runs."""
     if app.current_event.resource not in names.PUBLIC_RESOURCES:
         try:
             current_caller(app)
         except Unauthenticated as denied:
             return _domain_error(denied)
+    return _unsupported_media_type() if _body_is_not_json() else None
+
+
+def _body_is_not_json() -> bool:
+    event = app.current_event
+    return body.takes_json_body(event.http_method, event.resource) and not body.is_json(
+        event.headers.get("content-type")
+    )
+
+
+def _unsupported_media_type() -> Response:
+    content_type = app.current_event.headers.get("content-type")
+    message = f"the body must be {body.JSON_MEDIA_TYPE}, not {content_type}"
+    return _error(415, "unsupported_media_type", message, [{"field": "body", "message": message}])
+
+
+def _json_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """A form-encoded body that happens to validate is still not JSON: refused with 415."""
+    return _unsupported_media_type() if _body_is_not_json() else next_middleware(app)
+
+
+app.use([_json_only])
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid_request(exc: RequestValidationError) -> Response:
+    refused = _refusal_before_validation()
+    if refused is not None:
+        return refused
     fields = [_field_error(err) for err in exc.errors()]
     named = ", ".join(f["field"] for f in fields)
     return _error(422, "validation_error", f"invalid request: {named}", fields)
 
 
+@app.exception_handler(RequestUnsupportedContentType)
+def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response:
+    # Powertools refuses a content type it cannot parse only on a route that reads a body.
+    return _refusal_before_validation() or _unsupported_media_type()
+
+
+@app.exception_handler([UnicodeDecodeError, binascii.Error])
+def _undecodable(exc: ValueError) -> Response:
+    # A base64-encoded body (a binary media type) that is not base64 of UTF-8 text fails
+    # while Powertools decodes it; the same errors from anywhere else stay server errors.
+    try:
+        app.current_event.decoded_body  # noqa: B018 (the property decodes)
+    except (UnicodeDecodeError, binascii.Error):
+        refused = _refusal_before_validation()
+        return refused or _error(
+            422,
+            "validation_error",
+            "invalid request: body",
+            [{"field": "body", "message": "body is not UTF-8 text"}],
+        )
+    raise exc
+
+
 @app.exception_handler(DomainError)
 def _domain_error(exc: DomainError) -> Response:
-    fields = [{"field": name, "message": message} for name, message in exc.fields] or None
+    fields = [{"field": name, "message": message} for name, message in exc.fields]
     return _error(exc.status_code, exc.code, exc.message, fields)
 
 
@@ -87,10 +144,6 @@ def openapi() -> Response[str]:
 
 
 def openapi_document() -> str:
-    return app.get_openapi_json_schema(
-        title=API_TITLE,
-        version=API_VERSION,
-        description="OneWindow: one-stop government services (1+3+N). Routes other than the "
-        "catalog, verification and this document need a Cognito ID token in the "
-        "Authorization header.",
-    )
+    from functions.api.contract import publish  # only GET /openapi.json and `make openapi`
+
+    return publish(app)

@@ -4,6 +4,7 @@ The key is scoped to the caller, so two citizens' keys never collide; the same k
 different body is refused rather than silently answered with the first case.
 """
 
+import re
 from functools import cache
 from typing import Any
 
@@ -27,7 +28,10 @@ from shared.services import applications as cases
 from shared.settings import get_settings
 
 KEY_HEADER = "Idempotency-Key"
-_KEY_PATTERN_MAX = 128
+KEY_MAX_LENGTH = 128
+# Printable ASCII: what every HTTP client sends unchanged (the route's header parameter
+# checks it, and the OpenAPI document says so).
+KEY_PATTERN = r"^[ -~]+$"
 _CONFIG = IdempotencyConfig(
     event_key_jmespath="[owner, key]",
     payload_validation_jmespath="body",
@@ -67,9 +71,9 @@ def create_idempotently(
         repo = repository()
         application = cases.create_application(caller, request, repo, repo)
         return application.summary().model_dump(by_alias=True, mode="json")
-    if len(key) > _KEY_PATTERN_MAX or not key.isprintable():
+    if len(key) > KEY_MAX_LENGTH or not re.fullmatch(KEY_PATTERN, key):
         raise ValidationFailed(
-            f"{KEY_HEADER} must be at most {_KEY_PATTERN_MAX} printable characters",
+            f"{KEY_HEADER} must be at most {KEY_MAX_LENGTH} printable ASCII characters",
             field=KEY_HEADER,
         )
     if context is not None:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.models.application import (
     AcceptanceRecord,
@@ -251,3 +251,25 @@ def application_view(
         failure_reason=app.failure_reason,
         version=app.version,
     )
+
+
+class FieldError(ApiModel):
+    field: str
+    message: str
+
+
+class ErrorBody(ApiModel):
+    """Every error the API function answers: a code, a message, and each field at fault
+    (empty when no one field is)."""
+
+    error: Annotated[str, Field(description="a stable code, e.g. validation_error")]
+    message: str
+    fields: list[FieldError]
+
+
+class GatewayError(BaseModel):
+    """What API Gateway itself answers (the authorizer's 401, throttling's 429)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str

@@ -4,11 +4,12 @@ caller's is a 404."""
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from functions.api.contract import CONFLICT, DESCRIPTIONS, NOT_FOUND, UNAVAILABLE, responses
 from functions.api.dependencies import current_caller, documents, repository, workflow
-from functions.api.idempotency import create_idempotently
+from functions.api.idempotency import KEY_HEADER, KEY_MAX_LENGTH, KEY_PATTERN, create_idempotently
 from shared import names
 from shared.models.api import (
     ApplicationPage,
@@ -30,6 +31,19 @@ router = APIGatewayRouter()
 AppId = Annotated[str, Path(alias="applicationId", max_length=40)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=2000)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=KEY_HEADER,
+        max_length=KEY_MAX_LENGTH,
+        pattern=KEY_PATTERN,
+        description="Any unique string per intended case (a UUID): a retry with the same key "
+        "and body answers the first case again; with another body it is refused (422). "
+        "Kept for 24 hours, per caller.",
+    ),
+]
+_CASE_NOT_FOUND = "No such application of the caller's"
+_BUSY = DESCRIPTIONS[UNAVAILABLE]
 
 
 def _view(application: Application) -> ApplicationView:
@@ -46,12 +60,21 @@ def _view(application: Application) -> ApplicationView:
         "every wrong field is named at once."
     ),
     tags=["applications"],
-    responses={201: {"description": "Created"}},
+    responses=responses(
+        201,
+        {
+            NOT_FOUND: "The catalog item does not exist",
+            CONFLICT: "A request with this Idempotency-Key is still in progress",
+            UNAVAILABLE: "A backing service is busy: retry shortly with the same key",
+        },
+        description="Created",
+    ),
 )
-def create(request: CreateApplicationRequest) -> Response[ApplicationSummary]:
+def create(
+    request: CreateApplicationRequest, idempotency_key: IdempotencyKey = None
+) -> Response[ApplicationSummary]:
     caller = current_caller(router)  # type: ignore[arg-type]
-    key = router.current_event.headers.get("Idempotency-Key")
-    body = create_idempotently(caller, request, key, router.lambda_context)
+    body = create_idempotently(caller, request, idempotency_key, router.lambda_context)
     return Response(
         status_code=201,
         content_type="application/json",
@@ -63,6 +86,7 @@ def create(request: CreateApplicationRequest) -> Response[ApplicationSummary]:
     names.resolver_path(names.APPLICATIONS),
     summary="The caller's own applications, newest first",
     tags=["applications"],
+    responses=responses(errors=(UNAVAILABLE,)),
 )
 def list_own(limit: Limit = 20, cursor: Cursor = None) -> ApplicationPage:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -74,6 +98,7 @@ def list_own(limit: Limit = 20, cursor: Cursor = None) -> ApplicationPage:
     names.resolver_path(names.APPLICATION),
     summary="Status, the latest timeline events and decisions",
     tags=["applications"],
+    responses=responses(errors={NOT_FOUND: _CASE_NOT_FOUND, UNAVAILABLE: _BUSY}),
 )
 def get_one(application_id: AppId) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -85,6 +110,7 @@ def get_one(application_id: AppId) -> ApplicationView:
     summary="The case's whole timeline, a page at a time",
     description="Oldest first by default; `order=desc` reads from the latest backwards.",
     tags=["applications"],
+    responses=responses(errors={NOT_FOUND: _CASE_NOT_FOUND, UNAVAILABLE: _BUSY}),
 )
 def timeline(
     application_id: AppId,
@@ -101,6 +127,13 @@ def timeline(
     names.resolver_path(names.APPLICATION_MATERIALS),
     summary="Get a presigned POST to upload one material",
     tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _CASE_NOT_FOUND,
+            CONFLICT: "The case is no longer a draft or returned for supplement",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
 )
 def upload_material(
     application_id: AppId, request: MaterialUploadRequest
@@ -121,6 +154,13 @@ def upload_material(
         "nothing is there; acceptance then judges them against the item's rules."
     ),
     tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _CASE_NOT_FOUND,
+            CONFLICT: "The case cannot be submitted in its state, or is being returned",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
 )
 def submit(application_id: AppId) -> ApplicationSummary:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -132,6 +172,12 @@ def submit(application_id: AppId) -> ApplicationSummary:
     names.resolver_path(names.APPLICATION_RESULT),
     summary="The unified result",
     tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: "No such application of the caller's, or no result issued yet",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
 )
 def result(application_id: AppId) -> ResultView:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -143,6 +189,13 @@ def result(application_id: AppId) -> ResultView:
     names.resolver_path(names.APPLICATION_FEEDBACK),
     summary="Rate the service (好差评, 1-5)",
     tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _CASE_NOT_FOUND,
+            CONFLICT: "The case is not concluded yet, or was already rated",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
 )
 def feedback(application_id: AppId, request: FeedbackRequest) -> ApplicationView:
     caller = current_caller(router)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypeVar
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from functions.api.contract import DESCRIPTIONS, NOT_FOUND, UNAVAILABLE, responses
 from functions.api.dependencies import catalog_index, repository
 from shared import names
 from shared.domain.catalog_search import SearchFilters
@@ -18,6 +19,7 @@ from shared.models.ids import DEPARTMENT_REGEX
 from shared.services import catalog
 
 router = APIGatewayRouter()
+_BUSY = DESCRIPTIONS[UNAVAILABLE]
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -57,6 +59,7 @@ def _flag(value: str | None, field: str) -> bool | None:
         "index of the current catalog: the cost does not grow with the catalog."
     ),
     tags=["catalog"],
+    responses=responses(errors=(UNAVAILABLE,)),
 )
 def list_items(
     item_type: Annotated[
@@ -106,6 +109,9 @@ def _value(choice: StrEnum | None) -> str | None:
     summary="One catalog item with its guide",
     description="The current version, or with `version` the one a case was filed under.",
     tags=["catalog"],
+    responses=responses(
+        errors={NOT_FOUND: "No such item, or no such version of it", UNAVAILABLE: _BUSY}
+    ),
 )
 def get_item(
     item_id: Annotated[str, Path(alias="itemId", max_length=40)],
@@ -115,7 +121,12 @@ def get_item(
 
 
 @router.get(
-    names.resolver_path(names.VERIFY), summary="Verify an issued certificate", tags=["verify"]
+    names.resolver_path(names.VERIFY),
+    summary="Verify an issued certificate",
+    tags=["verify"],
+    responses=responses(
+        errors={NOT_FOUND: "No certificate of that number with that code", UNAVAILABLE: _BUSY}
+    ),
 )
 def verify(
     certificate_no: Annotated[str, Path(alias="certificateNo", max_length=60)],

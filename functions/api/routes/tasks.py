@@ -6,6 +6,14 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
+from functions.api.contract import (
+    CONFLICT,
+    DESCRIPTIONS,
+    FORBIDDEN,
+    NOT_FOUND,
+    UNAVAILABLE,
+    responses,
+)
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared import names
 from shared.models.api import DecisionRequest, DecisionResponse, MaterialList, TaskPage, task_view
@@ -21,6 +29,12 @@ TaskIdPath = Annotated[str, Path(alias="taskId", max_length=60)]
     names.resolver_path(names.TASKS),
     summary="Pending reviews of the caller's department, soonest due first",
     tags=["tasks"],
+    responses=responses(
+        errors={
+            FORBIDDEN: "The caller is not department staff, or not of `department`",
+            UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE],
+        }
+    ),
 )
 def inbox(
     department: Annotated[str | None, Query(pattern=f"^{DEPARTMENT_REGEX}$")] = None,
@@ -36,6 +50,7 @@ def inbox(
     names.resolver_path(names.TASK_MATERIALS),
     summary="The case's materials, with download links, for the reviewing department",
     tags=["tasks"],
+    responses=responses(errors=(FORBIDDEN, NOT_FOUND, UNAVAILABLE)),
 )
 def materials(task_id: TaskIdPath) -> MaterialList:
     caller = current_caller(router)  # type: ignore[arg-type]
@@ -48,6 +63,14 @@ def materials(task_id: TaskIdPath) -> MaterialList:
     names.resolver_path(names.TASK_DECISION),
     summary="Approve or reject a pending review",
     tags=["tasks"],
+    responses=responses(
+        errors={
+            FORBIDDEN: "The task is another department's",
+            NOT_FOUND: "No such task",
+            CONFLICT: "The task was already decided or expired, or its case moved on",
+            UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE],
+        }
+    ),
 )
 def decide(task_id: TaskIdPath, request: DecisionRequest) -> DecisionResponse:
     caller = current_caller(router)  # type: ignore[arg-type]
