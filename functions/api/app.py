@@ -95,21 +95,27 @@ def _unsupported_content_type(exc: RequestUnsupportedContentType) -> Response:
     return _refusal_before_validation() or _unsupported_media_type()
 
 
-@app.exception_handler([UnicodeDecodeError, binascii.Error])
-def _undecodable(exc: ValueError) -> Response:
-    # A base64-encoded body (a binary media type) that is not base64 of UTF-8 text fails
-    # while Powertools decodes it; the same errors from anywhere else stay server errors.
-    try:
-        app.current_event.decoded_body  # noqa: B018 (the property decodes)
-    except (UnicodeDecodeError, binascii.Error):
-        refused = _refusal_before_validation()
-        return refused or _error(
+@app.exception_handler(ValueError)
+def _unparseable_body(exc: ValueError) -> Response:
+    """Errors Powertools raises while reading a body, before any handler of ours runs: a
+    multipart Content-Type without a boundary, a base64 body (a binary media type) that is
+    not base64 of UTF-8 text. A ValueError with neither cause stays a server error."""
+    if _body_is_not_json() or not _body_decodes():
+        return _refusal_before_validation() or _error(
             422,
             "validation_error",
             "invalid request: body",
             [{"field": "body", "message": "body is not UTF-8 text"}],
         )
     raise exc
+
+
+def _body_decodes() -> bool:
+    try:
+        app.current_event.decoded_body  # noqa: B018 (the property decodes)
+    except (UnicodeDecodeError, binascii.Error):
+        return False
+    return True
 
 
 @app.exception_handler(DomainError)

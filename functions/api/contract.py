@@ -117,7 +117,8 @@ def _add_components(document: dict[str, Any]) -> None:
 
     components = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
+    # Powertools' own validation error shapes: the API answers `Error` instead.
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     template = _REF + "{model}"
     error = ErrorBody.model_json_schema(ref_template=template, mode="serialization")
