@@ -8,10 +8,15 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 # Synth needs a region only to check resource types; deploy uses your profile's region.
 export AWS_DEFAULT_REGION ?= us-east-1
+# Assets without the runtime's (3.13) bytecode fail the synth instead of warning:
+# `make setup` installs a 3.13 (Pyodide's) when the machine has none (infra/bundling.py).
+export ONEWINDOW_REQUIRE_BYTECODE := 1
 
-.PHONY: setup test unit lint format synth run users demo bench deploy clean openapi
+.PHONY: setup wheels test unit lint format synth run users demo bench deploy clean openapi
 
-setup: $(STAMP) $(CDK_STAMP)
+# Everything the tests and synth need from the network, so that they then run offline:
+# the virtualenv, the CDK CLI and Pyodide (npm), the Lambda layer's wheels.
+setup: $(STAMP) $(CDK_STAMP) wheels
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -22,6 +27,10 @@ $(STAMP): pyproject.toml
 $(CDK_STAMP): infra/package.json infra/package-lock.json
 	npm ci --prefix infra --no-audit --no-fund --loglevel=error
 	rm -f infra/node_modules/.installed-* && touch $@
+
+# The Lambda layer's wheels for its platform, into .build/wheels (a no-op when current).
+wheels: $(STAMP)
+	$(PY) -m infra.bundling
 
 test: setup
 	$(PY) -m pytest -q
