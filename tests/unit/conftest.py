@@ -1,6 +1,13 @@
-"""Unit-tier fixtures: in-memory ports, and factories that put a case in a given state."""
+"""Unit-tier fixtures: in-memory ports, and factories that put a case in a given state.
+
+The tier refuses the network: every test here gets pytest-socket's `disable_socket`
+marker, so opening any socket (a stray boto3 call, a download) fails the test at once.
+Only this directory's tests get it; integration tests run moto in memory and the local
+server tests need loopback sockets.
+"""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +27,14 @@ from tests.unit.fakes import (
 )
 
 SUPPLEMENT_WAIT_DAYS = 20
+UNIT_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Collection hooks see every item of the session, not only this directory's.
+    for item in items:
+        if UNIT_DIR in item.path.parents:
+            item.add_marker(pytest.mark.disable_socket)
 
 
 @pytest.fixture
