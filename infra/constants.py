@@ -28,6 +28,7 @@ from shared.names import (
     UPLOADS_PREFIX,
 )
 from shared.settings import setting_defaults
+from shared.stages.reconcile import UNSETTLED_ENDS as UNSETTLED_EXECUTION_ENDS
 
 __all__ = [
     "DEPARTMENT_GROUP_PREFIX",
@@ -70,6 +71,10 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     "delivery": {"memory": 256, "timeout": 30},
     "feedback": {"memory": 256, "timeout": 15},
     "failure": {"memory": 256, "timeout": 15},
+    # Outside the state machine: the sweep that marks late reviews overdue (on a schedule)
+    # and the reconciler of executions that ended without settling their case (EventBridge).
+    "deadlines": {"memory": 256, "timeout": 60},
+    "reconcile": {"memory": 256, "timeout": 30},
 }
 
 
@@ -101,6 +106,12 @@ ASL_FUNCTIONS = [
 ]
 ASL_FILE = "statemachine/application.asl.json"
 
+# The watchers outside the state machine (infra/constructs/watchers.py).
+DEADLINE_SWEEP_MINUTES = 15
+EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
+UNSETTLED_ENDS = UNSETTLED_EXECUTION_ENDS
+RECONCILE_ATTEMPTS = 5  # receives of one message before it goes to the dead-letter queue
+
 # Environment variables each function gets besides the POWERTOOLS_* ones; values are
 # resource names CDK resolves or setting defaults. The local runtime gives the same set.
 FUNCTION_ENV: dict[str, list[str]] = {
@@ -113,13 +124,15 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "DOWNLOAD_URL_TTL_SECONDS",
         "CATALOG_REFRESH_SECONDS",
     ],
-    "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS"],
+    "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS", "REVIEW_MARGIN_DAYS"],
     "supplement": ["TABLE_NAME"],
     "approval": ["TABLE_NAME"],
     "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],
     "delivery": ["TABLE_NAME", "COURIER", "ELECTRONIC_DELIVERY_DAYS"],
     "feedback": ["TABLE_NAME"],
     "failure": ["TABLE_NAME"],
+    "deadlines": ["TABLE_NAME"],
+    "reconcile": ["TABLE_NAME"],
 }
 # Defaults of the settings CDK deploys, taken from the settings model (shared/settings.py).
 SETTING_DEFAULTS: dict[str, str] = setting_defaults(
@@ -127,6 +140,7 @@ SETTING_DEFAULTS: dict[str, str] = setting_defaults(
     "DOWNLOAD_URL_TTL_SECONDS",
     "CATALOG_REFRESH_SECONDS",
     "SUPPLEMENT_WAIT_DAYS",
+    "REVIEW_MARGIN_DAYS",
     "COURIER",
     "ELECTRONIC_DELIVERY_DAYS",
 )

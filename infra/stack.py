@@ -13,6 +13,7 @@ from infra.constructs import (
     Documents,
     Functions,
     Identity,
+    Watchers,
     Workflow,
     grant_least_privilege,
 )
@@ -75,6 +76,13 @@ class OneWindowStack(Stack):
         if missing:
             raise ValueError(f"functions lack environment variables: {missing}")
         grant_least_privilege(self.functions, self.data, self.documents, self.workflow)
+        self.watchers = Watchers(
+            self,
+            "Watchers",
+            state_machine=self.workflow.state_machine,
+            deadlines=self.functions["deadlines"],
+            reconcile=self.functions["reconcile"],
+        )
 
         self.api = Api(
             self,

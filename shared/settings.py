@@ -26,6 +26,9 @@ class Settings(BaseModel):
     # Working days an applicant has to supplement a returned case before it is deemed
     # withdrawn (the wait on the task token times out).
     supplement_wait_days: int = Field(default=20, ge=1, le=90)
+    # Working days past the statutory deadline that a review may stay overdue before its
+    # wait ends and the case fails visibly (no wait may hang forever).
+    review_margin_days: int = Field(default=20, ge=1, le=120)
     upload_url_ttl_seconds: int = Field(default=900, ge=60, le=3600)
     download_url_ttl_seconds: int = Field(default=600, ge=60, le=3600)
     # How long an electronic result stays downloadable after delivery.

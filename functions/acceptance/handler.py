@@ -6,7 +6,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.repository import DynamoRepository
-from shared.models.events import StageEvent
+from shared.models.events import AcceptanceEvent
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
@@ -15,11 +15,16 @@ from shared.stages.acceptance import run_acceptance
 @logger.inject_lambda_context(correlation_id_path="applicationId")
 @metrics.log_metrics
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    event = StageEvent.model_validate(raw)
+    event = AcceptanceEvent.model_validate(raw)
     settings = get_settings()
     repository = DynamoRepository()
     output = run_acceptance(
-        event.application_id, repository, repository, settings.supplement_wait_days
+        event.application_id,
+        repository,
+        repository,
+        settings.supplement_wait_days,
+        settings.review_margin_days,
+        event.execution_started_at,
     )
     metrics.add_metric(
         name=f"Acceptance{output['outcome'].title().replace('_', '')}",

@@ -159,6 +159,10 @@ def build_seed(path: Path, warm: int) -> None:
             "accepted",
         ),
         "api": (rest_event("GET", "/catalog/items", query={"limit": "20"}), None),
+        # The sweep on a case in approval (nothing due yet), the reconciler on an execution
+        # of a case in approval that was stopped.
+        "deadlines": ({"source": "aws.events", "detail-type": "Scheduled Event"}, "accepted"),
+        "reconcile": (_stopped_execution_batch(case), "accepted"),
     }
     functions: dict[str, Any] = {}
     for key, (event, state) in events.items():
@@ -205,6 +209,27 @@ def build_seed(path: Path, warm: int) -> None:
         "functions": functions,
     }
     path.write_text(json.dumps(seed, ensure_ascii=False, default=_base64), encoding="utf-8")
+
+
+def _stopped_execution_batch(application_id: str) -> dict[str, Any]:
+    """An SQS batch of one EventBridge "Execution Status Change" event, as Lambda gets it."""
+    detail = {"name": application_id, "status": "ABORTED", "error": None, "cause": None}
+    body = {"source": "aws.states", "detail-type": "Step Functions Execution Status Change"}
+    return {
+        "Records": [
+            {
+                "messageId": "bench-1",
+                "receiptHandle": "bench",
+                "body": json.dumps({**body, "detail": detail}),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:bench",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
 
 
 def _base64(value: Any) -> Any:

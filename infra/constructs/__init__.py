@@ -6,6 +6,7 @@ from infra.constructs.documents import Documents
 from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.permissions import grant_least_privilege
+from infra.constructs.watchers import Watchers
 from infra.constructs.workflow import Workflow
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Documents",
     "Functions",
     "Identity",
+    "Watchers",
     "Workflow",
     "grant_least_privilege",
 ]

@@ -53,7 +53,20 @@ def grant_least_privilege(
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
 
-    _grant_objects(functions, "issuance", documents.bucket, "s3:PutObject", c.DOCUMENTS_PREFIX)
+    # A retried issuance looks for the document it may have written already (HeadObject is
+    # s3:GetObject; ListBucket makes a missing one a 404, not a 403).
+    _grant_objects(
+        functions,
+        "issuance",
+        documents.bucket,
+        ["s3:PutObject", "s3:GetObject"],
+        c.DOCUMENTS_PREFIX,
+    )
+    iam.Grant.add_to_principal(
+        grantee=functions["issuance"],
+        actions=["s3:ListBucket"],
+        resource_arns=[documents.bucket.bucket_arn],
+    )
 
 
 def _grant_objects(

@@ -233,6 +233,25 @@ class InProcessSystem:
                 raise TimeoutError(f"execution of {application_id} still running")
             time.sleep(0.02)
 
+    def stop_execution(self, application_id: str, cause: str = "stopped by an operator") -> None:
+        boto3.client("stepfunctions").stop_execution(
+            executionArn=self.execution_arn(application_id), error="Stopped", cause=cause
+        )
+
+    def invoke_function(self, key: str, event: dict[str, Any]) -> dict[str, Any]:
+        """A function run as Lambda runs it (its own environment), e.g. what a schedule
+        would start; the answer, or an AssertionError with the function's error."""
+        response = boto3.client("lambda").invoke(
+            FunctionName=f"onewindow-local-{key}", Payload=json.dumps(event).encode()
+        )
+        payload = json.loads(response["Payload"].read() or b"null")
+        assert "FunctionError" not in response, payload
+        return cast(dict[str, Any], payload)
+
+    def sweep_deadlines(self) -> dict[str, Any]:
+        """The deadlines sweep, as its schedule starts it."""
+        return self.invoke_function("deadlines", {"source": "aws.events"})
+
     def history(self, application_id: str) -> list[dict[str, Any]]:
         sfn = boto3.client("stepfunctions")
         events: list[dict[str, Any]] = []

@@ -28,6 +28,7 @@ class LocalNames:
     idempotency_table: str = "onewindow-local-idempotency"
     bucket: str = "onewindow-local-documents"
     state_machine: str = "onewindow-local-application"
+    unsettled_queue: str = "onewindow-local-unsettled-executions"
     user_pool: str = "onewindow-local"
 
 
@@ -193,6 +194,45 @@ def _create_functions(resources: dict[str, str]) -> dict[str, str]:
     return arns
 
 
+def _create_watchers(names: LocalNames, machine_arn: str, reconcile_arn: str) -> str:
+    """As infra/constructs/watchers.py: unsettled ends of the machine's executions go by an
+    EventBridge rule to a queue (with its dead-letter queue) that the reconciler consumes.
+    The sweep's schedule has no local twin: `make run` and the tests run it themselves."""
+    sqs = boto3.client("sqs")
+    dead = sqs.create_queue(QueueName=f"{names.unsettled_queue}-dlq")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+    queue = sqs.create_queue(
+        QueueName=names.unsettled_queue,
+        Attributes={
+            "VisibilityTimeout": str(6 * c.FUNCTIONS["reconcile"]["timeout"]),
+            "RedrivePolicy": json.dumps(
+                {
+                    "deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"],
+                    "maxReceiveCount": str(c.RECONCILE_ATTEMPTS),
+                }
+            ),
+        },
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    arn = queue_arn["Attributes"]["QueueArn"]
+    events = boto3.client("events")
+    rule = "onewindow-local-unsettled-execution-ends"
+    pattern = {
+        "source": ["aws.states"],
+        "detail-type": [c.EXECUTION_STATUS_CHANGE],
+        "detail": {"status": sorted(c.UNSETTLED_ENDS), "stateMachineArn": [machine_arn]},
+    }
+    events.put_rule(Name=rule, EventPattern=json.dumps(pattern), State="ENABLED")
+    events.put_targets(Rule=rule, Targets=[{"Id": "reconcile-queue", "Arn": arn}])
+    boto3.client("lambda").create_event_source_mapping(
+        EventSourceArn=arn,
+        FunctionName=reconcile_arn,
+        BatchSize=10,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    return queue
+
+
 def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dict[str, str]:
     """Creates everything and loads the catalog; returns the stack's outputs."""
     names = names or LocalNames()
@@ -216,12 +256,14 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         type="STANDARD",
     )["stateMachineArn"]
     assert machine == machine_arn, machine
+    queue = _create_watchers(names, machine, arns["reconcile"])
     import_catalog(catalog, DynamoRepository(names.table))
     return {
         "TableName": names.table,
         "IdempotencyTableName": names.idempotency_table,
         "DocumentsBucketName": names.bucket,
         "StateMachineArn": machine,
+        "UnsettledExecutionsQueueUrl": queue,
         "UserPoolId": pool_id,
         "UserPoolClientId": client_id,
         **{f"{k.capitalize()}FunctionArn": v for k, v in arns.items()},

@@ -184,6 +184,9 @@ class AcceptanceRecord(ApiModel):
     reasons: list[str] = Field(default_factory=list)
     deadline_at: datetime | None = None  # promised time limit (承诺时限)
     statutory_deadline_at: datetime | None = None  # statutory time limit (法定时限)
+    # When the wait for the departments ends: the statutory limit plus a margin, within
+    # the execution's lifetime. A review still undecided then fails the case, visibly.
+    review_bound_at: datetime | None = None
     supplement_due_at: datetime | None = None
     # Who reviews, fixed at acceptance from the item version the case pinned.
     review_plan: list[ReviewAssignment] = Field(default_factory=list)
@@ -229,6 +232,7 @@ HEADER_FIELDS = frozenset(
         "status",
         "acceptance",
         "failure_reason",
+        "overdue_since",
         "submission_count",
         "created_at",
         "updated_at",
@@ -252,6 +256,9 @@ class Application(ApiModel):
     status: ApplicationStatus = ApplicationStatus.DRAFT
     acceptance: AcceptanceRecord | None = None
     failure_reason: str | None = None
+    # When a planned review first passed its due time undecided: the case stays in
+    # approval, late, not failed (a department being late is not a technical failure).
+    overdue_since: datetime | None = None
     submission_count: int = 0
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
@@ -311,6 +318,7 @@ class Application(ApiModel):
             created_at=self.created_at,
             updated_at=self.updated_at,
             due_at=self.due_at,
+            overdue_since=self.overdue_since,
         )
 
 
@@ -326,6 +334,7 @@ class ApplicationSummary(ApiModel):
     updated_at: datetime
     # The promised deadline while in approval, the supplement deadline while returned.
     due_at: datetime | None = None
+    overdue_since: datetime | None = None
 
 
 class FollowUpTicket(ApiModel):

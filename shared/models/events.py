@@ -5,6 +5,7 @@ importing the parser utility builds all of its AWS event models, some 85 ms of e
 start, for events that are our own.
 """
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,11 @@ class StageEvent(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
 
     application_id: ApplicationId = Field(alias="applicationId")
+
+
+class AcceptanceEvent(StageEvent):
+    # When the case's execution started: every wait must end within its one-year lifetime.
+    execution_started_at: datetime | None = Field(default=None, alias="executionStartedAt")
 
 
 class SupplementEvent(StageEvent):

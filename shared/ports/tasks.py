@@ -31,8 +31,14 @@ class TaskRepository(Protocol):
         """A pending review leaves the inbox as EXPIRED; False if it was no longer pending."""
         ...
 
+    def mark_overdue(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        """Marks a pending review overdue (it stays in its inbox, and leaves the list of
+        tasks not yet overdue) with the case's events about it, all or nothing; False if
+        it was no longer pending."""
+        ...
+
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        """Pending tasks of every department, soonest due first."""
+        """Pending tasks of every department not yet marked overdue, soonest due first."""
         ...

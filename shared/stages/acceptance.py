@@ -6,6 +6,7 @@ applicant submitted it (shared/services/applications.py), by the API, which alre
 an S3 client for the upload links; a second client here would cost every cold start of
 this function ~0.3x of its budget."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain import acceptance as rules
@@ -17,12 +18,18 @@ from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
 from shared.stages.common import SYSTEM, load_case, mutate
 
+# Step Functions ends a standard execution after one year; every wait ends before that.
+EXECUTION_LIFETIME = timedelta(days=365)
+LIFETIME_RESERVE = timedelta(days=7)  # for the stages after the last wait
+
 
 def run_acceptance(
     application_id: str,
     cases: ApplicationRepository,
     catalog: CatalogRepository,
     supplement_wait_days: int,
+    review_margin_days: int = 20,
+    execution_started_at: datetime | None = None,
 ) -> dict[str, Any]:
     application, item = load_case(cases, catalog, application_id)
     if application.status is not ApplicationStatus.SUBMITTED:
@@ -33,6 +40,7 @@ def run_acceptance(
 
     decision = rules.evaluate(application, item)
     now = utc_now()
+    waits_end = (execution_started_at or now) + EXECUTION_LIFETIME - LIFETIME_RESERVE
 
     def apply(case: Application) -> None:
         if case.status is not ApplicationStatus.SUBMITTED:
@@ -52,6 +60,8 @@ def run_acceptance(
             ]
             record.deadline_at = add_working_days(now, item.promised_days)
             record.statutory_deadline_at = add_working_days(now, item.statutory_days)
+            bound = add_working_days(record.statutory_deadline_at, review_margin_days)
+            record.review_bound_at = min(bound, waits_end)
             case.acceptance = record
             reviewers = ", ".join(f"{a.department} ({a.role.value})" for a in record.review_plan)
             case.move_to(
@@ -61,7 +71,7 @@ def run_acceptance(
                 f"accepted; promised by {record.deadline_at.isoformat()}; reviewed by {reviewers}",
             )
         elif decision.outcome == "RETURNED":
-            record.supplement_due_at = add_working_days(now, supplement_wait_days)
+            record.supplement_due_at = min(add_working_days(now, supplement_wait_days), waits_end)
             case.acceptance = record
             case.move_to(
                 ApplicationStatus.RETURNED,
@@ -92,7 +102,9 @@ def _output(application: Application, supplement_wait_days: int) -> dict[str, An
         "outcome": record.outcome,
     }
     if record.outcome == "ACCEPTED" and record.statutory_deadline_at:
-        output["reviewTimeoutSeconds"] = seconds_until(record.statutory_deadline_at, now)
+        # Past its due time a review is overdue, not failed: the wait ends at the bound.
+        bound = record.review_bound_at or record.statutory_deadline_at
+        output["reviewTimeoutSeconds"] = seconds_until(bound, now)
         output["reviews"] = [a.model_dump(mode="json") for a in record.review_plan]
     if record.outcome == "RETURNED":
         due = record.supplement_due_at or add_working_days(now, supplement_wait_days)

@@ -9,6 +9,7 @@ from shared.models.common import ApplicationStatus, Stage
 from shared.ports.applications import ApplicationRepository
 from shared.ports.tasks import TaskRepository
 from shared.stages.common import SYSTEM, mutate
+from shared.stages.supplement import SUPPLEMENT_TOKEN
 
 
 def describe_error(error: dict[str, Any] | None) -> str:
@@ -26,14 +27,21 @@ def describe_error(error: dict[str, Any] | None) -> str:
     return f"{name}: {message}"[:500] if message else name
 
 
+REVIEW_BOUND_EXPIRED = "ReviewBoundExpired"  # the Fail state's error in the state machine
+
+
 def record_failure(
     application_id: str,
     error: dict[str, Any] | None,
     cases: ApplicationRepository,
     tasks: TaskRepository,
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    reason = describe_error(error)
+    """Withdraws the case's pending reviews, then marks it FAILED with the reason (the
+    supplement token goes too: a failed case cannot be resubmitted)."""
     current = cases.get_application(application_id)
+    reason = reason or _reason(current, error)
     if current is not None:
         # First, while the case is still in approval: a review withdrawn cannot be decided,
         # so no decision lands on a case that has failed.
@@ -54,5 +62,16 @@ def record_failure(
                 review.status = "EXPIRED"
         case.move_to(ApplicationStatus.FAILED, Stage.WORKFLOW, SYSTEM, reason)
 
-    mutate(cases, application_id, fail, loaded=current)
+    mutate(cases, application_id, fail, loaded=current, tokens={SUPPLEMENT_TOKEN: None})
     return {"applicationId": application_id, "status": ApplicationStatus.FAILED.value}
+
+
+def _reason(application: Application | None, error: dict[str, Any] | None) -> str:
+    if application is None or not error or error.get("Error") != REVIEW_BOUND_EXPIRED:
+        return describe_error(error)
+    undecided = [d for d, r in sorted(application.reviews.items()) if r.status == "PENDING"]
+    acceptance = application.acceptance
+    bound = acceptance.review_bound_at if acceptance else None
+    when = f" by {bound.isoformat()}" if bound else ""
+    who = ", ".join(undecided) or "a department"
+    return f"no decision from {who}{when} (the statutory limit plus the margin)"

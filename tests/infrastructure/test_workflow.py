@@ -108,3 +108,65 @@ def test_machine_may_invoke_exactly_the_stage_functions(synth, machine):
     # Then it is every stage function and not the api function
     assert invoked == {synth.function(k)[0] for k in c.ASL_FUNCTIONS}
     assert synth.function("api")[0] not in invoked
+
+
+def test_every_wait_is_bounded_and_the_execution_ends_within_a_year(definition):
+    # Given the waits on task tokens
+    states = definition["States"]
+    review = states["ParallelReview"]["ItemProcessor"]["States"]["DepartmentReview"]
+    # Then each has a timeout taken from the case, and the execution its own, under a year
+    assert states["AwaitSupplement"]["TimeoutSecondsPath"] == "$.supplementTimeoutSeconds"
+    assert review["TimeoutSecondsPath"] == "$.timeoutSeconds"
+    assert 0 < definition["TimeoutSeconds"] < 365 * 24 * 3600
+    # And the acceptance stage learns when the execution started, to keep waits within it
+    payload = states["Acceptance"]["Parameters"]["Payload"]
+    assert payload["executionStartedAt.$"] == "$$.Execution.StartTime"
+
+
+def test_a_review_past_its_bound_fails_the_case_naming_the_reason(definition):
+    # Given the department review inside the Map
+    processor = definition["States"]["ParallelReview"]["ItemProcessor"]["States"]
+    review = processor["DepartmentReview"]
+    # Then only its timeout is caught, into a Fail state with its own error name, which the
+    # Map's Catch hands to RecordFailure
+    [catch] = review["Catch"]
+    assert catch["ErrorEquals"] == ["States.Timeout"]
+    bound = processor[catch["Next"]]
+    assert bound == {**bound, "Type": "Fail", "Error": "ReviewBoundExpired"}
+    map_catch = definition["States"]["ParallelReview"]["Catch"]
+    assert [c["Next"] for c in map_catch] == ["RecordFailure"]
+
+
+def test_unsettled_execution_ends_reach_the_reconciler_through_a_queue(synth, machine):
+    # Given the EventBridge rules
+    rules = synth.of_type("AWS::Events::Rule")
+    [ends] = [r["Properties"] for r in rules.values() if "EventPattern" in r["Properties"]]
+    machine_id, _ = machine
+    # Then the rule takes this machine's executions that failed, timed out or were stopped
+    pattern = ends["EventPattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail-type"] == [c.EXECUTION_STATUS_CHANGE]
+    assert sorted(pattern["detail"]["status"]) == ["ABORTED", "FAILED", "TIMED_OUT"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": machine_id}]
+    # And sends them to an encrypted queue with a dead-letter queue
+    [target] = ends["Targets"]
+    queue_id = target["Arn"]["Fn::GetAtt"][0]
+    queue = synth.resources[queue_id]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == c.RECONCILE_ATTEMPTS
+    # Which the reconcile function consumes, reporting failed records one by one
+    [mapping] = synth.of_type("AWS::Lambda::EventSourceMapping").values()
+    properties = mapping["Properties"]
+    assert properties["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert properties["FunctionName"] == {"Ref": synth.function("reconcile")[0]}
+    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_the_deadlines_sweep_runs_on_a_schedule(synth):
+    # Given the scheduled rule
+    rules = synth.of_type("AWS::Events::Rule")
+    [sweep] = [r["Properties"] for r in rules.values() if "ScheduleExpression" in r["Properties"]]
+    # Then it runs the deadlines function every few minutes
+    assert sweep["ScheduleExpression"] == f"rate({c.DEADLINE_SWEEP_MINUTES} minutes)"
+    [target] = sweep["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [synth.function("deadlines")[0], "Arn"]}

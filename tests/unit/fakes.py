@@ -388,6 +388,15 @@ class InMemoryRepository:
         stored.reviews[review.department] = review.model_copy(deep=True)
         stored.events.extend(_copy(e) for e in events)
 
+    def mark_overdue(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        stored = self.cases.get(review.application_id)
+        current = stored.reviews.get(review.department) if stored else None
+        if stored is None or current is None or current.status != "PENDING":
+            return False
+        current.overdue_at = review.overdue_at
+        stored.events.extend(_copy(e) for e in events)
+        return True
+
     def withdraw_review(self, review: Review) -> bool:
         stored = self.cases.get(review.application_id)
         current = stored.reviews.get(review.department) if stored else None
@@ -399,7 +408,11 @@ class InMemoryRepository:
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        pending = [r for r in self._pending() if due_before is None or r.due_at < due_before]
+        pending = [
+            r
+            for r in self._pending()
+            if r.overdue_at is None and (due_before is None or r.due_at < due_before)
+        ]
         return _page([_copy(r) for r in pending], limit, cursor)
 
     # -- certificates and tickets ----------------------------------------------------

@@ -117,11 +117,30 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
         ("WATER", "co"),
         ("URBAN", "co"),
     ]
-    # And the review may last until the statutory deadline, not beyond
+    # And the wait for the departments ends at the bound: the statutory deadline plus the
+    # margin (past the deadline a review is overdue, not failed)
     assert record.statutory_deadline_at is not None
-    remaining = (record.statutory_deadline_at - utc_now()).total_seconds()
+    assert record.review_bound_at == add_working_days(record.statutory_deadline_at, 20)
+    remaining = (record.review_bound_at - utc_now()).total_seconds()
     assert abs(output["reviewTimeoutSeconds"] - remaining) < 5
     assert repo.timeline(application.application_id)[-1].stage is Stage.ACCEPTANCE
+
+
+def test_every_wait_ends_within_the_execution_lifetime(repo, store, stored_case) -> None:
+    # Given an execution that started almost a year ago (supplements took that long)
+    application = stored_case(UTILITIES)
+    started = utc_now() - timedelta(days=350)
+
+    # When acceptance runs
+    output = run_acceptance(
+        application.application_id, repo, repo, SUPPLEMENT_WAIT_DAYS, 20, started
+    )
+
+    # Then the review's bound is cut to within Step Functions' one-year lifetime
+    record = _case(repo, application.application_id).acceptance
+    assert record is not None and record.review_bound_at is not None
+    assert record.review_bound_at <= started + timedelta(days=365 - 7)
+    assert output["reviewTimeoutSeconds"] <= 8 * 24 * 3600
 
 
 def test_acceptance_returns_an_incomplete_case_for_supplement(repo, store, stored_case) -> None:

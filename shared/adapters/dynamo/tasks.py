@@ -31,6 +31,9 @@ from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY
 from shared.ports.page import Page
 
 PENDING_TASKS = "TASKS#PENDING"
+# Pending and past due: out of the list the deadlines sweep reads, so that it reads only
+# what fell due since it last ran, however many tasks are late.
+OVERDUE_TASKS = "TASKS#OVERDUE"
 _INDEX_ATTRIBUTES = (GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE)
 
 
@@ -53,7 +56,7 @@ def review_item(review: Review) -> Item:
             {
                 GSI1_PK: s(inbox_partition(review.department)),
                 GSI1_SK: s(due),
-                GSI2_PK: s(PENDING_TASKS),
+                GSI2_PK: s(OVERDUE_TASKS if review.overdue_at else PENDING_TASKS),
                 GSI2_SK: s(due),
                 SUMMARY_ATTRIBUTE: s(doc),
             }
@@ -105,6 +108,31 @@ class TaskStore(DynamoTable):
             operations,
             Conflict("the task was already decided or withdrawn; reload", field="taskId"),
         )
+
+    def mark_overdue(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        item = review_item(review)
+        attributes = {"#doc": "doc", "#g": GSI2_PK, "#sum": SUMMARY_ATTRIBUTE, "#st": "status"}
+        update = {
+            "Key": {"PK": item["PK"], "SK": item["SK"]},
+            "UpdateExpression": "SET #doc = :doc, #g = :g, #sum = :sum",
+            "ConditionExpression": "#st = :pending",
+            "ExpressionAttributeNames": attributes,
+            "ExpressionAttributeValues": {
+                ":doc": item["doc"],
+                ":g": item[GSI2_PK],
+                ":sum": item[SUMMARY_ATTRIBUTE],
+                ":pending": s("PENDING"),
+            },
+        }
+        operations = [
+            {"Update": update},
+            *(put(e) for e in event_items(review.application_id, events)),
+        ]
+        try:
+            self._write(operations, Conflict("not pending", field="taskId"))
+        except Conflict:
+            return False
+        return True
 
     def withdraw_review(self, review: Review) -> bool:
         withdrawn = review.model_copy(update={"status": "EXPIRED"})
