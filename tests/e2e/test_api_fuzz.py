@@ -27,7 +27,7 @@ from infra.local.users import DemoUser, ensure_user, id_token, staff_email
 
 SEED = 20261201
 # Per operation, per caller and generation mode: 15 operations, 2 callers.
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 25
 ITEM = "SD-KFQ-0010"  # lead POWER: the officer below reviews its cases
 CHECKS = [
     not_a_server_error,
