@@ -83,6 +83,7 @@ class ReviewRecord(ApiModel):
     comment: str = ""
     decided_at: datetime | None = None
     decided_by: str | None = None
+    overdue_at: datetime | None = None  # when it passed its due time undecided
 
 
 class ApplicationView(ApplicationSummary):
@@ -140,6 +141,7 @@ class TaskView(ApiModel):
     due_at: datetime
     created_at: datetime
     status: str  # PENDING, DECIDED or EXPIRED
+    overdue_at: datetime | None = None  # marked by the deadlines sweep: late, still open
 
 
 def task_view(review: Review) -> TaskView:
@@ -152,6 +154,7 @@ def task_view(review: Review) -> TaskView:
         due_at=review.due_at,
         created_at=review.created_at,
         status=review.task_status,
+        overdue_at=review.overdue_at,
     )
 
 

@@ -123,8 +123,12 @@ def test_a_late_department_marks_the_case_overdue_and_it_goes_on(
     assert case.status.value == "IN_APPROVAL" and case.overdue_since is not None
     assert system.actions(application_id).count("review_overdue") == 3
     assert system.execution(application_id)["status"] == "RUNNING"
-    # And the departments still find the task and decide, and the case concludes
-    assert len(_inbox(system, "WATER", application_id)) == 1
+    # And the departments still find the task, marked late, and decide; the case concludes
+    [task] = _inbox(system, "WATER", application_id)
+    assert task["overdueAt"] is not None and task["status"] == "PENDING"
+    view = system.api("GET", f"/applications/{application_id}", caller=CITIZEN).body
+    assert view["overdueSince"] is not None
+    assert all(r["overdueAt"] for r in view["reviews"])
     decide_all(system, application_id, STANDARD)
     system.wait_for_status(application_id, "COMPLETED")
     assert system.sweep_deadlines() == {"marked": 0, "skipped": 0}
