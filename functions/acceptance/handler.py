@@ -5,11 +5,37 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.repository import DynamoRepository
+from shared.models.application import (
+    AcceptanceRecord,
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    ReviewAssignment,
+    TimelineEvent,
+)
+from shared.models.catalog import CatalogItem
 from shared.models.events import AcceptanceEvent
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
+
+# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
+# share of one. Creating the client and building the models every call of this stage
+# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+client("dynamodb")
+get_settings()
+for _model in (
+    AcceptanceRecord,
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    ReviewAssignment,
+    TimelineEvent,
+    CatalogItem,
+):
+    _model.model_rebuild()
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

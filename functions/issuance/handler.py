@@ -5,11 +5,38 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.documents import S3DocumentStore
 from shared.adapters.repository import DynamoRepository
+from shared.models.application import (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    ResultRecord,
+    Review,
+    TimelineEvent,
+)
+from shared.models.catalog import CatalogItem, Department
 from shared.models.events import StageEvent
 from shared.observability import logger, metrics
 from shared.stages.issuance import issue_result
+
+# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
+# share of one. Creating the client and building the models every call of this stage
+# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+client("dynamodb")
+client("s3")
+for _model in (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    ResultRecord,
+    Review,
+    TimelineEvent,
+    CatalogItem,
+    Department,
+):
+    _model.model_rebuild()
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

@@ -4,10 +4,29 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.repository import DynamoRepository
+from shared.models.application import (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    TimelineEvent,
+)
 from shared.models.events import SupplementEvent
 from shared.observability import logger, metrics
 from shared.stages.supplement import await_supplement, expire_supplement
+
+# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
+# share of one. Creating the client and building the models every call of this stage
+# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+client("dynamodb")
+for _model in (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    TimelineEvent,
+):
+    _model.model_rebuild()
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")
