@@ -1,6 +1,6 @@
-"""A reference beside the floor, not a budgeted function: the floor plus pydantic with one
-one-field model validating the event. The gap between the two is what pydantic alone costs a
-cold start here; every function in this project pays it."""
+"""A reference beside the floor, and what the stage budget is stated against: the floor
+plus pydantic with one one-field model validating the event. The gap between the two is
+what pydantic alone costs a cold start here; every function in this project pays it."""
 
 from typing import Any
 

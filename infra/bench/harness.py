@@ -35,6 +35,8 @@ from shared.observability import logger
 
 STANDARD_ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN, mail allowed
 PDF = b"%PDF-1.4\n% OneWindow benchmark material\n%%EOF\n"
+# A scanned licence or form as citizens upload them: about 1 MB each.
+MATERIAL_BYTES = 1_000_000
 ENTERPRISE = SAMPLE_ENTERPRISE
 ADDRESS = SAMPLE_ADDRESS
 
@@ -130,6 +132,8 @@ class Harness(InProcessSystem):
     token_requests: int = 0
     # What the functions printed (logs, EMF metrics), swallowed and counted.
     output: OutputCounter = field(default_factory=OutputCounter)
+    # Bytes browsers fetched from S3 (data transfer out): reviewers' materials, results.
+    downloaded_bytes: int = 0
 
     # -- the API, as API Gateway invokes it, metered --------------------------------------
     def api(
@@ -161,6 +165,7 @@ class Harness(InProcessSystem):
         self.presigned_requests.clear()
         self.token_requests = 0
         self.output.bytes = 0
+        self.downloaded_bytes = 0
 
     def _presigned(self, kind: str) -> None:
         self.presigned_requests[kind] = self.presigned_requests.get(kind, 0) + 1
@@ -187,14 +192,39 @@ class Harness(InProcessSystem):
         application_id: str = created.body["applicationId"]
         for rule in uploaded_materials(item):
             if rule["code"] not in skip:
-                self.upload_material(application_id, rule["code"], rule["contentTypes"][0], who)
+                content = material(min(MATERIAL_BYTES, rule["maxSizeBytes"]))
+                self.upload_material(
+                    application_id, rule["code"], rule["contentTypes"][0], who, content
+                )
         return application_id
 
     def upload_material(
-        self, application_id: str, code: str, content_type: str, who: Caller
+        self,
+        application_id: str,
+        code: str,
+        content_type: str,
+        who: Caller,
+        content: bytes = PDF,
     ) -> None:
-        self.upload(application_id, code, PDF, content_type, who, f"{code.lower()}.pdf")
+        self.upload(application_id, code, content, content_type, who, f"{code.lower()}.pdf")
         self._presigned("POST")
+
+    def download(self, url: str) -> bytes:
+        """What a browser does with a presigned GET link (moto's S3 is in this process)."""
+        with self.runtime.exclusive({}):
+            answer = requests.get(url, timeout=10)
+        assert answer.status_code == 200, answer.text[:300]
+        self._presigned("GET")
+        self.downloaded_bytes += len(answer.content)
+        return answer.content
+
+    def read_materials(self, task_id: str, staff: Caller) -> None:
+        """The reviewing officer opens each of the case's materials before deciding."""
+        listed = self.api("GET", f"/tasks/{task_id}/materials", caller=staff)
+        assert listed.status == 200, listed.body
+        for view in listed.body["items"]:
+            if view.get("downloadUrl"):
+                self.download(view["downloadUrl"])
 
     def submit(self, application_id: str, who: Caller | None = None) -> None:
         submitted = self.api(
@@ -218,6 +248,7 @@ class Harness(InProcessSystem):
                     f"case {application_id} is not in {department}'s inbox; it is "
                     f"{case.status}: {case.failure_reason or self.actions(application_id)}"
                 )
+            self.read_materials(task["taskId"], staff)
             answer = self.api(
                 "POST",
                 f"/tasks/{task['taskId']}/decision",
@@ -233,10 +264,7 @@ class Harness(InProcessSystem):
         assert seen.status == 200, seen.body
         result = self.api("GET", f"/applications/{application_id}/result", caller=who)
         assert result.status == 200 and result.body["outcome"] == "APPROVED", result.body
-        with self.runtime.exclusive({}):
-            pdf = requests.get(result.body["downloadUrl"], timeout=10)
-        assert pdf.content.startswith(b"%PDF-")
-        self._presigned("GET")
+        assert self.download(result.body["downloadUrl"]).startswith(b"%PDF-")
         rated = self.api(
             "POST",
             f"/applications/{application_id}/feedback",
@@ -244,6 +272,12 @@ class Harness(InProcessSystem):
             body={"rating": rating, "comment": "办事很方便"},
         )
         assert rated.status == 200, rated.body
+
+
+def material(size: int) -> bytes:
+    """A PDF of about `size` bytes: the header, a comment as padding, the trailer."""
+    padding = max(0, size - len(PDF))
+    return PDF[:-6] + b"%" + b"0" * max(0, padding - 2) + b"\n" + PDF[-6:]
 
 
 def _review_opened(department: str) -> Callable[[Application], bool]:

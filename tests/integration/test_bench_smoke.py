@@ -5,6 +5,7 @@ catch a section that no longer runs (a stage whose seed went stale, a metered ca
 cost model no longer finds), which otherwise shows only when someone runs `make bench`.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,11 +51,46 @@ def test_import_culprits_reads_importtime_output() -> None:
     assert packages == {"pydantic_core": 0.3, "pydantic": 0.2, "functions": 0.4}
 
 
+def test_every_function_the_app_has_has_a_representative_event(seed: Path) -> None:
+    # Given the seed the cold section runs from; Then no function is left unmeasured
+    measured = json.loads(seed.read_text(encoding="utf-8"))["functions"]
+    assert set(cold_start.FUNCTIONS) <= set(measured)
+
+
+def test_cold_figures_judge_each_budget_against_its_reference() -> None:
+    # Given figures of the floor, the pydantic reference, the API and a stage
+    def figures(lambda_ms: float) -> dict[str, float]:
+        return {"lambda_ms": lambda_ms, "flat_ms": lambda_ms, "raw_ms": lambda_ms}
+
+    results = {
+        cold_start.FLOOR: figures(100),
+        cold_start.PYDANTIC_REFERENCE: figures(130),
+        "api": figures(150),
+        "feedback": figures(150),
+    }
+    # When each is judged
+    for key in results:
+        cold_start._judge(key, results)
+    # Then the API is held to the floor, the stage to the floor plus pydantic
+    assert (results["api"]["budget_of"], results["api"]["met"]) == (cold_start.FLOOR, True)
+    stage = results["feedback"]
+    assert (stage["budget_of"], stage["budget_ratio"]) == (cold_start.PYDANTIC_REFERENCE, 1.15)
+    assert results[cold_start.FLOOR]["met"] is None
+
+
 def test_cost_prices_every_service_of_one_standard_case() -> None:
-    result = cost.run(cases=1)
+    # Given INIT durations (the cold section's, or measured); When one case is priced
+    init = {key: 300.0 for key in cold_start.FUNCTIONS}
+    result = cost.run(cases=1, init_ms=init)
+    # Then every service is priced, INIT included, and what is aside is shown aside
     services = {row["service"] for row in result["rows"]}
     assert {"Lambda", "Step Functions", "DynamoDB", "S3", "API Gateway"} <= services
+    assert any(row["what"].startswith("INIT") and row["per_case"] > 0 for row in result["rows"])
     assert result["cases"] == 1 and result["total_usd_per_1000"] > 0
+    excluded = result["excluded"]
+    # Each reviewing department reads each ~1 MB material: megabytes out per case
+    assert excluded["data_transfer_out_bytes_per_case"] > 1_000_000
+    assert excluded["storage_usd_per_1000_per_month"] > 0
 
 
 def test_search_measures_each_catalog_size() -> None:
