@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import boto3
+
 from infra.local.client import sample_form, uploaded_materials
 from shared.catalog import load_catalog
 from shared.models.catalog import CatalogItem
@@ -75,3 +77,16 @@ def decide_all(
             "POST", f"/tasks/{task['taskId']}/decision", caller=officer, body=decision
         )
         assert answer.status == 200, answer.body
+
+
+def case_under_review_losing_its_item(system: System, item_id: str) -> str:
+    """A case waiting on its departments whose pinned catalog version then vanishes, so
+    that issuance fails for good once they decide."""
+    application_id = submitted_case(system, item_id)
+    departments = len(item(item_id).departments)
+    system.wait_for(application_id, lambda a: len(a.reviews) == departments)
+    boto3.client("dynamodb").delete_item(
+        TableName=system.outputs["TableName"],
+        Key={"PK": {"S": f"ITEM#{item_id}"}, "SK": {"S": "V#000001"}},
+    )
+    return application_id

@@ -2,11 +2,15 @@
 
 import json
 
-import boto3
 import requests
 
 from tests.integration.conftest import ADDRESS, CITIZEN, System, staff
-from tests.integration.journeys import PDF, decide_all, submitted_case
+from tests.integration.journeys import (
+    PDF,
+    case_under_review_losing_its_item,
+    decide_all,
+    submitted_case,
+)
 
 STANDARD = "SD-KFQ-0010"  # lead POWER with co-departments WATER and URBAN, mail allowed
 
@@ -125,12 +129,7 @@ def test_rejection_by_one_co_department_gives_one_notice_with_its_reason(system:
 
 def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: System) -> None:
     # Given a case under review whose pinned catalog version vanishes before issuance
-    application_id = submitted_case(system, STANDARD)
-    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
-    boto3.client("dynamodb").delete_item(
-        TableName=system.outputs["TableName"],
-        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "V#000001"}},
-    )
+    application_id = case_under_review_losing_its_item(system, STANDARD)
 
     # When the departments decide and issuance runs
     decide_all(system, application_id, STANDARD)

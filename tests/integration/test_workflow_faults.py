@@ -8,7 +8,12 @@ import boto3
 import pytest
 
 from tests.integration.conftest import CITIZEN, System, staff
-from tests.integration.journeys import PDF, decide_all, submitted_case
+from tests.integration.journeys import (
+    PDF,
+    case_under_review_losing_its_item,
+    decide_all,
+    submitted_case,
+)
 
 _MINUTE = timedelta(minutes=1)
 STANDARD = "SD-KFQ-0010"  # lead POWER with co-departments WATER and URBAN
@@ -86,12 +91,7 @@ def test_a_failure_recorder_that_fails_is_reconciled(system: System, monkeypatch
         raise RuntimeError("the failure recorder is down")
 
     monkeypatch.setattr(failure_handler, "record_failure", broken)
-    application_id = submitted_case(system, STANDARD)
-    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
-    boto3.client("dynamodb").delete_item(
-        TableName=system.outputs["TableName"],
-        Key={"PK": {"S": f"ITEM#{STANDARD}"}, "SK": {"S": "V#000001"}},
-    )
+    application_id = case_under_review_losing_its_item(system, STANDARD)
 
     # When the departments decide and issuance fails for good
     decide_all(system, application_id, STANDARD)
