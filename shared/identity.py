@@ -5,6 +5,7 @@ from typing import Any
 
 from shared.errors import DomainError
 from shared.names import DEPARTMENT_GROUP_PREFIX as DEPARTMENT_PREFIX
+from shared.names import GROUP_CITIZEN as CITIZEN
 from shared.names import GROUP_OPS as OPS
 
 
@@ -27,7 +28,15 @@ class Caller:
 
     @property
     def is_staff(self) -> bool:
+        """Department officers and ops: who may file for someone else (assisted channel)."""
         return bool(self.departments) or OPS in self.groups
+
+    @property
+    def is_applicant(self) -> bool:
+        """Who may file for themselves: members of the `citizen` group only. Staff,
+        follow-up and ops accounts are not applicants, and neither is a user who signed up
+        but has no group yet (ops onboard applicants into `citizen`)."""
+        return CITIZEN in self.groups
 
     def in_department(self, department: str) -> bool:
         return f"{DEPARTMENT_PREFIX}{department}" in self.groups

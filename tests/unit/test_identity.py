@@ -67,3 +67,24 @@ def test_no_subject_is_unauthenticated(claims) -> None:
         caller_from_claims(claims)
     assert raised.value.status_code == 401
     assert raised.value.code == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("groups", "applicant"),
+    [
+        ("citizen", True),
+        ("dept-POWER", False),
+        ("followup", False),
+        ("[ops]", False),
+        ("", False),  # signed up, not yet put in a group: not an applicant
+        (None, False),
+    ],
+)
+def test_only_the_citizen_group_makes_an_applicant(groups, applicant) -> None:
+    caller = caller_from_claims({"sub": SUB, "cognito:groups": groups})
+    assert caller.is_applicant is applicant
+
+
+def test_followup_staff_are_not_service_agents() -> None:
+    caller = caller_from_claims({"sub": SUB, "cognito:groups": "followup"})
+    assert not caller.is_staff and not caller.is_applicant
