@@ -60,5 +60,11 @@ class TransientError(Exception):
     retries errors of this name with backoff, the API answers 503."""
 
 
+class DependencyUnavailable(TransientError):
+    """A service the request needs is missing or refuses us (a bucket or table gone,
+    access denied): nothing was changed, and retrying at once will not help, so it is
+    named apart from throttling for the logs and alarms; the API still answers 503."""
+
+
 class StageError(Exception):
     """A permanent failure of a workflow stage; the workflow records it and fails."""

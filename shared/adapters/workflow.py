@@ -6,7 +6,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared.adapters.aws import client
-from shared.adapters.aws_errors import error_code, translate
+from shared.adapters.aws_errors import AWS_ERRORS, error_code, translate
 from shared.errors import Conflict
 from shared.settings import get_settings
 
@@ -29,8 +29,8 @@ class StepFunctionsWorkflow:
                 name=application_id,
                 input=json.dumps({"applicationId": application_id}),
             )
-        except ClientError as exc:
-            if error_code(exc) == "ExecutionAlreadyExists":
+        except AWS_ERRORS as exc:
+            if isinstance(exc, ClientError) and error_code(exc) == "ExecutionAlreadyExists":
                 raise Conflict(
                     "the application was already submitted", field="applicationId"
                 ) from exc
@@ -40,8 +40,8 @@ class StepFunctionsWorkflow:
     def succeed(self, token: str, output: dict[str, Any]) -> None:
         try:
             self._sfn.send_task_success(taskToken=token, output=json.dumps(output))
-        except ClientError as exc:
-            if error_code(exc) in _WAIT_OVER:
+        except AWS_ERRORS as exc:
+            if isinstance(exc, ClientError) and error_code(exc) in _WAIT_OVER:
                 raise Conflict(
                     "the wait for this step has ended (timed out or already answered)",
                     field="taskId",
