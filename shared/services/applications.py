@@ -7,7 +7,7 @@ from ulid import ULID
 
 from shared.domain import forms
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
     CreateApplicationRequest,
@@ -60,8 +60,7 @@ def create_application(
     if request.delivery.mode not in item.delivery_modes:
         offered = ", ".join(m.value for m in item.delivery_modes)
         raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
-    if request.channel is Channel.ASSISTED and not caller.is_staff:
-        raise ValidationFailed("assisted applications are filed by service agents", field="channel")
+    _require_filing_right(caller, request.channel)
     problems = forms.form_problems(item, request.form, require=False)
     if problems:
         raise ValidationFailed(
@@ -87,6 +86,24 @@ def create_application(
     )
     cases.create_application(application)
     return application
+
+
+def _require_filing_right(caller: Caller, channel: Channel) -> None:
+    """Applicants file for themselves; staff file only as service agents on someone's
+    behalf (the assisted channel), so that no case is owned by a staff account."""
+    if channel is Channel.ASSISTED:
+        if not caller.is_staff:
+            raise ValidationFailed(
+                "assisted applications are filed by service agents", field="channel"
+            )
+        return
+    if not caller.is_applicant:
+        raise Forbidden(
+            f"only applicants file on the {channel.value} channel; staff file for an "
+            "applicant on the assisted channel, and a new account is an applicant once "
+            "it is in the citizen group",
+            field="channel",
+        )
 
 
 def get_own_application(
@@ -168,7 +185,8 @@ def request_material_upload(
         )
     safe_name = _UNSAFE_NAME.sub("_", request.file_name).strip("._")[:120] or "file"
     key = upload_key(application_id, rule.code, safe_name)
-    post = store.presigned_upload(key, request.content_type, rule.max_size_bytes, ttl)
+    # The POST admits exactly the declared size: the size checked above is the size stored.
+    post = store.presigned_upload(key, request.content_type, request.size, ttl)
     now = utc_now()
     record = MaterialRecord(
         code=rule.code,
@@ -185,7 +203,7 @@ def request_material_upload(
         fields=post["fields"],
         key=key,
         expires_at=now + timedelta(seconds=ttl),
-        max_size=rule.max_size_bytes,
+        max_size=request.size,
     )
 
 
@@ -198,26 +216,7 @@ def submit(
 ) -> Application:
     application = get_own_application(caller, application_id, cases)
     if application.status is ApplicationStatus.DRAFT:
-        # What S3 holds is noted on each material first, on its own: should the submission
-        # then lose a race, the notes are simply taken again at the next submit.
-        cases.put_materials(application_id, record_uploads(application, store))
-        application.submission_count += 1
-        application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
-        cases.save_application(application)
-        try:
-            workflow.start(application_id)
-        except Conflict:
-            pass  # already started: a repeated submit changes nothing
-        except Exception:
-            application.move_to(
-                ApplicationStatus.DRAFT,
-                Stage.APPLICATION,
-                "system",
-                "submission could not start; please submit again",
-            )
-            cases.save_application(application)
-            raise
-        return application
+        return _first_submission(caller, application, cases, store, workflow)
     if application.status is ApplicationStatus.RETURNED:
         return _resubmit(caller, application, cases, store, workflow)
     raise Conflict(
@@ -225,18 +224,53 @@ def submit(
     )
 
 
+def _first_submission(
+    caller: Caller,
+    application: Application,
+    cases: ApplicationRepository,
+    store: DocumentStore,
+    workflow: Workflow,
+) -> Application:
+    # S3 answers for every material before anything is written: a store that cannot say
+    # (a bucket gone, an outage) raises here and the case is as it was. What S3 holds is
+    # then noted on each material on its own: should the submission lose a race, the
+    # notes are simply taken again at the next submit.
+    uploads = record_uploads(application, store)
+    cases.put_materials(application.application_id, uploads)
+    application.submission_count += 1
+    application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
+    cases.save_application(application)
+    try:
+        workflow.start(application.application_id)
+    except Conflict:
+        pass  # already started: a repeated submit changes nothing
+    except Exception:
+        # Never SUBMITTED without an execution behind it: back to the applicant.
+        application.move_to(
+            ApplicationStatus.DRAFT,
+            Stage.APPLICATION,
+            "system",
+            "submission could not start; please submit again",
+        )
+        cases.save_application(application)
+        raise
+    return application
+
+
 def record_uploads(application: Application, store: DocumentStore) -> list[MaterialRecord]:
     """Notes on each declared material what S3 holds under its key right now (or that
     nothing is there), for acceptance to judge, and returns the records to save. The
     upload itself went straight from the browser to S3 under a POST policy that fixed the
-    key, the type and the size range."""
+    key, the type and the size. Every material is looked at before any is changed, so a
+    store that fails half-way leaves the case's records untouched."""
+    found = {code: store.head(record.s3_key) for code, record in application.materials.items()}
     now = utc_now()
-    for record in application.materials.values():
-        found = store.head(record.s3_key)
-        record.verified_size = found.size if found else None
-        record.verified_content_type = found.content_type if found else None
-        record.verified_version_id = found.version_id if found else None
-        record.verified_at = now if found else None
+    for code, record in application.materials.items():
+        stored = found[code]
+        record.verified_size = stored.size if stored else None
+        record.verified_content_type = stored.content_type if stored else None
+        record.verified_version_id = stored.version_id if stored else None
+        record.verified_at = now if stored else None
     return list(application.materials.values())
 
 
@@ -250,7 +284,8 @@ def _resubmit(
     token = cases.get_token(application.application_id, SUPPLEMENT_TOKEN)
     if not token:
         raise Conflict("the case is still being returned; try again in a moment", field="status")
-    cases.put_materials(application.application_id, record_uploads(application, store))
+    uploads = record_uploads(application, store)  # before any write, as on a first submit
+    cases.put_materials(application.application_id, uploads)
     application.submission_count += 1
     application.move_to(
         ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username, "supplemented"
@@ -258,19 +293,33 @@ def _resubmit(
     cases.save_application(application, tokens={SUPPLEMENT_TOKEN: None})
     try:
         workflow.succeed(token, {"applicationId": application.application_id})
-    except Conflict:
-        raise  # the wait is over (expired): the workflow settles the case itself
+    except Conflict as over:
+        # The wait is over (timed out, stopped): no execution will read this submission.
+        # Back to RETURNED without a token; the workflow (or its reconciler) settles it.
+        _return_to_applicant(application, cases, "the time to supplement this case has ended")
+        raise Conflict(
+            "the time to supplement this case has ended; it can no longer be resubmitted",
+            field="status",
+        ) from over
     except Exception:
         # The workflow did not hear it: return the case, and its token, to the applicant.
-        application.move_to(
-            ApplicationStatus.RETURNED,
-            Stage.APPLICATION,
-            "system",
+        _return_to_applicant(
+            application,
+            cases,
             "resubmission could not reach the workflow; please submit again",
+            token,
         )
-        cases.save_application(application, tokens={SUPPLEMENT_TOKEN: token})
         raise
     return application
+
+
+def _return_to_applicant(
+    application: Application, cases: ApplicationRepository, note: str, token: str | None = None
+) -> None:
+    """Undoes a resubmission the workflow did not take: RETURNED again, with `token` if
+    the wait can still be answered."""
+    application.move_to(ApplicationStatus.RETURNED, Stage.APPLICATION, "system", note)
+    cases.save_application(application, tokens={SUPPLEMENT_TOKEN: token} if token else None)
 
 
 def result_of(

@@ -8,7 +8,15 @@ import pytest
 from ulid import ULID
 
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, Forbidden, NotFound, TransientError, ValidationFailed
+from shared.errors import (
+    Conflict,
+    DependencyUnavailable,
+    Forbidden,
+    NotFound,
+    TransientError,
+    ValidationFailed,
+)
+from shared.identity import Caller
 from shared.models.api import (
     CreateApplicationRequest,
     DecisionRequest,
@@ -16,6 +24,7 @@ from shared.models.api import (
     MaterialUploadRequest,
 )
 from shared.models.application import Application
+from shared.ports.documents import StoredObject
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, Stage, utc_now
 from shared.models.ids import task_id_for
 from shared.services import applications as service
@@ -140,6 +149,52 @@ def test_a_citizen_cannot_file_on_the_assisted_channel(repo) -> None:
     assert repo.cases == {}
 
 
+@pytest.mark.parametrize(
+    "caller",
+    [
+        staff("ECOENV"),
+        Caller(sub="sub-followup", username="followup-zhao", groups=frozenset({"followup"})),
+        Caller(sub="sub-ops", username="ops-qian", groups=frozenset({"ops"})),
+        # Signed up in Cognito, not yet put in any group by ops: not an applicant yet
+        Caller(sub="sub-new", username="new-user", groups=frozenset()),
+    ],
+    ids=["department", "followup", "ops", "no-group"],
+)
+@pytest.mark.parametrize("channel", ["web", "mobile"])
+def test_only_applicants_file_for_themselves(repo, caller: Caller, channel: str) -> None:
+    # When an account that is not in the citizen group files on its own behalf
+    with pytest.raises(Forbidden) as raised:
+        service.create_application(caller, _create_request(channel=channel), repo, repo)
+
+    # Then it is a 403 naming the channel, and nothing is filed
+    assert raised.value.status_code == 403 and raised.value.field == "channel"
+    assert repo.cases == {}
+
+
+@pytest.mark.parametrize("channel", ["web", "mobile"])
+def test_a_citizen_files_on_the_web_and_mobile_channels(repo, channel: str) -> None:
+    application = service.create_application(CITIZEN, _create_request(channel=channel), repo, repo)
+    assert application.owner_id == CITIZEN.sub and application.channel.value == channel
+
+
+@pytest.mark.parametrize(
+    "groups", [frozenset({"followup"}), frozenset()], ids=["followup", "no-group"]
+)
+def test_the_assisted_channel_stays_with_service_agents(repo, groups: frozenset[str]) -> None:
+    # Follow-up staff and accounts without a group are not service agents either
+    caller = Caller(sub="sub-x", username="x", groups=groups)
+    with pytest.raises(ValidationFailed) as raised:
+        service.create_application(caller, _create_request(channel="assisted"), repo, repo)
+    assert raised.value.field == "channel"
+    assert repo.cases == {}
+
+
+def test_ops_files_an_assisted_application(repo) -> None:
+    ops = Caller(sub="sub-ops", username="ops-qian", groups=frozenset({"ops"}))
+    application = service.create_application(ops, _create_request(channel="assisted"), repo, repo)
+    assert application.assisted_by == "ops-qian"
+
+
 def test_a_service_agent_files_an_assisted_application(repo) -> None:
     # Given a staff member of the centre (帮办代办)
     agent = staff("ADMIN", username="agent-wang")
@@ -176,17 +231,20 @@ def test_an_upload_is_presigned_for_one_key_type_and_size(repo, store, draft) ->
         CITIZEN, draft.application_id, _upload_request(), repo, repo, store, UPLOAD_TTL
     )
 
-    # Then S3 is asked for a POST limited to that key, type and the rule's size cap
+    # Then S3 is asked for a POST limited to that key, type and exactly the declared
+    # size (120,000 bytes), not the rule's far larger cap
     key = f"uploads/{draft.application_id}/ID_CARD/id-card.pdf"
     assert response.key == key
-    assert response.max_size == catalog_item(UTILITIES).material("ID_CARD").max_size_bytes  # type: ignore[union-attr]
+    rule = catalog_item(UTILITIES).material("ID_CARD")
+    assert rule is not None and rule.max_size_bytes > 120_000
+    assert response.max_size == 120_000
     [presigned] = store.upload_requests
     assert (presigned.key, presigned.content_type, presigned.ttl) == (
         key,
         "application/pdf",
         UPLOAD_TTL,
     )
-    assert presigned.max_size == response.max_size
+    assert presigned.max_size == 120_000
     assert response.fields["key"] == key
     assert before + timedelta(seconds=UPLOAD_TTL) <= response.expires_at
     # And the case remembers what was declared, for acceptance to check
@@ -415,6 +473,98 @@ def test_a_resubmission_the_workflow_did_not_hear_can_be_repeated(
     workflow.succeed_error = None
     service.submit(CITIZEN, draft.application_id, repo, store, workflow)
     assert workflow.answers == [("supplement-token-1", {"applicationId": draft.application_id})]
+
+
+def test_a_resubmission_after_the_wait_ended_goes_back_to_returned(
+    repo, store, workflow, draft
+) -> None:
+    # Given a returned case whose supplement wait has timed out in Step Functions
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+    _returned(repo, draft.application_id, "supplement-token-1")
+    workflow.expired_tokens.add("supplement-token-1")
+
+    # When the applicant resubmits
+    with pytest.raises(Conflict) as raised:
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+
+    # Then it is a 409 naming the status, and the case is not left SUBMITTED with no
+    # execution waiting: it is RETURNED again, its dead token gone
+    assert raised.value.status_code == 409 and raised.value.field == "status"
+    stored = _case(repo, draft.application_id)
+    assert stored.status is ApplicationStatus.RETURNED
+    assert repo.get_token(draft.application_id, SUPPLEMENT_TOKEN) is None
+    assert repo.timeline(draft.application_id)[-1].detail.startswith("the time to supplement")
+    assert workflow.answers == []
+
+
+class UnavailableStore(InMemoryDocumentStore):
+    """S3 answering the first `answers` HeadObjects, then failing (a bucket deleted, an
+    outage): what the real adapter raises as DependencyUnavailable."""
+
+    def __init__(self, answers: int = 0) -> None:
+        super().__init__()
+        self.answers = answers
+
+    def head(self, key: str) -> StoredObject | None:
+        if self.answers <= 0:
+            raise DependencyUnavailable("bucket onewindow-documents does not exist")
+        self.answers -= 1
+        return super().head(key)
+
+
+def _declare_two(repo: InMemoryRepository, store: InMemoryDocumentStore, draft: Application):
+    for code, name in (("ID_CARD", "id-card.pdf"), ("BUSINESS_LICENCE", "licence.pdf")):
+        grant = service.request_material_upload(
+            CITIZEN,
+            draft.application_id,
+            _upload_request(code, fileName=name),
+            repo,
+            repo,
+            store,
+            UPLOAD_TTL,
+        )
+        store.upload(grant.key, 120_000)
+
+
+@pytest.mark.parametrize("answers", [0, 1], ids=["first-head", "second-head"])
+def test_a_submit_s3_cannot_answer_changes_nothing(repo, workflow, draft, answers: int) -> None:
+    # Given a draft with two uploaded materials, and S3 failing on a HeadObject
+    store = UnavailableStore(answers)
+    _declare_two(repo, store, draft)
+    before = _case(repo, draft.application_id)
+    events_before = len(repo.timeline(draft.application_id))
+
+    # When the applicant submits
+    with pytest.raises(TransientError):
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+
+    # Then nothing changed: the header, the materials' records, the timeline, no workflow
+    after = _case(repo, draft.application_id)
+    assert after.status is ApplicationStatus.DRAFT and after.version == before.version
+    assert after.materials == before.materials
+    assert all(m.verified_at is None for m in after.materials.values())
+    assert len(repo.timeline(draft.application_id)) == events_before
+    assert workflow.started == []
+
+
+def test_a_resubmission_s3_cannot_answer_changes_nothing(repo, workflow, draft) -> None:
+    # Given a returned case waiting for its supplement, and S3 down at resubmission
+    store = UnavailableStore(answers=2)
+    _declare_two(repo, store, draft)
+    service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+    _returned(repo, draft.application_id, "supplement-token-1")
+    before = _case(repo, draft.application_id)
+
+    # When the applicant resubmits
+    with pytest.raises(DependencyUnavailable):
+        service.submit(CITIZEN, draft.application_id, repo, store, workflow)
+
+    # Then the case is returned as it was, its token kept for the next try
+    after = _case(repo, draft.application_id)
+    assert after.status is ApplicationStatus.RETURNED and after.version == before.version
+    assert after.materials == before.materials
+    assert repo.get_token(draft.application_id, SUPPLEMENT_TOKEN) == "supplement-token-1"
+    assert workflow.answers == []
 
 
 # --- results -----------------------------------------------------------------------------
