@@ -16,17 +16,17 @@ from shared.models.application import (
     TimelineEvent,
 )
 from shared.models.catalog import CatalogItem
+from shared.models.common import build_models
 from shared.models.events import AcceptanceEvent
 from shared.observability import logger, metrics
 from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
 
-# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
-# share of one. Creating the client and building the models every call of this stage
-# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models every call of this function reads.
 client("dynamodb")
 get_settings()
-for _model in (
+build_models(
     AcceptanceRecord,
     Application,
     ApplicationSummary,
@@ -34,8 +34,7 @@ for _model in (
     ReviewAssignment,
     TimelineEvent,
     CatalogItem,
-):
-    _model.model_rebuild()
+)
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

@@ -4,10 +4,18 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.repository import DynamoRepository
+from shared.models.application import Application, MaterialRecord, Review
+from shared.models.common import build_models
 from shared.models.events import ReviewEvent
 from shared.observability import logger, metrics
 from shared.stages.approval import open_review
+
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models every call of this function reads.
+client("dynamodb")
+build_models(Application, MaterialRecord, Review)
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

@@ -5,10 +5,23 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.repository import DynamoRepository
-from shared.models.common import utc_now
+from shared.models.application import (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    Review,
+    TimelineEvent,
+)
+from shared.models.common import build_models, utc_now
 from shared.observability import logger, metrics
 from shared.stages.deadlines import mark_overdue_reviews
+
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models a sweep reads when it finds a review late.
+client("dynamodb")
+build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 
 @logger.inject_lambda_context

@@ -15,15 +15,15 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
+from shared.models.common import build_models
 from shared.models.events import StageEvent
 from shared.observability import logger, metrics
 from shared.stages.feedback import invite_rating
 
-# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
-# share of one. Creating the client and building the models every call of this stage
-# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models every call of this function reads.
 client("dynamodb")
-for _model in (
+build_models(
     Application,
     ApplicationSummary,
     DeliveryRecord,
@@ -31,8 +31,7 @@ for _model in (
     ResultRecord,
     Review,
     TimelineEvent,
-):
-    _model.model_rebuild()
+)
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

@@ -17,16 +17,16 @@ from shared.models.application import (
     TimelineEvent,
 )
 from shared.models.catalog import CatalogItem, Department
+from shared.models.common import build_models
 from shared.models.events import StageEvent
 from shared.observability import logger, metrics
 from shared.stages.issuance import issue_result
 
-# Init, not the first call: Lambda runs init at a full core, an invocation at the memory's
-# share of one. Creating the client and building the models every call of this stage
-# reads (deferred at import, shared/models/common.py) costs the first call ~6x here.
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models every call of this function reads.
 client("dynamodb")
 client("s3")
-for _model in (
+build_models(
     Application,
     ApplicationSummary,
     MaterialRecord,
@@ -35,8 +35,7 @@ for _model in (
     TimelineEvent,
     CatalogItem,
     Department,
-):
-    _model.model_rebuild()
+)
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

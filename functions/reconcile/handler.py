@@ -18,12 +18,27 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.adapters.aws import client
 from shared.adapters.repository import DynamoRepository
+from shared.models.application import (
+    Application,
+    ApplicationSummary,
+    MaterialRecord,
+    Review,
+    TimelineEvent,
+)
+from shared.models.common import build_models
 from shared.models.ids import is_application_id
 from shared.observability import logger, metrics
 from shared.stages.reconcile import ExecutionEnd, reconcile_execution
 
 processor = BatchProcessor(event_type=EventType.SQS)
+
+
+# At init, where Lambda gives a full core (shared/models/common.py, build_models): the
+# client and the models every call of this function reads.
+client("dynamodb")
+build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 
 @logger.inject_lambda_context

@@ -21,6 +21,17 @@ class ApiModel(BaseModel):
     )
 
 
+def build_models(*models: type[BaseModel]) -> None:
+    """Builds now the validators that defer_build put off to first use.
+
+    A handler calls this at import for the models every call of its function reads:
+    Lambda runs init at a full core but an invocation at its memory's share of one
+    (0.14 of a core at 256 MB), so the same build costs the first call ~7x more.
+    """
+    for model in models:
+        model.model_rebuild()
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
