@@ -1,10 +1,14 @@
 """Paging through one's own applications and through the catalog, with filters."""
 
+import base64
+import json
 import re
 from typing import Any
 
+from shared.adapters.pagination import CursorScope
 from shared.catalog import load_catalog
-from tests.integration.conftest import CITIZEN, OTHER_CITIZEN, Caller, System
+from tests.integration.conftest import CITIZEN, OTHER_CITIZEN, Caller, Response, System, staff
+from tests.integration.journeys import submitted_case
 
 
 def _all_pages(
@@ -115,3 +119,84 @@ def test_one_catalog_item_with_its_guide_or_404(system: System) -> None:
     assert {m["code"] for m in found.body["materials"]} >= {"FILING_FORM"}
     # And the missing one is a 404 naming itemId
     assert missing.status == 404 and missing.body["fields"][0]["field"] == "itemId"
+
+
+# --- a cursor belongs to the list and the caller that got it ---------------------------
+
+FILING = "SD-KFQ-0008"  # reviewed by ECOENV alone
+
+
+def _refused(answer: Response) -> bool:
+    return answer.status == 422 and [f["field"] for f in answer.body["fields"]] == ["cursor"]
+
+
+def _first_cursor(system: System, path: str, caller: Caller, limit: int = 1) -> str:
+    answer = system.api("GET", path, caller=caller, query={"limit": str(limit)})
+    assert answer.status == 200, answer.body
+    cursor: str = answer.body["nextCursor"]
+    assert cursor, answer.body
+    return cursor
+
+
+def _in_review(system: System) -> str:
+    application_id = submitted_case(system, FILING, delivery={"mode": "electronic"})
+    system.wait_for(application_id, lambda a: "ECOENV" in a.reviews)
+    return application_id
+
+
+def test_cursors_are_refused_across_lists_and_callers(system: System) -> None:
+    # Given two cases of the citizen's under review by ECOENV, and their cursors
+    first, second = _in_review(system), _in_review(system)
+    own = _first_cursor(system, "/applications", CITIZEN)
+    inbox = _first_cursor(system, "/tasks", staff("ECOENV"))
+    timeline = _first_cursor(system, f"/applications/{first}/timeline", CITIZEN)
+
+    # When each is sent by another caller or to another list
+    attempts = [
+        ("/applications", OTHER_CITIZEN, own),  # another citizen's list
+        ("/tasks", staff("URBAN"), inbox),  # another department's inbox
+        ("/tasks", staff("ECOENV"), own),  # the owner's list in an inbox
+        ("/applications", CITIZEN, inbox),  # an inbox in the owner's list
+        ("/applications", CITIZEN, timeline),  # a timeline in the owner's list
+        (f"/applications/{second}/timeline", CITIZEN, timeline),  # another case's timeline
+        (f"/applications/{second}/timeline", CITIZEN, own),
+    ]
+    answers = [
+        system.api("GET", path, caller=caller, query={"cursor": cursor})
+        for path, caller, cursor in attempts
+    ]
+
+    # Then each is a 422 naming cursor, never another list's page
+    assert [_refused(a) for a in answers] == [True] * len(attempts), [a.body for a in answers]
+    # While each cursor still works where it was made
+    for path, caller, cursor in [
+        ("/applications", CITIZEN, own),
+        ("/tasks", staff("ECOENV"), inbox),
+        (f"/applications/{first}/timeline", CITIZEN, timeline),
+    ]:
+        answer = system.api("GET", path, caller=caller, query={"cursor": cursor})
+        assert answer.status == 200 and answer.body["items"], answer.body
+
+
+def _cursor_of(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+def test_a_cursor_holding_part_of_a_key_is_a_422_not_a_crash(system: System) -> None:
+    # Given the citizen's list, and cursors made to look like its own but holding part
+    # of a key (a bare partial key, and one with the list's own fingerprint)
+    system.create("SD-KFQ-0010", delivery={"mode": "pickup"})
+    scope = CursorScope(
+        "GSI1", {":pk": {"S": f"OWNER#{CITIZEN.sub}"}}, ("GSI1PK", f"OWNER#{CITIZEN.sub}")
+    )
+    partial = {"GSI1PK": {"S": f"OWNER#{CITIZEN.sub}"}}
+    cursors = [
+        _cursor_of(partial),
+        _cursor_of({"k": partial, "q": scope.fingerprint()}),
+        _cursor_of({"k": {**partial, "GSI1SK": {"S": "x"}}, "q": scope.fingerprint()}),
+    ]
+
+    # When each is followed / Then each is refused naming cursor
+    for cursor in cursors:
+        answer = system.api("GET", "/applications", caller=CITIZEN, query={"cursor": cursor})
+        assert _refused(answer), answer.body

@@ -1,10 +1,11 @@
 """Opaque page cursors: what a client gets back is what it may send, and nothing else."""
 
 import base64
+import json
 
 import pytest
 
-from shared.adapters.pagination import decode_cursor, encode_cursor
+from shared.adapters.pagination import CursorScope, decode_cursor, encode_cursor
 from shared.errors import ValidationFailed
 from shared.models.common import Stage
 from tests.unit.fakes import CITIZEN, InMemoryRepository, new_application
@@ -106,3 +107,70 @@ def test_an_owners_applications_are_paged_newest_first() -> None:
     listed = [a.application_id for page in (first, second, last) for a in page.items]
     assert listed == list(reversed(ids))
     assert last.next_cursor is None
+
+
+# --- cursors bound to the query that made them ------------------------------------------
+
+OWNER_LIST = CursorScope(
+    "GSI1", {":pk": {"S": "OWNER#sub-citizen-1"}}, ("GSI1PK", "OWNER#sub-citizen-1")
+)
+
+
+def test_a_scoped_cursor_round_trips_for_its_own_query() -> None:
+    cursor = encode_cursor(LAST_KEY, OWNER_LIST)
+    assert decode_cursor(cursor, OWNER_LIST) == LAST_KEY
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # another citizen's list: same index, another partition
+        CursorScope(
+            "GSI1", {":pk": {"S": "OWNER#sub-citizen-2"}}, ("GSI1PK", "OWNER#sub-citizen-2")
+        ),
+        # a department's inbox: same index, another list
+        CursorScope("GSI1", {":pk": {"S": "INBOX#ECOENV"}}, ("GSI1PK", "INBOX#ECOENV")),
+        # the same partition on another index, and a sort-key bound that differs
+        CursorScope(
+            "GSI2", {":pk": {"S": "OWNER#sub-citizen-1"}}, ("GSI2PK", "OWNER#sub-citizen-1")
+        ),
+        CursorScope(
+            "GSI1",
+            {":pk": {"S": "OWNER#sub-citizen-1"}, ":before": {"S": "2026"}},
+            ("GSI1PK", "OWNER#sub-citizen-1"),
+        ),
+    ],
+)
+def test_a_cursor_is_refused_by_any_other_query(other: CursorScope) -> None:
+    cursor = encode_cursor(LAST_KEY, OWNER_LIST)
+    with pytest.raises(ValidationFailed) as raised:
+        decode_cursor(cursor, other)
+    assert raised.value.field == "cursor"
+
+
+def _forged(key: dict, scope: CursorScope) -> str:
+    raw = json.dumps({"k": key, "q": scope.fingerprint()}).encode()
+    return _b64(raw)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        {"GSI1PK": {"S": "OWNER#sub-citizen-1"}},  # part of a key: it crashed the local engine
+        {k: v for k, v in LAST_KEY.items() if k != "SK"},
+        {"PK": {"S": "APP#1"}, "SK": {"S": "TL#1"}},  # a table key, not the index's
+        {**LAST_KEY, "GSI2PK": {"S": "CASE#SUBMITTED"}},  # more than the key
+        {**LAST_KEY, "GSI1PK": {"S": "OWNER#sub-citizen-2"}},  # fingerprint right, partition not
+        {**LAST_KEY, "GSI1SK": {"N": "1"}},  # not a string
+    ],
+)
+def test_a_cursor_must_be_exactly_the_key_of_its_query(key: dict) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        decode_cursor(_forged(key, OWNER_LIST), OWNER_LIST)
+    assert raised.value.field == "cursor"
+
+
+def test_a_bare_key_is_not_a_cursor_of_a_scoped_query() -> None:
+    # A cursor of the earlier format (a bare key) has no fingerprint to check
+    with pytest.raises(ValidationFailed):
+        decode_cursor(encode_cursor(LAST_KEY), OWNER_LIST)

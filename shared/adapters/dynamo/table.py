@@ -18,8 +18,8 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from shared.adapters.aws import client
-from shared.adapters.aws_errors import translate
-from shared.adapters.pagination import decode_cursor, encode_cursor
+from shared.adapters.aws_errors import AWS_ERRORS, error_code, translate
+from shared.adapters.pagination import CursorScope, decode_cursor, encode_cursor
 from shared.errors import Conflict, TransientError, ValidationFailed
 from shared.names import INDEX_KEYS, SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
 from shared.ports.page import Page
@@ -92,7 +92,7 @@ class DynamoTable:
             kwargs["ExpressionAttributeNames"] = {"#p": projection}
         try:
             found = self._db.get_item(**kwargs).get("Item")
-        except ClientError as exc:
+        except AWS_ERRORS as exc:
             raise translate(exc) from exc
         return found or None
 
@@ -119,8 +119,10 @@ class DynamoTable:
         newest_first: bool = False,
         partition: tuple[str, str] | None = None,
     ) -> Page[Item]:
-        """One page of a key condition. `partition` (attribute, value) is what a cursor's
-        key must hold: a cursor made for another partition is refused, not followed."""
+        """One page of a key condition. The cursor it hands out is bound to this query
+        (the table or index, the condition's values); the one it is given must be such a
+        cursor, whose key holds `partition` (attribute, value): one made for another list
+        or partition is refused with a ValidationFailed naming `cursor`, never followed."""
         kwargs: dict[str, Any] = {
             "TableName": self.table,
             "KeyConditionExpression": condition,
@@ -131,15 +133,14 @@ class DynamoTable:
         }
         if index:
             kwargs["IndexName"] = index
-        start = decode_cursor(cursor)
+        scope = CursorScope(index, values, partition)
+        start = decode_cursor(cursor, scope)
         if start:
-            if partition and start.get(partition[0], {}).get("S") != partition[1]:
-                raise ValidationFailed("cursor is not valid", field="cursor")
             kwargs["ExclusiveStartKey"] = start
         response = self._call_query(kwargs, cursor)
         return Page(
             response.get("Items", []),
-            encode_cursor(response.get("LastEvaluatedKey")),
+            encode_cursor(response.get("LastEvaluatedKey"), scope),
             response.get("ScannedCount", 0),
         )
 
@@ -179,8 +180,8 @@ class DynamoTable:
     def _call_query(self, kwargs: dict[str, Any], cursor: str | None) -> Any:
         try:
             return self._db.query(**kwargs)
-        except ClientError as exc:
-            if cursor and exc.response.get("Error", {}).get("Code") == "ValidationException":
+        except AWS_ERRORS as exc:
+            if cursor and isinstance(exc, ClientError) and error_code(exc) == "ValidationException":
                 raise ValidationFailed("cursor is not valid", field="cursor") from exc
             raise translate(exc) from exc
 
@@ -193,13 +194,13 @@ class DynamoTable:
             kwargs["ConditionExpression"] = condition
         try:
             self._db.put_item(**kwargs)
-        except ClientError as exc:
+        except AWS_ERRORS as exc:
             raise translate(exc, conflict) from exc
 
     def _update(self, update: Mapping[str, Any], conflict: Conflict | None = None) -> None:
         try:
             self._db.update_item(TableName=self.table, **update)
-        except ClientError as exc:
+        except AWS_ERRORS as exc:
             raise translate(exc, conflict) from exc
 
     def _write(
@@ -224,7 +225,7 @@ class DynamoTable:
                         for kind, body in operation.items()
                     ]
                 )
-        except ClientError as exc:
+        except AWS_ERRORS as exc:
             raise translate(exc, conflict) from exc
 
     def _batch_put(self, items: Sequence[Item]) -> None:
@@ -240,7 +241,7 @@ class DynamoTable:
             for _ in range(8):
                 try:
                     response = self._db.batch_write_item(RequestItems=pending)
-                except ClientError as exc:
+                except AWS_ERRORS as exc:
                     raise translate(exc) from exc
                 pending = response.get("UnprocessedItems") or {}
                 if not pending:
