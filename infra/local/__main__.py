@@ -20,6 +20,9 @@ import requests
 from infra.constants import STACK_NAME
 
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
+# Both servers listen on loopback only: the embedded AWS takes any credentials and the
+# demo users share one password, so nothing here may be reachable from another machine.
+LOOPBACK = "127.0.0.1"
 MOTO_CONFIG = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
 
 
@@ -70,7 +73,7 @@ def main() -> None:
             f"Stop it with Ctrl-C in its terminal or `kill {running}`."
         )
     for name, port in (("embedded AWS", args.aws_port), ("API", args.api_port)):
-        if not _port_free("127.0.0.1", port):
+        if not _port_free(LOOPBACK, port):
             _refuse(f"port {port} for the {name} is taken by another program")
 
     endpoint = f"http://localhost:{args.aws_port}"
@@ -93,7 +96,7 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
     moto_patches.install()
-    aws = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
+    aws = ThreadedMotoServer(ip_address=LOOPBACK, port=args.aws_port, verbose=False)
     aws.start()
     requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
     LocalLambdaRuntime().install()
@@ -101,10 +104,10 @@ def main() -> None:
     authorizer = CognitoAuthorizer(
         endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
     )
-    gateway = LocalApiGateway("127.0.0.1", args.api_port, outputs["ApiFunctionArn"], authorizer)
+    gateway = LocalApiGateway(LOOPBACK, args.api_port, outputs["ApiFunctionArn"], authorizer)
     gateway.start()
 
-    api_url = f"http://127.0.0.1:{args.api_port}/"
+    api_url = f"http://{LOOPBACK}:{args.api_port}/"
     stack_outputs = {
         "ApiUrl": api_url,
         "AwsEndpointUrl": endpoint,
@@ -118,6 +121,7 @@ def main() -> None:
     print(
         f"OneWindow is running.\n  API             {api_url}\n  embedded AWS    {endpoint}\n"
         f"  outputs         {STATE_DIR / 'outputs.json'}\n"
+        f"Listening on loopback ({LOOPBACK}) only: not reachable from other machines.\n"
         f"Demo users and tokens: make users; a batch of cases: make demo. Ctrl-C stops.",
         flush=True,
     )

@@ -7,12 +7,13 @@ runs with the environment CDK gives that function, like every other function her
 
 import contextlib
 import json
+import re
 import threading
 import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import boto3
 import jwt
@@ -20,6 +21,9 @@ import requests
 
 from infra.local.events import match_route, path_exists, rest_event
 
+_BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
+# API Gateway's payload quota for REST APIs.
+MAX_BODY_BYTES = 10 * 1024 * 1024
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Headers": "Authorization,Content-Type,Idempotency-Key",
@@ -30,24 +34,29 @@ _CORS = {
 class CognitoAuthorizer:
     """Verifies an ID token's signature (the pool's JWKS), issuer, audience, expiry and
     token_use, and hands over its claims as API Gateway does: every value a string, the
-    groups array flattened."""
+    groups array flattened. The header is the token itself or `Bearer <token>` (any case)."""
 
     def __init__(self, endpoint: str, region: str, pool_id: str, client_id: str) -> None:
         self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
         self.client_id = client_id
         self._jwks_url = f"{endpoint}/{pool_id}/.well-known/jwks.json"
-        self._keys: dict[str, Any] | None = None
+        self._keys: dict[str, Any] = {}
 
     def _key(self, kid: str | None) -> Any:
-        if self._keys is None:
+        """The pool's key `kid`; the JWKS is read again once for a kid not seen (a rotated
+        key), and a token signed by no key of the pool's is refused."""
+        if kid not in self._keys:
             jwks = requests.get(self._jwks_url, timeout=5).json()
             self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks["keys"]}
-        return self._keys.get(kid or "") or next(iter(self._keys.values()))
+        key = self._keys.get(kid or "")
+        if key is None:
+            raise jwt.InvalidKeyError(f"no key {kid!r} in the pool's JWKS")
+        return key
 
     def claims(self, authorization: str | None) -> dict[str, str] | None:
         if not authorization:
             return None
-        token = authorization.removeprefix("Bearer ").strip()
+        token = _BEARER.sub("", authorization.strip(), count=1).strip()
         try:
             header = jwt.get_unverified_header(token)
             claims = jwt.decode(
@@ -56,12 +65,25 @@ class CognitoAuthorizer:
                 algorithms=["RS256"],
                 audience=self.client_id,
                 issuer=self.issuer,
+                # A token without an expiry is no ID token Cognito issues: refused too.
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]},
             )
         except jwt.PyJWTError:
             return None
         if claims.get("token_use") != "id":
             return None
         return {k: ",".join(v) if isinstance(v, list) else str(v) for k, v in claims.items()}
+
+
+Headers = list[tuple[str, str]]
+
+
+class BadRequest(Exception):
+    """A request API Gateway would not pass on: answered 400 (or `status`) with JSON."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LocalApiGateway:
@@ -76,6 +98,10 @@ class LocalApiGateway:
             target=self.server.serve_forever, name="api-gateway", daemon=True
         )
 
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
     def start(self) -> None:
         self._thread.start()
 
@@ -85,15 +111,17 @@ class LocalApiGateway:
 
     def handle(
         self, method: str, raw_path: str, headers: dict[str, str], body: str | None
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, Headers, bytes]:
         # http.server reads the request line as Latin-1; a client may send raw UTF-8 (curl
         # does for a Chinese query), which API Gateway would accept.
         with contextlib.suppress(UnicodeError):
             raw_path = raw_path.encode("latin-1").decode("utf-8")
         parts = urlsplit(raw_path)
+        # Routes match the path as sent (an encoded "/" stays inside its segment); the
+        # event's `path` stays encoded, its pathParameters are decoded, as in a REST API.
         path = parts.path.rstrip("/") or "/"
         if method == "OPTIONS" and path_exists(path):
-            return 204, dict(_CORS), b""
+            return 204, list(_CORS.items()), b""
         matched = match_route(method, path)
         if matched is None:
             # What API Gateway answers for an unknown path or method.
@@ -101,9 +129,7 @@ class LocalApiGateway:
         route, params = matched
         claims = None
         if not route.public:
-            claims = self.authorizer.claims(
-                headers.get("authorization") or headers.get("Authorization")
-            )
+            claims = self.authorizer.claims(_header(headers, "authorization"))
             if claims is None:
                 return _json(401, {"message": "Unauthorized"})
         event = rest_event(
@@ -114,7 +140,7 @@ class LocalApiGateway:
             headers=headers,
             claims=claims,
             route=route,
-            path_parameters=params,
+            path_parameters={name: unquote(value) for name, value in params.items()},
         )
         response = boto3.client("lambda").invoke(
             FunctionName=self.api_function_arn, Payload=json.dumps(event).encode()
@@ -122,34 +148,34 @@ class LocalApiGateway:
         payload = json.loads(response["Payload"].read() or b"{}")
         if response.get("FunctionError") or "statusCode" not in payload:
             return _json(502, {"message": "Internal server error"})
-        out_headers = {**_CORS, **(payload.get("headers") or {})}
-        return int(payload["statusCode"]), out_headers, (payload.get("body") or "").encode()
+        content = (payload.get("body") or "").encode()
+        return int(payload["statusCode"]), response_headers(payload), content
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # An error reply to a request line that could not be read still has headers.
+            default_request_version = "HTTP/1.1"
+            # A body that never arrives (shorter than its Content-Length) ends in a 400.
+            timeout = 10
 
             def _serve(self) -> None:
                 started = time.perf_counter()
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else None
                 try:
+                    body = _read_body(self)
                     status, headers, content = gateway.handle(
                         self.command, self.path, dict(self.headers.items()), body
                     )
+                except BadRequest as bad:
+                    self.close_connection = True  # what follows on the wire is unknown
+                    status, headers, content = _json(bad.status, {"message": str(bad)})
                 except Exception as exc:  # never leave the client hanging
                     status, headers, content = _json(
                         502, {"message": f"gateway error: {type(exc).__name__}"}
                     )
-                self.send_response(status)
-                for key, value in headers.items():
-                    if key.lower() != "content-length":
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
+                self._reply(status, headers, content)
                 self.log_message(
                     '"%s %s" %s %.0fms',
                     self.command,
@@ -158,7 +184,30 @@ class LocalApiGateway:
                     (time.perf_counter() - started) * 1000,
                 )
 
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _serve
+            def _reply(self, status: int, headers: Headers, content: bytes) -> None:
+                self.send_response(status)
+                for key, value in headers:
+                    if key.lower() not in ("content-length", "connection"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(content)))
+                if self.close_connection:
+                    self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(content)
+
+            def send_error(
+                self, code: int, message: str | None = None, explain: str | None = None
+            ) -> None:
+                """http.server's refusals (a malformed request line or header, a method
+                with no handler) as API Gateway's: JSON, 400 for a method it does not know."""
+                status = HTTPStatus.BAD_REQUEST if code == HTTPStatus.NOT_IMPLEMENTED else code
+                self.close_connection = True
+                text = message or HTTPStatus(code).phrase
+                self._reply(*_json(int(status), {"message": text}))
+                self.log_message('"%s" %s', (self.requestline or "")[:80], int(status))
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _serve
 
             def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
                 pass  # _serve logs each request once, with its duration
@@ -169,8 +218,94 @@ class LocalApiGateway:
         return Handler
 
 
-def _json(status: int, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
-    return status, {**_CORS, "Content-Type": "application/json"}, json.dumps(body).encode()
+def _header(headers: dict[str, str], name: str) -> str | None:
+    """A request header by name, in any case (HTTP header names are case-insensitive)."""
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
 
 
-__all__ = ["CognitoAuthorizer", "HTTPStatus", "LocalApiGateway"]
+def response_headers(payload: dict[str, Any]) -> Headers:
+    """The function's `headers` and `multiValueHeaders` merged as API Gateway merges them
+    (a value in both appears once), each name once whatever its case, then CORS."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    multi = payload.get("multiValueHeaders") or {}
+    single = {name: [value] for name, value in (payload.get("headers") or {}).items()}
+    for source in (multi, single):
+        for name, values in source.items():
+            known = merged.setdefault(name.lower(), (name, []))[1]
+            known.extend(str(v) for v in values if str(v) not in known)
+    for name, value in _CORS.items():
+        merged.setdefault(name.lower(), (name, [value]))
+    return [(name, value) for name, values in merged.values() for value in values]
+
+
+def _read_body(handler: BaseHTTPRequestHandler) -> str | None:
+    """The request body, framed by Content-Length or chunked transfer encoding; a BadRequest
+    for a framing API Gateway would refuse. Bytes that are not UTF-8 reach the function
+    replaced, as API Gateway passes a body of a non-binary media type as text."""
+    if handler.headers.defects:  # e.g. a header line without a colon: framing is unknown
+        raise BadRequest("malformed header")
+    raw = _chunked(handler) if _is_chunked(handler) else _sized(handler)
+    return raw.decode("utf-8", errors="replace") if raw else None
+
+
+def _is_chunked(handler: BaseHTTPRequestHandler) -> bool:
+    encoding = handler.headers.get("Transfer-Encoding", "")
+    return "chunked" in encoding.lower()
+
+
+def _sized(handler: BaseHTTPRequestHandler) -> bytes:
+    declared = handler.headers.get_all("Content-Length") or []
+    if not declared:
+        return b""
+    if len(set(declared)) != 1 or not declared[0].strip().isdigit():
+        raise BadRequest("Content-Length is not a number")
+    length = int(declared[0])
+    if length > MAX_BODY_BYTES:
+        raise BadRequest("Request Too Long", 413)
+    body = _read_exactly(handler, length)
+    return body
+
+
+def _read_exactly(handler: BaseHTTPRequestHandler, length: int) -> bytes:
+    try:
+        body = handler.rfile.read(length)
+    except TimeoutError as exc:
+        raise BadRequest("the body is shorter than its Content-Length") from exc
+    if len(body) != length:
+        raise BadRequest("the body is shorter than its Content-Length")
+    return body
+
+
+def _chunked(handler: BaseHTTPRequestHandler) -> bytes:
+    body = b""
+    while True:
+        try:
+            size_line = handler.rfile.readline(1024).split(b";")[0].strip()
+            size = int(size_line, 16)
+        except (ValueError, TimeoutError) as exc:
+            raise BadRequest("malformed chunked body") from exc
+        if size == 0:
+            _read_trailers(handler)
+            return body
+        body += _read_exactly(handler, size)
+        if len(body) > MAX_BODY_BYTES:
+            raise BadRequest("Request Too Long", 413)
+        if _read_exactly(handler, 2) != b"\r\n":
+            raise BadRequest("malformed chunked body")
+
+
+def _read_trailers(handler: BaseHTTPRequestHandler) -> None:
+    for _ in range(100):
+        line = handler.rfile.readline(8192)
+        if line in (b"\r\n", b"\n", b""):
+            return
+    raise BadRequest("malformed chunked body")
+
+
+def _json(status: int, body: dict[str, Any]) -> tuple[int, Headers, bytes]:
+    headers = [*_CORS.items(), ("Content-Type", "application/json")]
+    return status, headers, json.dumps(body).encode()
+
+
+__all__ = ["CognitoAuthorizer", "HTTPStatus", "LocalApiGateway", "response_headers"]
