@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shared.adapters.aws import client
 from shared.adapters.documents import S3DocumentStore
 from shared.adapters.repository import DynamoRepository
+from shared.domain.issuance import prepare_renderer
 from shared.models.application import (
     Application,
     ApplicationSummary,
@@ -23,7 +24,7 @@ from shared.observability import logger, metrics
 from shared.stages.issuance import issue_result
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# client and the models every call of this function reads.
+# clients, the models every call of this function reads, and the PDF renderer.
 client("dynamodb")
 client("s3")
 build_models(
@@ -36,6 +37,7 @@ build_models(
     CatalogItem,
     Department,
 )
+prepare_renderer()
 
 
 @logger.inject_lambda_context(correlation_id_path="applicationId")

@@ -13,7 +13,8 @@ Certificate number: ``{ZONE}-{TYPE}-{YYYYMMDD}-{RANDOM}``, e.g. ``KFQ-LIC-202611
   stores the number with a conditional write.
 
 reportlab is imported inside the renderers only: most functions that import this module
-never draw a PDF, and reportlab costs cold-start time.
+never draw a PDF, and reportlab costs cold-start time. The issuance function, which draws
+one on every call, calls ``prepare_renderer()`` at init instead.
 """
 
 from __future__ import annotations
@@ -151,20 +152,31 @@ _TOKEN_RE = re.compile(r"[^\s\u2e80-\uffff]+\s*|\s+|.")
 
 
 def _wrap(text: str, size: float, width: float) -> list[str]:
+    # Widths add up (no kerning in either font), so the line's width is kept as it grows
+    # instead of measured again for every token: a long paragraph was quadratic.
     lines: list[str] = []
-    current = ""
+    current, current_width = "", 0.0
     for token in _TOKEN_RE.findall(text):
-        if current and _width(current + token.rstrip(), size) > width:
+        if current and current_width + _width(token.rstrip(), size) > width:
             lines.append(current.rstrip())
             current = token.lstrip()
+            current_width = _width(current, size)
         else:
             current += token
-        while _width(current.rstrip(), size) > width and len(current) > 1:  # overlong word
-            fits = (i for i in range(1, len(current)) if _width(current[:i], size) <= width)
-            cut = max(fits, default=1)
-            lines.append(current[:cut])
-            current = current[cut:]
+            current_width += _width(token, size)
+        if current_width > width:
+            current, current_width = _break_overlong(current, size, width, lines)
     return [*lines, current.rstrip()]
+
+
+def _break_overlong(current: str, size: float, width: float, lines: list[str]) -> tuple[str, float]:
+    """Cuts a word wider than the line into lines of its own; returns what is left."""
+    while _width(current.rstrip(), size) > width and len(current) > 1:
+        fits = (i for i in range(1, len(current)) if _width(current[:i], size) <= width)
+        cut = max(fits, default=1)
+        lines.append(current[:cut])
+        current = current[cut:]
+    return current, _width(current, size)
 
 
 class _Page:
@@ -211,6 +223,18 @@ def _render(meta: dict[str, str], draw: Callable[[_Page], None], *, compress: bo
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def prepare_renderer() -> None:
+    """Imports reportlab, registers the CJK font and draws one small page of mixed text.
+
+    Called at init by the function that issues documents: Lambda runs init at a full core
+    and a call at its memory's share of one, and a first render pays for reportlab's
+    import (with Pillow's), the font's CMap and both fonts' metrics.
+    """
+    _render(
+        {"title": "", "subject": ""}, lambda page: page.text("证书 Certificate 1"), compress=True
+    )
 
 
 # --- documents ------------------------------------------------------------------------

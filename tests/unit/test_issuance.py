@@ -365,3 +365,35 @@ def test_importing_issuance_does_not_load_reportlab():
 
     # Then reportlab has not been loaded yet
     assert result.stdout.strip() == "False"
+
+
+def test_prepare_renderer_loads_reportlab_and_the_cjk_font():
+    # Given a fresh interpreter (the issuance function's init)
+    code = (
+        "import sys; from reportlab.pdfbase import pdfmetrics; "
+        "from shared.domain.issuance import prepare_renderer; prepare_renderer(); "
+        "print('reportlab.pdfgen.canvas' in sys.modules, "
+        "'STSong-Light' in pdfmetrics.getRegisteredFontNames())"
+    )
+
+    # When the renderer is prepared
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    # Then the first certificate finds reportlab imported and the Chinese font registered
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_a_certificate_drawn_after_prepare_renderer_holds_nothing_of_the_priming_page(
+    person_application, item
+):
+    # Given the renderer prepared, as the issuance function does at init
+    issuance.prepare_renderer()
+
+    # When a certificate is drawn
+    text = pdf_text(_certificate(person_application, item))
+
+    # Then it carries the certificate's number and none of the priming page's text
+    assert "KFQ-LIC-20261126-7F3K9Q2M" in text
+    assert "证书 Certificate 1" not in text
