@@ -45,10 +45,24 @@ class CachedCatalogIndex:
         if revision is not None and (
             self._revision is None or revision.revision != self._revision.revision
         ):
-            self._index = CatalogIndex(self.repo.load_search_entries(revision))
-            self._revision = revision
+            self._load(revision)
         self._checked_at = now
         return self._index
+
+    def preload(self) -> None:
+        """Loads the published index before the first search (the API function's init).
+
+        When no catalog is published yet nothing is kept, so the first search looks again
+        rather than serving an empty index for `refresh_seconds`.
+        """
+        revision = self.repo.catalog_revision()
+        if revision is not None:
+            self._load(revision)
+            self._checked_at = self.clock()
+
+    def _load(self, revision: CatalogRevision) -> None:
+        self._index = CatalogIndex(self.repo.load_search_entries(revision))
+        self._revision = revision
 
     @property
     def revision(self) -> int | None:
