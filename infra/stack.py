@@ -17,6 +17,7 @@ from infra.constructs import (
     Workflow,
     grant_least_privilege,
 )
+from infra.constructs.tracing import Tracing
 from shared.models.catalog import Catalog
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "shared" / "data" / "catalog.json"
@@ -90,6 +91,12 @@ class OneWindowStack(Stack):
             handler=self.functions["api"],
             user_pool=self.identity.user_pool,
             allowed_origins=allowed_origins,
+        )
+        self.tracing = Tracing(
+            self,
+            "Tracing",
+            rest_api=self.api.rest_api,
+            state_machine=self.workflow.state_machine,
         )
         self._add_outputs()
 

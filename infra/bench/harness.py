@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -130,6 +131,11 @@ class Harness(InProcessSystem):
     presigned_requests: dict[str, int] = field(default_factory=dict)
     # API requests that carried an ID token (a browser sends a CORS preflight first).
     token_requests: int = 0
+    # The preflights a browser sends with the API's Access-Control-Max-Age: one per caller
+    # and URL (path and query) in a sitting, as browsers cache preflights by URL and the
+    # cached answer covers every allowed method (infra/constructs/api.py).
+    preflights: int = 0
+    _preflighted: set[tuple[str, str]] = field(default_factory=set)
     # What the functions printed (logs, EMF metrics), swallowed and counted.
     output: OutputCounter = field(default_factory=OutputCounter)
     # Bytes browsers fetched from S3 (data transfer out): reviewers' materials, results.
@@ -146,7 +152,9 @@ class Harness(InProcessSystem):
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        self.token_requests += 1 if caller else 0
+        if caller:
+            self.token_requests += 1
+            self._preflight(caller, path, query)
         return super().api(method, path, body=body, caller=caller, query=query, headers=headers)
 
     def run_api_handler(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -158,12 +166,24 @@ class Harness(InProcessSystem):
         self.api_invocations.append(Invocation("onewindow-local-api", elapsed, None))
         return raw
 
+    def _preflight(self, caller: Caller, path: str, query: dict[str, str] | None) -> None:
+        url = path + ("?" + urlencode(sorted(query.items())) if query else "")
+        if (caller.sub, url) not in self._preflighted:
+            self._preflighted.add((caller.sub, url))
+            self.preflights += 1
+
+    def new_sitting(self) -> None:
+        """A later visit (the applicant back days after filing, an officer's next case):
+        every preflight the browser cached has expired (Chromium keeps one 2 hours)."""
+        self._preflighted.clear()
+
     def reset_counts(self) -> None:
         self.runtime.invocations.clear()
         self.runtime.handler_runs.clear()
         self.api_invocations.clear()
         self.presigned_requests.clear()
-        self.token_requests = 0
+        self.token_requests = self.preflights = 0
+        self._preflighted.clear()
         self.output.bytes = 0
         self.downloaded_bytes = 0
 

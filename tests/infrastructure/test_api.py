@@ -5,6 +5,7 @@ from aws_cdk.assertions import Match
 
 from infra import constants as c
 from infra.constructs.api import STAGE_NAME
+from infra.sampling import SAMPLED_RATE
 
 
 def _paths(synth) -> dict[str, str]:
@@ -86,6 +87,35 @@ def test_every_route_answers_cors_preflight(synth):
         assert options["AuthorizationType"] == "NONE"
         headers = options["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
         assert "Idempotency-Key" in headers["method.response.header.Access-Control-Allow-Headers"]
+
+
+def test_browsers_may_cache_each_preflight_for_two_hours(synth):
+    # Given a browser that preflighted a route; When it calls the route again
+    # Then it reuses the cached answer for two hours (Chromium's cap) before asking again
+    for _, path, _ in c.ROUTES:
+        options = _method(synth, "OPTIONS", path)
+        headers = options["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+        assert headers["method.response.header.Access-Control-Max-Age"] == "'7200'"
+
+
+def test_api_requests_and_executions_are_traced_at_the_sampled_rate(synth):
+    # Given the stack's sampling rules; When requests and executions come in
+    # Then X-Ray records a fixed share of each, with no per-second reservoir that would
+    # trace nearly every request at a zone's pace
+    for service_type in ("AWS::ApiGateway::Stage", "AWS::StepFunctions::StateMachine"):
+        synth.template.has_resource_properties(
+            "AWS::XRay::SamplingRule",
+            {
+                "SamplingRule": Match.object_like(
+                    {
+                        "ServiceType": service_type,
+                        "FixedRate": SAMPLED_RATE,
+                        "ReservoirSize": 0,
+                        "Priority": Match.any_value(),
+                    }
+                )
+            },
+        )
 
 
 def test_gateway_errors_carry_cors_headers(synth):
