@@ -13,11 +13,12 @@ import signal
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 import requests
 
-from infra.constants import STACK_NAME
+from infra.constants import DEADLINE_SWEEP_MINUTES, STACK_NAME
 
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
 # Both servers listen on loopback only: the embedded AWS takes any credentials and the
@@ -60,6 +61,16 @@ def _parse() -> argparse.Namespace:
 def _refuse(message: str) -> None:
     print(f"make run: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def _sweep_deadlines(function_arn: str) -> None:
+    """What the deployed schedule does (infra/constructs/watchers.py): runs the sweep."""
+    import boto3
+
+    try:
+        boto3.client("lambda").invoke(FunctionName=function_arn)
+    except Exception as exc:  # the next sweep tries again, as a missed schedule would
+        print(f"deadlines sweep not started: {exc}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -129,9 +140,13 @@ def main() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    sweep_every = DEADLINE_SWEEP_MINUTES * 60
+    next_sweep = time.monotonic() + sweep_every
     try:
         while not stop.wait(0.5):
-            pass
+            if time.monotonic() >= next_sweep:
+                _sweep_deadlines(outputs["DeadlinesFunctionArn"])
+                next_sweep = time.monotonic() + sweep_every
     finally:
         print("stopping OneWindow ...", flush=True)
         gateway.stop()

@@ -106,12 +106,13 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
 # anonymous, owner, other citizen, staff of POWER, staff of HEALTH, ops.
 # Owner's 409s prove the owner got past authorization to the case's state rules (the case
 # is completed and rated); the decision by POWER's officer is a retry of their own approval.
+# Only citizens file for themselves: staff and ops file only on the assisted channel.
 EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/openapi.json"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items/{itemId}"): (200, 200, 200, 200, 200, 200),
     ("GET", "/verify/{certificateNo}"): (200, 200, 200, 200, 200, 200),
-    ("POST", "/applications"): (401, 201, 201, 201, 201, 201),
+    ("POST", "/applications"): (401, 201, 201, 403, 403, 403),
     ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/timeline"): (401, 200, 404, 404, 404, 404),
