@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import client
+from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import (
     AcceptanceRecord,
@@ -23,8 +23,8 @@ from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# client and the models every call of this function reads.
-client("dynamodb")
+# client (each operation it makes readied) and the models every call of this function reads.
+prime("dynamodb", "Query", "GetItem", "TransactWriteItems")
 get_settings()
 build_models(
     AcceptanceRecord,

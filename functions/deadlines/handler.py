@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import client
+from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import (
     Application,
@@ -19,8 +19,8 @@ from shared.observability import logger, metrics
 from shared.stages.deadlines import mark_overdue_reviews
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# client and the models a sweep reads when it finds a review late.
-client("dynamodb")
+# client (each operation it makes readied) and the models a sweep reads when it finds a review late.
+prime("dynamodb", "Query", "TransactWriteItems")
 build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import client
+from shared.adapters.aws import prime
 from shared.adapters.documents import S3DocumentStore
 from shared.adapters.repository import DynamoRepository
 from shared.domain.issuance import prepare_renderer
@@ -24,9 +24,10 @@ from shared.observability import logger, metrics
 from shared.stages.issuance import issue_result
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# clients, the models every call of this function reads, and the PDF renderer.
-client("dynamodb")
-client("s3")
+# clients (each operation they make readied), the models every call of this function
+# reads, and the PDF renderer.
+prime("dynamodb", "Query", "GetItem", "PutItem", "TransactWriteItems")
+prime("s3", "HeadObject", "PutObject")
 build_models(
     Application,
     ApplicationSummary,

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import client
+from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import (
     Application,
@@ -36,8 +36,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# client and the models every call of this function reads.
-client("dynamodb")
+# client (each operation it makes readied) and the models every call of this function reads.
+prime("dynamodb", "GetItem", "Query", "UpdateItem", "TransactWriteItems")
 build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.adapters.aws import client
+from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import (
     Application,
@@ -18,8 +18,8 @@ from shared.observability import logger, metrics
 from shared.stages.supplement import await_supplement, expire_supplement
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
-# client and the models every call of this function reads.
-client("dynamodb")
+# client (each operation it makes readied) and the models every call of this function reads.
+prime("dynamodb", "Query", "TransactWriteItems")
 build_models(
     Application,
     ApplicationSummary,
