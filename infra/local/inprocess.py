@@ -270,6 +270,18 @@ class InProcessSystem:
 S = TypeVar("S", bound=InProcessSystem)
 
 
+def _stop_running_executions(machine_arn: str) -> None:
+    """Executions still waiting when a system is torn down would otherwise go on in their
+    threads (a retry, a timeout) against whatever moto holds next: the next test's data."""
+    sfn = boto3.client("stepfunctions")
+    pages = sfn.get_paginator("list_executions").paginate(
+        stateMachineArn=machine_arn, statusFilter="RUNNING"
+    )
+    for page in pages:
+        for execution in page["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
+
+
 @contextmanager
 def running_system(
     system_class: type[S],
@@ -293,6 +305,7 @@ def running_system(
         try:
             yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
         finally:
+            _stop_running_executions(outputs["StateMachineArn"])
             runtime.uninstall()
             reset_clients()
             dependencies.reset()

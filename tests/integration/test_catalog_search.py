@@ -2,6 +2,7 @@
 filter and page answers from the in-memory index, and a search reads nothing from
 DynamoDB once the index is loaded."""
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -31,14 +32,29 @@ def big() -> Iterator[tuple[System, Catalog]]:
 
 
 @pytest.fixture
-def dynamodb_calls(big: tuple[System, Catalog]) -> Iterator[Counter[str]]:
-    """The DynamoDB operations the API function makes from now on."""
+def dynamodb_calls(
+    big: tuple[System, Catalog], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Counter[str]]:
+    """The DynamoDB operations the API function makes from now on: only those made while
+    it handles a request (the process's one client also serves the stage handlers, and an
+    earlier test's execution may still be running one)."""
+    system, _ = big
     calls: Counter[str] = Counter()
+    serving = threading.local()
+    invoke = system.invoke_api
+
+    def invoke_counted(event: dict[str, Any]) -> dict[str, Any]:
+        serving.api = True
+        try:
+            return invoke(event)
+        finally:
+            serving.api = False
 
     def count(model: Any, **_: Any) -> None:
-        calls[model.name] += 1
+        if getattr(serving, "api", False):
+            calls[model.name] += 1
 
-    # The one DynamoDB client of the process (shared/adapters/aws.py), which the API uses.
+    monkeypatch.setattr(system, "invoke_api", invoke_counted)
     db = client("dynamodb")
     db.meta.events.register("before-call.dynamodb", count)
     yield calls
