@@ -24,9 +24,9 @@ from shared.models.api import (
     MaterialUploadRequest,
 )
 from shared.models.application import Application
-from shared.ports.documents import StoredObject
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, Stage, utc_now
 from shared.models.ids import task_id_for
+from shared.ports.documents import StoredObject
 from shared.services import applications as service
 from shared.services import tasks
 from shared.stages.acceptance import run_acceptance
