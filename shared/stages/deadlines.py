@@ -35,36 +35,46 @@ def mark_overdue_reviews(
     cursor: str | None = None
     while True:
         page = tasks.list_tasks_by_status(now, PAGE_SIZE, cursor)
+        by_case: dict[str, list[Review]] = {}
         for review in page.items:
-            if _mark(review, now, cases, tasks):
-                report.marked.append(review)
-            else:
-                report.skipped += 1
+            by_case.setdefault(review.application_id, []).append(review)
+        for application_id, reviews in by_case.items():
+            # One read (and at most one write) of a case however many of its reviews are late.
+            in_approval = _mark_case(application_id, now, cases)
+            for review in reviews:
+                if in_approval and tasks.mark_overdue(*_overdue(review, now)):
+                    report.marked.append(review)
+                else:
+                    report.skipped += 1
         cursor = page.next_cursor
         if cursor is None:
             return report
 
 
-def _mark(
-    review: Review, now: datetime, cases: ApplicationRepository, tasks: TaskRepository
-) -> bool:
-    # The case first (idempotent), then the task with its event: should the second write
-    # fail, the task is still listed and the next run marks it, recording the event once.
-    application = cases.get_application(review.application_id)
+def _mark_case(application_id: str, now: datetime, cases: ApplicationRepository) -> bool:
+    """Marks the case late (idempotent) and says whether it is still in approval. The case
+    goes first, then each task with its event: should a task's write fail, the task is
+    still listed and the next run marks it, recording the event once."""
+    application = cases.get_application(application_id)
     if application is None or application.status is not ApplicationStatus.IN_APPROVAL:
         return False  # about to leave approval (failing, or decided and issued)
-    if application.overdue_since is None:
+    if application.overdue_since is not None:
+        return True
 
-        def late(case: Application) -> None:
-            if case.status is not ApplicationStatus.IN_APPROVAL:
-                raise StageError(f"{case.application_id} left approval while being marked late")
-            case.overdue_since = case.overdue_since or now
+    def late(case: Application) -> None:
+        if case.status is not ApplicationStatus.IN_APPROVAL:
+            raise StageError(f"{case.application_id} left approval while being marked late")
+        case.overdue_since = case.overdue_since or now
 
-        try:
-            mutate(cases, review.application_id, late, loaded=application)
-        except StageError:
-            return False
-    overdue = review.model_copy(update={"overdue_at": now})
+    try:
+        mutate(cases, application_id, late, loaded=application)
+    except StageError:
+        return False
+    return True
+
+
+def _overdue(review: Review, now: datetime) -> tuple[Review, list[TimelineEvent]]:
+    """The review marked late, and the event that says who is late."""
     event = TimelineEvent(
         at=now,
         stage=Stage.APPROVAL,
@@ -75,4 +85,4 @@ def _mark(
             f"{review.due_at.isoformat()}; the lead department and the centre are alerted"
         ),
     )
-    return tasks.mark_overdue(overdue, [event])
+    return review.model_copy(update={"overdue_at": now}), [event]
