@@ -62,6 +62,7 @@ APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
 APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
 TASKS: Final = "/tasks"
+TASK: Final = "/tasks/{taskId}"
 TASK_MATERIALS: Final = "/tasks/{taskId}/materials"
 TASK_DECISION: Final = "/tasks/{taskId}/decision"
 
@@ -79,6 +80,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATION_RESULT, False),
     ("POST", APPLICATION_FEEDBACK, False),
     ("GET", TASKS, False),
+    ("GET", TASK, False),
     ("GET", TASK_MATERIALS, False),
     ("POST", TASK_DECISION, False),
 ]

@@ -216,6 +216,44 @@ class TimelinePage(ApiModel):
     next_cursor: str | None = None
 
 
+class CaseForReview(ApplicationSummary):
+    """The case as a reviewing department sees it: who applied, what they filed, and how
+    acceptance found it (no owner id, tokens, timeline or result)."""
+
+    applicant: Applicant
+    form: dict[str, Any]
+    delivery: DeliveryRequest
+    acceptance: AcceptanceRecord | None
+
+
+class TaskDetail(ApiModel):
+    """One task with its case and every department's review so far (this one included),
+    for the officer deciding it. The materials' download links are a separate request
+    (GET /tasks/{taskId}/materials): they expire within minutes."""
+
+    task: TaskView
+    application: CaseForReview
+    reviews: list[ReviewRecord]
+
+
+def task_detail_view(review: Review, app: Application) -> TaskDetail:
+    return TaskDetail(
+        task=task_view(review),
+        application=CaseForReview(
+            **dict(app.summary()),
+            applicant=app.applicant,
+            form=app.form,
+            delivery=app.delivery,
+            acceptance=app.acceptance,
+        ),
+        reviews=[review_record(r) for r in app.reviews.values()],
+    )
+
+
+def review_record(review: Review) -> ReviewRecord:
+    return ReviewRecord.model_validate(review.model_dump(include=set(ReviewRecord.model_fields)))
+
+
 class TaskPage(ApiModel):
     items: list[TaskView]
     next_cursor: str | None = None
@@ -243,10 +281,7 @@ def application_view(
         },
         timeline=timeline,
         timeline_cursor=timeline_cursor,
-        reviews=[
-            ReviewRecord.model_validate(r.model_dump(include=set(ReviewRecord.model_fields)))
-            for r in app.reviews.values()
-        ],
+        reviews=[review_record(r) for r in app.reviews.values()],
         acceptance=app.acceptance,
         result=result,
         delivery_record=app.delivery_record,

@@ -6,7 +6,7 @@ import contextlib
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.identity import Caller
 from shared.models.api import DecisionRequest, MaterialView
-from shared.models.application import Review, TimelineEvent
+from shared.models.application import Application, Review, TimelineEvent
 from shared.models.common import ApplicationStatus, ReviewDecision, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
 from shared.ports.documents import DocumentStore
@@ -79,6 +79,18 @@ def _own_department_task(caller: Caller, task_id: str, tasks: TaskRepository) ->
     if not caller.in_department(review.department):
         raise Forbidden(f"task {task_id} belongs to department {review.department}", field="taskId")
     return review
+
+
+def task_detail(
+    caller: Caller, task_id: str, tasks: TaskRepository, cases: ApplicationRepository
+) -> tuple[Review, Application]:
+    """A task of the caller's department with its case, whatever the task's state (an
+    officer may look back at what was decided)."""
+    review = _own_department_task(caller, task_id, tasks)
+    application = cases.get_application(review.application_id)
+    if application is None:
+        raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+    return review, application
 
 
 def task_materials(

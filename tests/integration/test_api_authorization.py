@@ -121,6 +121,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),
     ("GET", "/tasks"): (401, 403, 403, 200, 200, 403),
+    ("GET", "/tasks/{taskId}"): (401, 403, 403, 200, 403, 403),
     ("GET", "/tasks/{taskId}/materials"): (401, 403, 403, 200, 403, 403),
     ("POST", "/tasks/{taskId}/decision"): (401, 403, 403, 200, 403, 403),
 }

@@ -61,6 +61,43 @@ def test_task_tokens_never_reach_the_citizen_or_staff_views(system: System) -> N
     assert task.task_token not in seen and "taskToken" not in seen
 
 
+def test_an_officer_sees_the_case_and_every_decision_so_far_on_the_task(system: System) -> None:
+    # Given a case in approval that POWER (the lead) has approved
+    application_id = submitted_case(system, STANDARD)
+    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
+    decided = system.api(
+        "POST",
+        f"/tasks/{application_id}-POWER/decision",
+        caller=staff("POWER"),
+        body={"decision": "approve", "comment": "供电方案可行"},
+    )
+    assert decided.status == 200, decided.body
+
+    # When WATER's officer opens their task
+    answer = system.api("GET", f"/tasks/{application_id}-WATER", caller=staff("WATER"))
+
+    # Then it shows the task, what the applicant filed, and each department's review,
+    # POWER's decision with its comment among them, and no owner id or token
+    assert answer.status == 200, answer.body
+    body = answer.body
+    assert body["task"]["taskId"] == f"{application_id}-WATER"
+    assert body["task"]["status"] == "PENDING"
+    case = system.application(application_id)
+    assert body["application"]["applicationId"] == application_id
+    assert body["application"]["form"] == case.form
+    assert body["application"]["applicant"]["name"] == case.applicant.name
+    reviews = {r["department"]: r for r in body["reviews"]}
+    assert set(reviews) == {"POWER", "WATER", "URBAN"}
+    assert reviews["POWER"]["status"] == "APPROVED"
+    assert reviews["POWER"]["comment"] == "供电方案可行"
+    assert reviews["WATER"]["status"] == "PENDING"
+    assert "ownerId" not in json.dumps(body) and "taskToken" not in json.dumps(body)
+
+    # And another department's officer is refused it
+    refused = system.api("GET", f"/tasks/{application_id}-WATER", caller=staff("URBAN"))
+    assert refused.status == 403, refused.body
+
+
 def test_the_reviewing_department_downloads_the_materials(system: System) -> None:
     # Given a case in approval, its materials checked by acceptance
     application_id = submitted_case(system, STANDARD)

@@ -16,7 +16,15 @@ from functions.api.contract import (
 )
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared import names
-from shared.models.api import DecisionRequest, DecisionResponse, MaterialList, TaskPage, task_view
+from shared.models.api import (
+    DecisionRequest,
+    DecisionResponse,
+    MaterialList,
+    TaskDetail,
+    TaskPage,
+    task_detail_view,
+    task_view,
+)
 from shared.models.ids import DEPARTMENT_REGEX
 from shared.services import tasks
 from shared.settings import get_settings
@@ -44,6 +52,25 @@ def inbox(
     caller = current_caller(router)  # type: ignore[arg-type]
     page = tasks.pending_tasks(caller, department, limit, cursor, repository())
     return TaskPage(items=[task_view(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    names.resolver_path(names.TASK),
+    summary="A task of the caller's department, with its case and every review so far",
+    tags=["tasks"],
+    responses=responses(
+        errors={
+            FORBIDDEN: "The task is another department's",
+            NOT_FOUND: "No such task",
+            UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE],
+        }
+    ),
+)
+def task(task_id: TaskIdPath) -> TaskDetail:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    review, application = tasks.task_detail(caller, task_id, repo, repo)
+    return task_detail_view(review, application)
 
 
 @router.get(
