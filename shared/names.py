@@ -57,6 +57,7 @@ VERIFY: Final = "/verify/{certificateNo}"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
+APPLICATION_DRAFT: Final = f"{APPLICATION}/draft"
 APPLICATION_MATERIALS: Final = f"{APPLICATION}/materials"
 APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
@@ -75,6 +76,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATIONS, False),
     ("GET", APPLICATION, False),
     ("GET", APPLICATION_TIMELINE, False),
+    ("POST", APPLICATION_DRAFT, False),
     ("POST", APPLICATION_MATERIALS, False),
     ("POST", APPLICATION_SUBMIT, False),
     ("GET", APPLICATION_RESULT, False),

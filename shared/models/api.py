@@ -39,10 +39,37 @@ class CreateApplicationRequest(ApiModel):
     @field_validator("form")
     @classmethod
     def _small_values(cls, value: dict[str, FormValue]) -> dict[str, FormValue]:
-        for key, item in value.items():
-            if len(key) > 40 or (isinstance(item, str) and len(item) > 4000):
-                raise ValueError(f"form field {key[:40]} is too long")
-        return value
+        return small_form_values(value)
+
+
+def small_form_values(value: dict[str, FormValue]) -> dict[str, FormValue]:
+    for key, item in value.items():
+        if len(key) > 40 or (isinstance(item, str) and len(item) > 4000):
+            raise ValueError(f"form field {key[:40]} is too long")
+    return value
+
+
+class DraftUpdateRequest(ApiModel):
+    """What the applicant has filled in so far, saved as they go: each part given replaces
+    the draft's; a part left out is kept. `version` is the case's version the edit started
+    from (GET /applications/{id} or the previous save): a save from a stale copy, another
+    tab or device having saved since, is refused with 409 rather than lost."""
+
+    version: Annotated[int, Field(ge=1)]
+    applicant: Applicant | None = None
+    form: Annotated[dict[str, FormValue], Field(max_length=60)] | None = None
+    delivery: DeliveryRequest | None = None
+
+    @field_validator("form")
+    @classmethod
+    def _small_values(cls, value: dict[str, FormValue] | None) -> dict[str, FormValue] | None:
+        return None if value is None else small_form_values(value)
+
+
+class DraftSaved(ApiModel):
+    application_id: ApplicationId
+    version: int
+    updated_at: datetime
 
 
 class MaterialUploadRequest(ApiModel):

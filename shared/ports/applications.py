@@ -42,6 +42,11 @@ class ApplicationRepository(Protocol):
         removes (None) token attributes kept beside the header, never in it."""
         ...
 
+    def save_draft(self, application: Application) -> None:
+        """The header and the form record (applicant, form, delivery) if nobody changed
+        the case since it was read (else ConcurrentUpdate), all or nothing."""
+        ...
+
     def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
         """Keeps issuance's plan (outcome, number, code, document key) before anything is
         issued, once: returns the plan already kept if there is one, else `planned`."""

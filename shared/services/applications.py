@@ -7,10 +7,11 @@ from ulid import ULID
 
 from shared.domain import forms
 from shared.domain.workdays import add_working_days
-from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
     CreateApplicationRequest,
+    DraftUpdateRequest,
     FeedbackRequest,
     MaterialUploadRequest,
     MaterialUploadResponse,
@@ -85,6 +86,48 @@ def create_application(
         f"channel {request.channel.value}; {item.name_zh} (version {item.version})",
     )
     cases.create_application(application)
+    return application
+
+
+def update_draft(
+    caller: Caller,
+    application_id: str,
+    request: DraftUpdateRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+) -> Application:
+    """Saves what the applicant filled in so far on their draft (as they go, from any
+    device), checked as at creation against the item version the case pinned. No timeline
+    event: a draft is saved every few seconds, and what counts is what is submitted."""
+    application = get_own_application(caller, application_id, cases)
+    if application.status is not ApplicationStatus.DRAFT:
+        raise Conflict(
+            f"an application that is {application.status} is no longer a draft", field="status"
+        )
+    if request.version != application.version:
+        raise ConcurrentUpdate(
+            f"the draft is at version {application.version}, not {request.version}: it was "
+            "saved from elsewhere since; reload it",
+            field="version",
+        )
+    item = pinned_item(application, catalog)
+    if request.delivery is not None and request.delivery.mode not in item.delivery_modes:
+        offered = ", ".join(m.value for m in item.delivery_modes)
+        raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
+    if request.form is not None:
+        problems = forms.form_problems(item, request.form, require=False)
+        if problems:
+            raise ValidationFailed(
+                f"the form has {len(problems)} problem(s): {', '.join(f for f, _ in problems)}",
+                fields=problems,
+            )
+        application.form = forms.normalised(item, request.form)
+    if request.applicant is not None:
+        application.applicant = request.applicant
+    if request.delivery is not None:
+        application.delivery = request.delivery
+    application.updated_at = utc_now()
+    cases.save_draft(application)
     return application
 
 

@@ -94,6 +94,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "contentType": "application/pdf",
             "size": 1024,
         },
+        "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/feedback": {"rating": 5},
         "/tasks/{taskId}/decision": {"decision": "approve", "comment": "符合条件"},
     }
@@ -116,6 +117,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/timeline"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/draft"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),

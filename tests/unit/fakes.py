@@ -292,6 +292,10 @@ class InMemoryRepository:
         else:
             stored.feedback = _copy(record)
 
+    def save_draft(self, application: Application) -> None:
+        # The fake keeps the form on the header, so saving the header saves the draft.
+        self.save_application(application)
+
     def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
         stored = self.cases[application_id]
         if stored.planned_result is None:

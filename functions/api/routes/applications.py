@@ -16,6 +16,8 @@ from shared.models.api import (
     ApplicationSummary,
     ApplicationView,
     CreateApplicationRequest,
+    DraftSaved,
+    DraftUpdateRequest,
     FeedbackRequest,
     MaterialUploadRequest,
     MaterialUploadResponse,
@@ -121,6 +123,33 @@ def timeline(
     caller = current_caller(router)  # type: ignore[arg-type]
     page = cases.timeline(caller, application_id, limit, cursor, order == "desc", repository())
     return TimelinePage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.post(
+    names.resolver_path(names.APPLICATION_DRAFT),
+    summary="Save the draft's applicant, form and delivery as the applicant goes",
+    description=(
+        "Each part given replaces the draft's; `version` is the case's version the edit "
+        "started from, and a save from a stale copy is refused (409) rather than lost. Form "
+        "values are checked as at filing; required fields are checked at submission."
+    ),
+    tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _CASE_NOT_FOUND,
+            CONFLICT: "The case is no longer a draft, or was saved from elsewhere since "
+            "`version` (reload it)",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def save_draft(application_id: AppId, request: DraftUpdateRequest) -> DraftSaved:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    saved = cases.update_draft(caller, application_id, request, repo, repo)
+    return DraftSaved(
+        application_id=saved.application_id, version=saved.version, updated_at=saved.updated_at
+    )
 
 
 @router.post(

@@ -213,6 +213,23 @@ class CaseStore(DynamoTable):
         application.version = expected + 1
         application.events_written()
 
+    def save_draft(self, application: Application) -> None:
+        expected = application.version
+        operations = [
+            {"Update": _header_update(application, expected, {})},
+            put(form_item(application)),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        self._write(
+            operations,
+            ConcurrentUpdate(
+                "the draft was saved from elsewhere since this copy was read; reload it",
+                field="version",
+            ),
+        )
+        application.version = expected + 1
+        application.events_written()
+
     def plan_result(self, application_id: str, planned: ResultRecord) -> ResultRecord:
         pk = case_pk(application_id)
         try:
