@@ -6,10 +6,11 @@ the item's guide, files, uploads, submits, follows the case once, reads the resu
 downloads the document and rates; each department's officer opens the inbox and approves.
 
 Counted, per case: Lambda invocations and their billed durations at the configured memory
-(stages from the local runtime, the API from the harness), with each invocation's INIT
-phase billed too (Lambda bills init since 2025-08-01; init measured in a fresh interpreter,
-infra/bench/cold_start.py; every invocation counted as a cold start, an upper bound for a
-zone's pace of a few cases an hour), state transitions (StateEntered
+(stages from the local runtime, the API from the harness), with the INIT phase of each
+cold start billed too (Lambda bills init since 2025-08-01; init measured in a fresh
+interpreter, infra/bench/cold_start.py): every stage invocation is a cold start at a
+zone's pace of a few cases an hour, and the API one per person's visit (ASSUMPTIONS),
+state transitions (StateEntered
 events of the execution's history), DynamoDB request units (infra/bench/meter.py), S3
 requests (SDK calls plus the browser's presigned POSTs and GETs: each material ~1 MB,
 uploaded once and read by each reviewing department), API Gateway requests. Storage and
@@ -59,8 +60,12 @@ ASSUMPTIONS: dict[str, Any] = {
     # X-Ray: one trace per API request and one per execution, of which the stack's
     # sampling rules (infra/constructs/tracing.py) record SAMPLED_RATE, with no reservoir.
     "xray_traces": f"(api requests + 1 per case) x {SAMPLED_RATE:g} sampled",
-    # Lambda INIT: billed on every cold start; counted on every invocation (upper bound).
-    "cold_starts_per_invocation": 1.0,
+    # Lambda INIT: billed on every cold start. A stage runs once per case, hours or days
+    # from its last run at a zone's pace: every stage invocation is counted cold. The API
+    # serves a person's visit with requests seconds apart, which reuse one container: one
+    # cold start per person and visit (an anonymous read counted as a visitor of its own,
+    # although it is the applicant's browser), not one per request.
+    "cold_starts": "every stage invocation; the API once per person's visit",
 }
 
 
@@ -161,14 +166,17 @@ def _report(
     invocations: dict[str, int] = {}
     durations: dict[str, list[float]] = {}
     gb_seconds = init_gb_seconds = 0.0
-    cold = ASSUMPTIONS["cold_starts_per_invocation"]
+    api_cold_starts = len(h.api_visits)
     for run in [*stage_runs, *api_runs]:
         key = run.function_name.removeprefix("onewindow-local-")
         invocations[key] = invocations.get(key, 0) + 1
         durations.setdefault(key, []).append(run.duration_ms)
         memory = FUNCTIONS[key]["memory"]
         gb_seconds += _billed_gb_seconds(run.duration_ms, memory)
-        init_gb_seconds += cold * _billed_gb_seconds(init_ms.get(key, 0.0), memory)
+        if key != "api":
+            init_gb_seconds += _billed_gb_seconds(init_ms.get(key, 0.0), memory)
+    memory = FUNCTIONS["api"]["memory"]
+    init_gb_seconds += api_cold_starts * _billed_gb_seconds(init_ms.get("api", 0.0), memory)
     transitions = sum(
         1 for events in histories for e in events if e["type"].endswith("StateEntered")
     )
@@ -235,7 +243,8 @@ def _report(
         init_gb_seconds,
         lam["gb_second_arm64"],
         "GB-s",
-        "billed since 2025-08; every invocation a cold start (upper bound)",
+        f"billed since 2025-08; every stage invocation, the API {api_cold_starts / cases:g} "
+        "per case (one per person's visit)",
     )
     row(
         "Step Functions",

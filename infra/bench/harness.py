@@ -136,6 +136,11 @@ class Harness(InProcessSystem):
     # cached answer covers every allowed method (infra/constructs/api.py).
     preflights: int = 0
     _preflighted: set[tuple[str, str]] = field(default_factory=set)
+    # Each person's visit that called the API, as (sitting, caller sub or "visitor"): an
+    # API cold start each (cost.py): requests seconds apart in one visit reuse the warm
+    # container; at a zone's pace, visits hours apart do not.
+    api_visits: set[tuple[int, str]] = field(default_factory=set)
+    _sitting: int = 0
     # What the functions printed (logs, EMF metrics), swallowed and counted.
     output: OutputCounter = field(default_factory=OutputCounter)
     # Bytes browsers fetched from S3 (data transfer out): reviewers' materials, results.
@@ -155,6 +160,7 @@ class Harness(InProcessSystem):
         if caller:
             self.token_requests += 1
             self._preflight(caller, path, query)
+        self.api_visits.add((self._sitting, caller.sub if caller else "visitor"))
         return super().api(method, path, body=body, caller=caller, query=query, headers=headers)
 
     def run_api_handler(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -174,8 +180,10 @@ class Harness(InProcessSystem):
 
     def new_sitting(self) -> None:
         """A later visit (the applicant back days after filing, an officer's next case):
-        every preflight the browser cached has expired (Chromium keeps one 2 hours)."""
+        every preflight the browser cached has expired (Chromium keeps one 2 hours), and
+        the API's warm container is long gone."""
         self._preflighted.clear()
+        self._sitting += 1
 
     def reset_counts(self) -> None:
         self.runtime.invocations.clear()
@@ -184,6 +192,7 @@ class Harness(InProcessSystem):
         self.presigned_requests.clear()
         self.token_requests = self.preflights = 0
         self._preflighted.clear()
+        self.api_visits.clear()
         self.output.bytes = 0
         self.downloaded_bytes = 0
 
