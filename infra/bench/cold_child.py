@@ -80,6 +80,8 @@ def main(seed_path: str, key: str, out_path: str) -> None:
     for item in seed["catalog"]:
         ddb.put_item(TableName=seed["table"], Item=item)
 
+    if "cognito" in spec:
+        _cognito(setup, spec)
     table_name = seed["table"]
 
     def reseed() -> None:
@@ -129,6 +131,15 @@ def main(seed_path: str, key: str, out_path: str) -> None:
             },
             out,
         )
+
+
+def _cognito(setup: Any, spec: dict[str, Any]) -> None:
+    """A user pool with the group and the user the event names; the event gets its id."""
+    idp = setup.client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="onewindow-bench")["UserPool"]["Id"]
+    idp.create_group(UserPoolId=pool, GroupName=spec["cognito"]["group"])
+    idp.admin_create_user(UserPoolId=pool, Username=spec["cognito"]["username"])
+    spec["event"]["userPoolId"] = pool
 
 
 def _binary(value: dict[str, Any]) -> Any:

@@ -173,6 +173,9 @@ def build_seed(path: Path, warm: int) -> None:
         # of a case in approval that was stopped.
         "deadlines": ({"source": "aws.events", "detail-type": "Scheduled Event"}, "accepted"),
         "reconcile": (_stopped_execution_batch(case), "accepted"),
+        # A citizen confirming their sign-up (the pool, its group and the user are made in
+        # the child, whose moto hands out the pool id: see cold_child's _cognito).
+        "signup": (_sign_up_confirmed(), None),
     }
     functions: dict[str, Any] = {}
     # Only the functions the app has (constants.FUNCTIONS); one without an event here is
@@ -190,6 +193,8 @@ def build_seed(path: Path, warm: int) -> None:
             "items": items,
             "warm": warm,
         }
+        if key == "signup":
+            functions[key]["cognito"] = {"group": "citizen", "username": SIGN_UP_USER}
     functions[FLOOR] = {
         **functions["feedback"],
         "module": "infra.bench.floor_handler",
@@ -222,6 +227,30 @@ def build_seed(path: Path, warm: int) -> None:
         "functions": functions,
     }
     path.write_text(json.dumps(seed, ensure_ascii=False, default=_base64), encoding="utf-8")
+
+
+SIGN_UP_USER = "citizen-liu@example.cn"
+
+
+def _sign_up_confirmed() -> dict[str, Any]:
+    """The post-confirmation event Cognito sends after ConfirmSignUp, as the trigger gets it."""
+    return {
+        "version": "1",
+        "region": REGION,
+        "userPoolId": "",  # filled in by the child once moto made the pool
+        "userName": SIGN_UP_USER,
+        "callerContext": {"awsSdkVersion": "aws-sdk-js-3", "clientId": "bench-web-client"},
+        "triggerSource": "PostConfirmation_ConfirmSignUp",
+        "request": {
+            "userAttributes": {
+                "sub": "3f2c9a1e-8b7d-4c6e-9a5f-1d2e3c4b5a69",
+                "email": SIGN_UP_USER,
+                "email_verified": "true",
+                "cognito:user_status": "CONFIRMED",
+            }
+        },
+        "response": {},
+    }
 
 
 def _stopped_execution_batch(application_id: str) -> dict[str, Any]:
