@@ -1,0 +1,155 @@
+"""What the browser tests share besides fixtures: valid and invalid identifiers, a small
+real PDF, the accessibility check (axe-core) and the README's screenshots."""
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB_DIST = ROOT / "web" / "dist"
+AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# The locale whose run takes the README's screenshots (the README is in English).
+SCREENSHOT_LOCALE = "en"
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+
+
+def resident_id(first17: str = "37060219900307123") -> str:
+    """A resident ID number (GB 11643) with its check character: region 370602 (Zhifu,
+    Yantai), born 1990-03-07, sequence 123."""
+    assert len(first17) == 17 and first17.isdigit()
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return first17 + _ID_CHECK[total % 11]
+
+
+def wrong_resident_id(first17: str = "37060219900307123") -> str:
+    """The same number with a check character that does not match."""
+    good = resident_id(first17)
+    wrong = next(c for c in "0123456789X" if c != good[-1])
+    return good[:-1] + wrong
+
+
+def small_pdf(title: str) -> bytes:
+    """A small but well-formed one-page PDF (a cross-reference table with true offsets)."""
+    text = title.encode("ascii", "replace")
+    stream = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    out += f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+T = TypeVar("T")
+
+
+def poll(
+    probe: Callable[[], T | None], *, timeout: float, interval_ms: int, page: Page, what: str
+) -> T:
+    """Calls probe until it returns something truthy or the deadline passes (waiting in the
+    page's own event loop between tries, so the page keeps running)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        try:
+            last = probe()
+        except Exception as exc:  # one failed try is reported only if every try fails
+            last = exc
+        else:
+            if last:
+                return last
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s (last: {last!r})")
+        page.wait_for_timeout(interval_ms)
+
+
+@dataclass
+class Accessibility:
+    """axe-core on each page visited; violations of impact serious or critical are kept
+    and asserted at the end of the test, so one journey reports every page's."""
+
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    missing: bool = False
+
+    def check(self, page: Page, label: str) -> None:
+        if not AXE_JS.exists():
+            self.missing = True
+            return
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                    nodes: v.nodes.slice(0, 5).map(n => ({
+                        target: n.target.join(' '), summary: n.failureSummary || ''})),
+                    count: v.nodes.length}));
+            }"""
+        )
+        self.checked.append(label)
+        for v in result:
+            if v["impact"] not in ("serious", "critical"):
+                continue
+            nodes = "\n".join(
+                f"      at {n['target']}\n        {n['summary'].replace(chr(10), ' ')}"
+                for n in v["nodes"]
+            )
+            self.problems.append(
+                f"  [{label}] {v['impact']} {v['id']}: {v['help']} ({v['count']} nodes, "
+                f"{v['helpUrl']})\n{nodes}"
+            )
+
+    def assert_clean(self) -> None:
+        assert not self.problems, (
+            "axe-core: serious or critical violations on "
+            f"{len({p.split(']')[0] for p in self.problems})} page(s):\n" + "\n".join(self.problems)
+        )
+
+
+def screenshot(page: Page, name: str, locale: str) -> None:
+    """One of the README's screenshots, at the fixed desktop viewport, overwritten each run
+    (taken in one locale only)."""
+    if locale != SCREENSHOT_LOCALE or page.viewport_size != DESKTOP:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
+
+
+def readable(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)[:2000]
