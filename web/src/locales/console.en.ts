@@ -1,0 +1,2 @@
+// Staff console messages (English). Owned by the console; merged into the app's messages.
+export default {}

@@ -1,0 +1,80 @@
+/**
+ * Routes of the citizen portal, merged with the staff console's (./console/routes.ts).
+ *
+ * Route meta:
+ * - `requiresAuth: true`: signed-in users only (else to /signin?redirect=...)
+ * - `groups: string[]`: any of these Cognito groups ("dept-*" matches any department group);
+ *   others see the forbidden page
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { consoleRoutes } from './console/routes'
+import { hasAnyGroup, isSignedIn } from './auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    requiresAuth?: boolean
+    groups?: string[]
+    /** i18n key of the page title */
+    title?: string
+  }
+}
+
+export const portalRoutes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./views/CatalogView.vue'), meta: { title: 'nav.catalog' } },
+  { path: '/catalog', redirect: '/' },
+  {
+    path: '/catalog/:itemId',
+    name: 'item',
+    component: () => import('./views/ItemGuideView.vue'),
+    props: true,
+    meta: { title: 'guide.title' },
+  },
+  {
+    path: '/apply/:itemId',
+    name: 'apply',
+    component: () => import('./views/ApplyView.vue'),
+    props: (r) => ({ itemId: r.params.itemId, draftId: r.query.draft ?? null }),
+    meta: { requiresAuth: true, title: 'apply.title' },
+  },
+  {
+    path: '/cases',
+    name: 'cases',
+    component: () => import('./views/MyCasesView.vue'),
+    meta: { requiresAuth: true, title: 'nav.cases' },
+  },
+  {
+    path: '/cases/:applicationId',
+    name: 'case',
+    component: () => import('./views/CaseView.vue'),
+    props: true,
+    meta: { requiresAuth: true, title: 'case.title' },
+  },
+  {
+    path: '/verify/:certificateNo',
+    name: 'verify',
+    component: () => import('./views/VerifyView.vue'),
+    props: (r) => ({ certificateNo: r.params.certificateNo, code: r.query.code ?? '' }),
+    meta: { title: 'verify.title' },
+  },
+  { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue'), meta: { title: 'auth.signIn' } },
+  { path: '/signup', name: 'signup', component: () => import('./views/SignUpView.vue'), meta: { title: 'auth.signUp' } },
+  { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: 'errors.forbidden' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    ...portalRoutes,
+    ...consoleRoutes,
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'errors.notFound' } },
+  ],
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach((to) => {
+  const needsAuth = to.matched.some((r) => r.meta.requiresAuth || r.meta.groups)
+  if (needsAuth && !isSignedIn()) return { name: 'signin', query: { redirect: to.fullPath } }
+  const groups = to.matched.flatMap((r) => r.meta.groups ?? [])
+  if (groups.length && !hasAnyGroup(groups)) return { name: 'forbidden' }
+  return true
+})
