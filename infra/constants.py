@@ -75,6 +75,9 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     # and the reconciler of executions that ended without settling their case (EventBridge).
     "deadlines": {"memory": 256, "timeout": 60},
     "reconcile": {"memory": 256, "timeout": 30},
+    # The user pool's post-confirmation trigger: a citizen who signed up joins `citizen`.
+    # Cognito waits at most 5 s for a trigger.
+    "signup": {"memory": 256, "timeout": 5},
 }
 
 
@@ -133,6 +136,8 @@ FUNCTION_ENV: dict[str, list[str]] = {
     "failure": ["TABLE_NAME"],
     "deadlines": ["TABLE_NAME"],
     "reconcile": ["TABLE_NAME"],
+    # The pool and user come in the trigger event; the group is shared/names.py's.
+    "signup": [],
 }
 # Defaults of the settings CDK deploys, taken from the settings model (shared/settings.py).
 SETTING_DEFAULTS: dict[str, str] = setting_defaults(
@@ -144,3 +149,52 @@ SETTING_DEFAULTS: dict[str, str] = setting_defaults(
     "COURIER",
     "ELECTRONIC_DELIVERY_DAYS",
 )
+
+# The web app (web/, built into web/dist) and the API under one origin: CloudFront's
+# /api/* behaviour (infra/constructs/web.py) and the local gateway (infra/local/gateway.py)
+# both strip this prefix, so a browser sends no CORS preflight for the API.
+WEB_API_PREFIX = "/api"
+WEB_DIST_DIR = "web/dist"
+WEB_CONFIG_FILE = "config.json"
+# What the site serves when web/dist was not built (deployed and local alike).
+WEB_PLACEHOLDER_HTML = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>OneWindow</title>'
+    "<p>The web app was not built (web/dist): run <code>make web</code>, then deploy again"
+    " (<code>make deploy</code> and <code>make run</code> build it themselves).</p></html>"
+)
+
+
+def content_security_policy(aws_origins: list[str]) -> str:
+    """The site's CSP, deployed and local alike: everything from the site's own origin,
+    and from `aws_origins` (Cognito's IdP API and S3, which the page calls directly:
+    sign-in, presigned uploads, previews and downloads of materials and results).
+    Element Plus sets inline style attributes, hence 'unsafe-inline' for styles only."""
+    aws = " ".join(aws_origins)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob: {aws}",
+            "font-src 'self' data:",
+            f"connect-src 'self' {aws}",
+            f"frame-src 'self' blob: {aws}",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action 'self' {aws}",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+# The other security headers of every response of the site (CloudFront's response headers
+# policy deployed, the local gateway locally), besides the CSP.
+HSTS_SECONDS = 2 * 365 * 24 * 3600
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURITY_HEADERS: dict[str, str] = {
+    "Strict-Transport-Security": f"max-age={HSTS_SECONDS}; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": REFERRER_POLICY,
+}

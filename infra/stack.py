@@ -18,6 +18,7 @@ from infra.constructs import (
     grant_least_privilege,
 )
 from infra.constructs.tracing import Tracing
+from infra.constructs.web import Web
 from shared.models.catalog import Catalog
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "shared" / "data" / "catalog.json"
@@ -77,6 +78,7 @@ class OneWindowStack(Stack):
         if missing:
             raise ValueError(f"functions lack environment variables: {missing}")
         grant_least_privilege(self.functions, self.data, self.documents, self.workflow)
+        self.identity.add_sign_up_trigger(self.functions["signup"], self.functions.roles["signup"])
         self.watchers = Watchers(
             self,
             "Watchers",
@@ -98,11 +100,19 @@ class OneWindowStack(Stack):
             rest_api=self.api.rest_api,
             state_machine=self.workflow.state_machine,
         )
+        self.web = Web(
+            self,
+            "Web",
+            rest_api=self.api.rest_api,
+            user_pool=self.identity.user_pool,
+            client=self.identity.client,
+        )
         self._add_outputs()
 
     def _add_outputs(self) -> None:
         outputs = {
             "ApiUrl": self.api.url,
+            "WebUrl": self.web.url,
             "UserPoolId": self.identity.user_pool.user_pool_id,
             "UserPoolClientId": self.identity.client.user_pool_client_id,
             "DocumentsBucketName": self.documents.bucket.bucket_name,

@@ -7,6 +7,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.permissions import grant_least_privilege
 from infra.constructs.watchers import Watchers
+from infra.constructs.web import Web
 from infra.constructs.workflow import Workflow
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Functions",
     "Identity",
     "Watchers",
+    "Web",
     "Workflow",
     "grant_least_privilege",
 ]

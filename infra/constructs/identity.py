@@ -4,6 +4,8 @@ from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra import constants as c
@@ -11,7 +13,7 @@ from infra.constructs.nag import acknowledge
 from shared.names import department_group
 
 _ROLE_GROUPS = {
-    c.GROUP_CITIZEN: "Applicants (citizens and enterprises) onboarded by ops.",
+    c.GROUP_CITIZEN: "Applicants (citizens and enterprises): who signs up joins it.",
     c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
     c.GROUP_OPS: "Operators of the platform.",
 }
@@ -27,6 +29,29 @@ class Identity(Construct):
         self.user_pool = self._build_user_pool()
         self.groups = self._build_groups(department_codes)
         self.client = self._build_client()
+
+    def add_sign_up_trigger(self, function: lambda_.Function, role: iam.IRole) -> None:
+        """`function` runs after a user confirms their account (post-confirmation) and
+        may add that user to the pool's groups (functions/signup puts citizens in theirs).
+
+        The pool names the function (its LambdaConfig), so the function's role cannot name
+        the pool in its default policy: the function waits for that policy, which would
+        wait for the pool. The grant is its own policy on the role instead, which nothing
+        waits for; it names this pool's ARN, no wildcard. Cognito calls a trigger only
+        after the stack is up, when the policy is in place.
+        """
+        self.user_pool.add_trigger(cognito.UserPoolOperation.POST_CONFIRMATION, function)
+        iam.Policy(
+            self,
+            "SignUpTriggerGroups",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["cognito-idp:AdminAddUserToGroup"],
+                    resources=[self.user_pool.user_pool_arn],
+                )
+            ],
+        )
 
     def _build_user_pool(self) -> cognito.UserPool:
         pool = cognito.UserPool(

@@ -20,6 +20,8 @@ def grant_least_privilege(
     functions: Functions, data: Data, documents: Documents, workflow: Workflow
 ) -> None:
     for key, function in functions.functions.items():
+        if "TABLE_NAME" not in c.FUNCTION_ENV[key]:
+            continue  # the sign-up trigger touches no case (Identity grants its one action)
         # Every stage reads and updates the case; GSI1 serves inboxes and listings.
         data.table.grant_read_write_data(function)
         acknowledge(

@@ -15,15 +15,20 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import requests
 
-from infra.constants import DEADLINE_SWEEP_MINUTES, STACK_NAME
+from infra.constants import DEADLINE_SWEEP_MINUTES, STACK_NAME, WEB_API_PREFIX, WEB_DIST_DIR
+
+if TYPE_CHECKING:
+    from infra.local.gateway import LocalSite
 
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
 # Both servers listen on loopback only: the embedded AWS takes any credentials and the
 # demo users share one password, so nothing here may be reachable from another machine.
 LOOPBACK = "127.0.0.1"
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 MOTO_CONFIG = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
 
 
@@ -61,6 +66,28 @@ def _parse() -> argparse.Namespace:
 def _refuse(message: str) -> None:
     print(f"make run: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def web_config(outputs: dict[str, str], region: str, aws_port: int) -> dict[str, str]:
+    """/config.json: what the app needs to call the API and Cognito (the deployed one
+    has the same keys, infra/constructs/web.py, with Cognito's own endpoint)."""
+    return {
+        "apiBase": WEB_API_PREFIX,
+        "region": region,
+        "userPoolId": outputs["UserPoolId"],
+        "userPoolClientId": outputs["UserPoolClientId"],
+        "cognitoEndpoint": f"http://{LOOPBACK}:{aws_port}",
+    }
+
+
+def local_site(outputs: dict[str, str], region: str, aws_port: int) -> "LocalSite":
+    from infra.local.gateway import LocalSite
+
+    # The page reaches the embedded AWS by either name: Cognito at cognitoEndpoint, S3 at
+    # the presigned URLs' host (AWS_ENDPOINT_URL, localhost).
+    aws = [f"http://{LOOPBACK}:{aws_port}", f"http://localhost:{aws_port}"]
+    dist = Path(os.environ.get("ONEWINDOW_WEB_DIST", REPO_ROOT / WEB_DIST_DIR))
+    return LocalSite(dist, web_config(outputs, region, aws_port), aws)
 
 
 def _sweep_deadlines(function_arn: str) -> None:
@@ -115,12 +142,18 @@ def main() -> None:
     authorizer = CognitoAuthorizer(
         endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
     )
-    gateway = LocalApiGateway(LOOPBACK, args.api_port, outputs["ApiFunctionArn"], authorizer)
+    site = local_site(outputs, args.region, args.aws_port)
+    gateway = LocalApiGateway(
+        LOOPBACK, args.api_port, outputs["ApiFunctionArn"], authorizer, site=site
+    )
     gateway.start()
 
-    api_url = f"http://{LOOPBACK}:{args.api_port}/"
+    web_url = f"http://{LOOPBACK}:{args.api_port}/"
+    # The API under the site's origin, as CloudFront serves it (infra/constructs/web.py).
+    api_url = f"{web_url}{WEB_API_PREFIX.strip('/')}/"
     stack_outputs = {
         "ApiUrl": api_url,
+        "WebUrl": web_url,
         "AwsEndpointUrl": endpoint,
         "Region": args.region,
         **outputs,
@@ -130,7 +163,8 @@ def main() -> None:
     )
     pid_file.write_text(str(os.getpid()))
     print(
-        f"OneWindow is running.\n  API             {api_url}\n  embedded AWS    {endpoint}\n"
+        f"OneWindow is running.\n  web app         {web_url}\n  API             {api_url}\n"
+        f"  embedded AWS    {endpoint}\n"
         f"  outputs         {STATE_DIR / 'outputs.json'}\n"
         f"Listening on loopback ({LOOPBACK}) only: not reachable from other machines.\n"
         f"Demo users and tokens: make users; a batch of cases: make demo. Ctrl-C stops.",

@@ -3,15 +3,24 @@ gets in AWS, after checking Cognito ID tokens the way the Cognito authorizer doe
 
 The request reaches the API function through Lambda Invoke on the embedded endpoint, so it
 runs with the environment CDK gives that function, like every other function here.
+
+With a `LocalSite` it is also the local CloudFront (infra/constructs/web.py): `/api/<path>`
+is the API at `/<path>`, `/config.json` the app's settings, and every other GET a file of
+web/dist, a path without a file extension the app's index.html (history routing), each
+with the deployed security headers. Without one (tests of the API alone), the API answers
+at the root as API Gateway's stage does, and under /api/ too.
 """
 
 import contextlib
 import json
+import mimetypes
 import re
 import threading
 import time
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +28,7 @@ import boto3
 import jwt
 import requests
 
+from infra import constants as c
 from infra.local.events import match_route, path_exists, rest_event
 
 _BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
@@ -77,6 +87,79 @@ class CognitoAuthorizer:
 
 Headers = list[tuple[str, str]]
 
+# What the deployment sets (infra/constructs/web.py): pages revalidated, hashed assets kept.
+NO_CACHE = "no-cache"
+IMMUTABLE = "public, max-age=31536000, immutable"
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".webmanifest": "application/manifest+json",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class LocalSite:
+    """The web app as CloudFront serves it: the files of `root` (web/dist), `config`
+    as /config.json, and the security headers with a CSP that lets the page call
+    `aws_origins` (the embedded AWS: Cognito and S3)."""
+
+    root: Path
+    config: dict[str, str]
+    aws_origins: list[str] = field(default_factory=list)
+
+    @property
+    def headers(self) -> Headers:
+        return [
+            *c.SECURITY_HEADERS.items(),
+            ("Content-Security-Policy", c.content_security_policy(self.aws_origins)),
+        ]
+
+    def serve(self, method: str, path: str) -> tuple[int, Headers, bytes]:
+        if method not in ("GET", "HEAD"):
+            # CloudFront's default behaviour allows GET and HEAD only.
+            return _json(403, {"message": "This distribution allows GET and HEAD only"})
+        if path == f"/{c.WEB_CONFIG_FILE}":
+            return self._answer(200, "application/json", NO_CACHE, json.dumps(self.config).encode())
+        # As the deployed viewer-request function: a path without a file extension is a
+        # route of the app, whatever file may have that name.
+        last = path.rsplit("/", 1)[-1]
+        if "." not in last:
+            path = "/index.html"
+        file = self._file(path)
+        if file is None:
+            if path == "/index.html":  # web/dist not built: what the deployment would serve
+                page = c.WEB_PLACEHOLDER_HTML.encode()
+                return self._answer(200, _TYPES[".html"], NO_CACHE, page)
+            return self._answer(404, _TYPES[".txt"], NO_CACHE, b"Not Found")
+        suffix = file.suffix.lower()
+        content_type = _TYPES.get(suffix) or mimetypes.guess_type(file.name)[0]
+        cache = NO_CACHE if file.name == "index.html" else IMMUTABLE
+        return self._answer(
+            200, content_type or "application/octet-stream", cache, file.read_bytes()
+        )
+
+    def _file(self, path: str) -> Path | None:
+        """The file of web/dist at `path`, never one outside it."""
+        root = self.root.resolve()
+        candidate = (root / unquote(path).lstrip("/")).resolve()
+        if candidate != root and root not in candidate.parents:
+            return None
+        return candidate if candidate.is_file() else None
+
+    def _answer(
+        self, status: int, content_type: str, cache: str, body: bytes
+    ) -> tuple[int, Headers, bytes]:
+        headers = [("Content-Type", content_type), ("Cache-Control", cache), *self.headers]
+        return status, headers, body
+
 
 class BadRequest(Exception):
     """A request API Gateway would not pass on: answered 400 (or `status`) with JSON."""
@@ -88,10 +171,16 @@ class BadRequest(Exception):
 
 class LocalApiGateway:
     def __init__(
-        self, host: str, port: int, api_function_arn: str, authorizer: CognitoAuthorizer
+        self,
+        host: str,
+        port: int,
+        api_function_arn: str,
+        authorizer: CognitoAuthorizer,
+        site: LocalSite | None = None,
     ) -> None:
         self.api_function_arn = api_function_arn
         self.authorizer = authorizer
+        self.site = site
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self._thread = threading.Thread(
@@ -117,9 +206,30 @@ class LocalApiGateway:
         with contextlib.suppress(UnicodeError):
             raw_path = raw_path.encode("latin-1").decode("utf-8")
         parts = urlsplit(raw_path)
+        prefix = c.WEB_API_PREFIX
+        if parts.path == prefix or parts.path.startswith(f"{prefix}/"):
+            # CloudFront's /api/* behaviour: the API sees the path without the prefix.
+            status, answer, content = self._api(
+                method, parts.path[len(prefix) :], parts.query, headers, body
+            )
+            return status, [*answer, *self._security_headers(answer)], content
+        if self.site is not None:
+            return self.site.serve(method, parts.path)
+        return self._api(method, parts.path, parts.query, headers, body)
+
+    def _security_headers(self, answer: Headers) -> Headers:
+        """The site's headers on the API's responses too (one policy on both behaviours)."""
+        if self.site is None:
+            return []
+        present = {name.lower() for name, _ in answer}
+        return [(n, v) for n, v in self.site.headers if n.lower() not in present]
+
+    def _api(
+        self, method: str, raw: str, query: str, headers: dict[str, str], body: str | None
+    ) -> tuple[int, Headers, bytes]:
         # Routes match the path as sent (an encoded "/" stays inside its segment); the
         # event's `path` stays encoded, its pathParameters are decoded, as in a REST API.
-        path = parts.path.rstrip("/") or "/"
+        path = raw.rstrip("/") or "/"
         if method == "OPTIONS" and path_exists(path):
             return 204, list(_CORS.items()), b""
         matched = match_route(method, path)
@@ -136,7 +246,7 @@ class LocalApiGateway:
             method,
             path,
             body=body,
-            query=parts.query,
+            query=query,
             headers=headers,
             claims=claims,
             route=route,
@@ -308,4 +418,4 @@ def _json(status: int, body: dict[str, Any]) -> tuple[int, Headers, bytes]:
     return status, headers, json.dumps(body).encode()
 
 
-__all__ = ["CognitoAuthorizer", "HTTPStatus", "LocalApiGateway", "response_headers"]
+__all__ = ["CognitoAuthorizer", "HTTPStatus", "LocalApiGateway", "LocalSite", "response_headers"]

@@ -117,12 +117,16 @@ def _create_bucket(names: LocalNames, region: str) -> None:
     )
 
 
-def _create_identity(names: LocalNames, departments: list[str]) -> tuple[str, str]:
+def _create_identity(
+    names: LocalNames, departments: list[str], sign_up_trigger: str
+) -> tuple[str, str]:
     idp = boto3.client("cognito-idp")
     pool = idp.create_user_pool(
         PoolName=names.user_pool,
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
+        # As Identity.add_sign_up_trigger; moto calls it through infra/local/moto_cognito.py.
+        LambdaConfig={"PostConfirmation": sign_up_trigger},
         # The deployed pool's policy (infra/constructs/identity.py).
         Policies={
             "PasswordPolicy": {
@@ -239,7 +243,6 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     catalog = load_catalog()
     _create_tables(names)
     _create_bucket(names, region)
-    pool_id, client_id = _create_identity(names, [d.code for d in catalog.departments])
     account = boto3.client("sts").get_caller_identity()["Account"]
     machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{names.state_machine}"
     resources = {
@@ -249,6 +252,8 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         "STATE_MACHINE_ARN": machine_arn,
     }
     arns = _create_functions(resources)
+    departments = [d.code for d in catalog.departments]
+    pool_id, client_id = _create_identity(names, departments, arns["signup"])
     machine = boto3.client("stepfunctions").create_state_machine(
         name=names.state_machine,
         definition=state_machine_definition(arns),

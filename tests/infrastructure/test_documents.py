@@ -19,11 +19,11 @@ def _policy_of(synth, bucket_logical_id):
 
 
 def test_every_bucket_is_private_encrypted_and_versioned(synth):
-    # Given both buckets (documents and access logs)
+    # Given every bucket (documents and its access logs; the web site and its access logs)
     # When synthesized
     # Then each blocks all public access, encrypts with S3-managed keys and keeps versions
     buckets = synth.of_type("AWS::S3::Bucket")
-    assert len(buckets) == 2
+    assert len(buckets) == 4
     for bucket in buckets.values():
         properties = bucket["Properties"]
         assert properties["PublicAccessBlockConfiguration"] == {

@@ -18,10 +18,31 @@ def _object_prefixes(statements, action):
     return prefixes
 
 
-@pytest.mark.parametrize("key", list(c.FUNCTIONS))
+@pytest.mark.parametrize("key", [k for k in c.FUNCTIONS if "TABLE_NAME" in c.FUNCTION_ENV[k]])
 def test_every_function_reads_and_writes_the_main_table(synth, key):
-    # Given any function; When we read its role's policy; Then it may use the main table
+    # Given any function given the table; When we read its role's policy
+    # Then it may use the main table
     assert synth.function_actions(key) >= TABLE_WRITE
+
+
+def test_the_sign_up_trigger_may_only_add_users_to_groups_of_its_pool(synth):
+    # Given the post-confirmation trigger (functions/signup)
+    statements = synth.function_statements("signup")
+    (pool,) = synth.of_type("AWS::Cognito::UserPool")
+    # When we read its role's policies (logs and X-Ray aside)
+    granted = [
+        s
+        for s in statements
+        if not any(a.startswith(("logs:", "xray:")) for a in as_list(s["Action"]))
+    ]
+    # Then it may add users to groups of this pool, named without a wildcard, and no more
+    assert granted == [
+        {
+            "Action": "cognito-idp:AdminAddUserToGroup",
+            "Effect": "Allow",
+            "Resource": {"Fn::GetAtt": [pool, "Arn"]},
+        }
+    ]
 
 
 def test_api_starts_executions_and_answers_task_tokens(synth):
