@@ -211,6 +211,8 @@ def browser_context(
             timezone_id="Asia/Shanghai",
             **kwargs,
         )
+        if AXE_JS.exists():
+            context.add_init_script(path=str(AXE_JS))
         context.set_default_timeout(15_000)
         context.set_default_navigation_timeout(30_000)
         opened.append(context)

@@ -2,6 +2,7 @@
 real PDF, the accessibility check (axe-core) and the README's screenshots."""
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from typing import Any, TypeVar
 from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_DIST = ROOT / "web" / "dist"
+# What the gateway serves (infra/local: ONEWINDOW_WEB_DIST, web/dist by default).
+WEB_DIST = Path(os.environ.get("ONEWINDOW_WEB_DIST") or ROOT / "web" / "dist")
 AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,6 +111,8 @@ class Accessibility:
         if not AXE_JS.exists():
             self.missing = True
             return
+        # The contexts load axe as an init script (CDP's, which the app's CSP does not
+        # govern); a page opened otherwise gets it as a script tag.
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(

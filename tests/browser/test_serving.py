@@ -14,7 +14,7 @@ def test_the_app_and_its_config_are_served_beside_the_api(web_system: dict[str, 
     assert '<div id="app"' in index.text or "<script" in index.text
 
     # A deep link is the app too (client-side routes), not a 403/404.
-    deep = requests.get(web + "items/SD-KFQ-0010", timeout=10)
+    deep = requests.get(web + "catalog/SD-KFQ-0010", timeout=10)
     assert deep.status_code == 200 and "text/html" in deep.headers.get("Content-Type", "")
 
     config = requests.get(web + "config.json", timeout=10)
