@@ -270,7 +270,6 @@ class Web(Construct):
                     s3deploy.CacheControl.from_string("public, max-age=31536000, immutable")
                 ],
                 prune=False,
-                memory_limit=512,
             )
             pages = s3deploy.Source.asset(
                 str(self.dist_dir), exclude=["*", *(f"!{page}" for page in _PAGES)]
@@ -293,9 +292,10 @@ class Web(Construct):
         self._acknowledge_deployment_handler()
 
     def _acknowledge_deployment_handler(self) -> None:
-        """BucketDeployment's handler is a singleton function of the stack, with its role."""
+        """BucketDeployment's handler is a singleton function of the stack (one per memory
+        size; both deployments here use the default), with its role."""
         stack = Stack.of(self)
-        handler = next(
+        (handler,) = (
             child
             for child in stack.node.children
             if child.node.id.startswith("Custom::CDKBucketDeployment")
