@@ -2,6 +2,66 @@
 // Route meta understood by the router's guard:
 //   requiresAuth: true                 -> sign-in first
 //   groups: ['dept-*', 'followup']     -> any of these Cognito groups ("dept-*": any department)
-import type { RouteRecordRaw } from 'vue-router'
+// Components are lazy-loaded: the citizen's first page ships none of the console.
+import type { NavigationGuard, RouteRecordRaw } from 'vue-router'
+import { hasAnyGroup, isSignedIn, STAFF_GROUPS } from '../auth'
+import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, homeOf, staffRoles } from './roles'
 
-export const consoleRoutes: RouteRecordRaw[] = []
+/** The router's guard lets a route in on ANY group named along its matched records, so a
+ * view narrower than the console (the inbox is officers' only) checks its own groups. */
+function only(groups: string[]): NavigationGuard {
+  return () => (hasAnyGroup(groups) ? true : { name: 'forbidden' })
+}
+
+export const consoleRoutes: RouteRecordRaw[] = [
+  {
+    path: '/console',
+    component: () => import('./ConsoleLayout.vue'),
+    meta: { requiresAuth: true, groups: STAFF_GROUPS, title: 'console.title' },
+    children: [
+      {
+        path: '',
+        name: 'console',
+        // Each role's landing view (redirects resolve before the guard: sign-in first).
+        redirect: () =>
+          isSignedIn()
+            ? (homeOf(staffRoles()) ?? { name: 'forbidden' })
+            : { name: 'signin', query: { redirect: '/console' } },
+      },
+      {
+        path: 'inbox',
+        name: 'console-inbox',
+        component: () => import('./views/InboxView.vue'),
+        props: (r) => ({
+          department: typeof r.query.department === 'string' ? r.query.department : null,
+        }),
+        beforeEnter: only([DEPARTMENT_GROUPS]),
+        meta: { title: 'console.inbox.title' },
+      },
+      {
+        path: 'tasks/:taskId',
+        name: 'console-task',
+        component: () => import('./views/TaskPage.vue'),
+        props: true,
+        beforeEnter: only([DEPARTMENT_GROUPS]),
+        meta: { title: 'console.task.title' },
+      },
+      {
+        path: 'followup',
+        name: 'console-followup',
+        component: () => import('./views/RoleLandingView.vue'),
+        props: { role: 'followup' },
+        beforeEnter: only([GROUP_FOLLOWUP]),
+        meta: { title: 'console.landing.followup.title' },
+      },
+      {
+        path: 'ops',
+        name: 'console-ops',
+        component: () => import('./views/RoleLandingView.vue'),
+        props: { role: 'ops' },
+        beforeEnter: only([GROUP_OPS]),
+        meta: { title: 'console.landing.ops.title' },
+      },
+    ],
+  },
+]
