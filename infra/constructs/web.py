@@ -17,7 +17,7 @@ deploy` always builds the app first (`make web`).
 
 from pathlib import Path
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -331,10 +331,20 @@ class Web(Construct):
             "The handler writes the whole built app (every file of web/dist) into the site "
             "bucket, so it needs its objects; no other bucket's.",
         )
+        # Named as cdk-nag prints it: with the account, region and partition when the
+        # synth knows them (the CLI's environment), placeholders when it does not.
+        partition, account, region = (
+            placeholder if Token.is_unresolved(value) else value
+            for value, placeholder in (
+                (stack.partition, "<AWS::Partition>"),
+                (stack.account, "<AWS::AccountId>"),
+                (stack.region, "<AWS::Region>"),
+            )
+        )
         acknowledge(
             role,
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-"
-            "<AWS::AccountId>-<AWS::Region>/*]",
+            f"AwsSolutions-IAM5[Resource::arn:{partition}:s3:::cdk-hnb659fds-assets-"
+            f"{account}-{region}/*]",
             "The handler reads the app's zip from the CDK bootstrap asset bucket, whose "
             "object keys are content hashes known only at publish time.",
         )
