@@ -23,9 +23,17 @@ export type Schemas = components['schemas']
 const ORIGIN_PLACEHOLDER = 'http://onewindow.api'
 
 /** Sends each request to the configured API base (read at request time, after config loads). */
-function apiFetch(input: Request): Promise<Response> {
+async function apiFetch(input: Request): Promise<Response> {
   const url = new URL(input.url)
-  return fetch(new Request(apiUrl(url.pathname + url.search), input))
+  // The body is read out first: a Request built from another's stream body would be sent as a
+  // streaming upload, which browsers allow only over HTTP/2.
+  const body = input.method === 'GET' || input.method === 'HEAD' ? undefined : await input.arrayBuffer()
+  return fetch(apiUrl(url.pathname + url.search), {
+    method: input.method,
+    headers: input.headers,
+    body,
+    signal: input.signal,
+  })
 }
 
 const auth: Middleware = {
