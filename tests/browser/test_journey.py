@@ -73,15 +73,6 @@ def sign_in(page: Page, email: str, password: str, a11y: Accessibility | None = 
     expect(page.get_by_test_id("user-email")).to_have_text(email, timeout=20_000)
 
 
-def field(page: Page, name: str) -> Any:
-    """A form field of the apply page by its name (its data-testid `field-<name>`)."""
-    return page.get_by_test_id(f"field-{name}")
-
-
-def field_error(page: Page, name: str) -> Any:
-    return page.get_by_test_id(f"field-error-{name}")
-
-
 def file_the_application(
     page: Page, locale: str, tmp_path: Path, a11y: Accessibility | None
 ) -> str:
@@ -89,48 +80,63 @@ def file_the_application(
     page.get_by_test_id("guide-apply").click()
     expect(page.get_by_test_id("apply-form")).to_be_visible(timeout=20_000)
 
-    # The applicant: a person, with a resident ID number whose check character is wrong.
-    applicant_kind = page.get_by_test_id("applicant-kind-person")
-    if applicant_kind.count():
-        applicant_kind.check()
-    field(page, "applicant.name").fill(APPLICANT["name"])
-    field(page, "applicant.phone").fill(APPLICANT["phone"])
-    field(page, "applicant.idNumber").fill(wrong_resident_id())
-    field(page, "applicant.idNumber").blur()
-    expect(field_error(page, "applicant.idNumber")).to_be_visible()
-    expect(field(page, "applicant.idNumber")).to_have_attribute("aria-invalid", "true")
+    # The applicant: a person, with a resident ID number whose check character is wrong
+    # (checked as typed once it has its 18 characters).
+    page.get_by_test_id("apply-kind-person").check()
+    page.get_by_test_id("applicant-name").fill(APPLICANT["name"])
+    page.get_by_test_id("applicant-phone").fill(APPLICANT["phone"])
+    id_number = page.get_by_test_id("applicant-id-number")
+    id_number.fill(wrong_resident_id())
+    id_error = page.get_by_test_id("error-applicant-idNumber")
+    expect(id_error).to_be_visible()
+    expect(id_number).to_have_attribute("aria-invalid", "true")
 
     for name, value in FORM.items():
-        field(page, f"form.{name}").fill(value)
-    voltage = field(page, "form.voltageLevel")
-    if voltage.evaluate("e => e.tagName") == "SELECT":
-        voltage.select_option(label=VOLTAGE[locale])
-    else:  # Element Plus's select: open it, pick the option
-        voltage.click()
-        page.get_by_role("option", name=VOLTAGE[locale]).click()
-    delivery = page.get_by_test_id("delivery-electronic")
-    if delivery.count():
-        delivery.check()
+        page.get_by_test_id(f"field-{name}").fill(value)
+    page.get_by_test_id("field-voltageLevel").select_option(label=VOLTAGE[locale])
+    page.get_by_test_id("delivery-electronic").check()
+    expect(id_error).to_be_visible()
     if a11y:
         a11y.check(page, "apply form, ID number wrong")
     screenshot(page, "apply-id-error", locale)
 
-    field(page, "applicant.idNumber").fill(resident_id())
-    field(page, "applicant.idNumber").blur()
-    expect(field_error(page, "applicant.idNumber")).to_be_hidden()
+    id_number.fill(resident_id())
+    expect(id_error).to_be_hidden()
+    expect(id_number).not_to_have_attribute("aria-invalid", "true")
+    # Every value valid: the draft is filed as the applicant goes, then materials upload.
+    first_chooser = page.get_by_test_id(f"material-file-{REQUIRED_MATERIALS[0]}")
+    try:
+        expect(first_chooser).to_be_enabled(timeout=20_000)
+    except AssertionError:
+        # Say why: a submit attempt shows every field's error.
+        page.get_by_test_id("apply-submit").click()
+        page.wait_for_timeout(1500)
+        shown = page.locator(".field-error").all_inner_texts()
+        shown += page.locator('[aria-invalid="true"]').evaluate_all(
+            "els => els.map(e => e.id || e.getAttribute('data-testid'))"
+        )
+        raise AssertionError(
+            f"no draft was filed with every value valid (uploads stay disabled); "
+            f"errors shown after a submit attempt: {shown}; draft status: "
+            f"{page.get_by_test_id('draft-status').inner_text()!r}"
+        ) from None
 
     for code in REQUIRED_MATERIALS:
         pdf = tmp_path / f"{code.lower()}.pdf"
         pdf.write_bytes(small_pdf(f"OneWindow test material {code}"))
-        page.get_by_test_id(f"material-input-{code}").set_input_files(pdf)
-        expect(page.get_by_test_id(f"material-done-{code}")).to_be_visible(timeout=20_000)
+        chooser = page.get_by_test_id(f"material-file-{code}")
+        expect(chooser).to_be_enabled(timeout=20_000)
+        chooser.set_input_files(pdf)
+        expect(page.get_by_test_id(f"material-status-{code}")).to_contain_text(
+            pdf.name, timeout=30_000
+        )
+        expect(page.get_by_test_id(f"material-error-{code}")).to_have_count(0)
     if a11y:
         a11y.check(page, "apply form, materials uploaded")
 
     page.get_by_test_id("apply-submit").click()
     page.wait_for_url("**/cases/*", timeout=30_000)
-    application_id = page.url.rstrip("/").split("/cases/")[1].split("?")[0]
-    expect(page.get_by_test_id("case-page")).to_be_visible()
+    application_id = page.url.split("/cases/")[1].split("?")[0].strip("/")
     return application_id
 
 
@@ -161,13 +167,15 @@ def approve_as_officer(
     sign_in(page, email, password)
     page.goto("/console/inbox")
     # The case's task reaches the inbox once acceptance has run and the reviews began.
-    row = page.get_by_test_id("inbox-task").filter(has_text=application_id)
+    row = page.locator(f'[data-testid="inbox-row"][data-application-id="{application_id}"]')
 
     def task_listed() -> bool:
         if row.count():
             return True
         page.reload()
-        page.get_by_test_id("inbox").wait_for(timeout=15_000)
+        expect(
+            page.get_by_test_id("inbox-table").or_(page.get_by_test_id("inbox-empty"))
+        ).to_be_visible()
         return bool(row.count())
 
     poll(
@@ -181,11 +189,21 @@ def approve_as_officer(
     if shots:
         screenshot(page, "console-inbox", locale)
 
-    row.first.get_by_test_id("inbox-open").click()
+    row.get_by_test_id("inbox-open").click()
     expect(page.get_by_test_id("task-page")).to_be_visible()
+    expect(page.get_by_test_id("task-application-id")).to_have_text(application_id)
     expect(page.get_by_test_id("task-form")).to_contain_text(FORM["supplyAddress"])
-    materials = page.get_by_test_id("task-material")
+    materials = page.get_by_test_id("task-materials").get_by_test_id("material")
     expect(materials).to_have_count(len(REQUIRED_MATERIALS))
+    for code in REQUIRED_MATERIALS:
+        expect(
+            materials.and_(page.locator(f'[data-material="{code}"]')).get_by_test_id(
+                "material-download"
+            )
+        ).to_be_visible()
+    # A PDF previews in the page.
+    materials.first.get_by_test_id("material-preview-toggle").click()
+    expect(page.get_by_test_id("material-preview").first).to_be_visible()
     a11y.check(page, f"console task ({department})")
     if shots:
         screenshot(page, "console-task", locale)
@@ -194,10 +212,9 @@ def approve_as_officer(
         "材料齐全，同意。" if locale == "zh" else "Materials complete; approved."
     )
     page.get_by_test_id("decision-approve").click()
-    confirm = page.get_by_test_id("decision-confirm")
-    if confirm.count():
-        confirm.click()
-    expect(page.get_by_test_id("task-decided")).to_be_visible(timeout=20_000)
+    confirmation = page.get_by_test_id("decision-confirmation")
+    expect(confirmation).to_have_attribute("data-decision", "approve", timeout=20_000)
+    expect(row).to_have_count(0)
     context.close()
 
 
