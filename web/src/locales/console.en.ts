@@ -76,6 +76,7 @@ const en: typeof zhCN = {
       prev: 'Previous page',
       first: 'First page',
       page: 'Page {n}',
+      pager: 'Pages',
       tableCaption: 'Pending reviews of {dept}',
       decided: {
         approve: 'Approved: {item} (application {id}).',

@@ -74,6 +74,7 @@ const zhCN = {
       prev: '上一页',
       first: '第一页',
       page: '第 {n} 页',
+      pager: '翻页',
       tableCaption: '{dept}待办审批列表',
       decided: {
         approve: '已同意：{item}（申请编号 {id}）。',
