@@ -1,7 +1,7 @@
 """`make bench`: measures on this machine, prints one table and writes the figures to
 .local/bench.json. Benchmarks, not tests: a missed budget is reported, never raised.
 
-    python -m infra.bench [--only cold cost flat search throughput] [--cases 20]
+    python -m infra.bench [--only cold web cost flat search throughput] [--cases 20]
                           [--throughput-cases 30] [--rounds 3] [--repeat 9]
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from infra.bench.env import fake_aws_environment
 
-SECTIONS = ("cold", "cost", "flat", "search", "throughput")
+SECTIONS = ("cold", "web", "cost", "flat", "search", "throughput")
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
 Row = tuple[str, str, str, str, str]
 
@@ -133,6 +133,28 @@ def _cost_rows(result: dict[str, Any]) -> list[Row]:
         )
     )
     return rows
+
+
+def _web_rows(result: dict[str, Any]) -> list[Row]:
+    biggest = ", ".join(
+        f"{f['path'].rsplit('/', 1)[-1]} {f['gzip_bytes'] / 1024:.0f}" for f in result["files"][:3]
+    )
+    return [
+        (
+            "web app",
+            "JS + CSS of the citizen's first page (the catalog), gzip -9",
+            f"{result['gzip_kb']:.0f} KB in {result['file_count']} files "
+            f"({result['raw_kb']:.0f} KB raw; largest {biggest} KB)",
+            f"<= {result['budget_kb']} KB",
+            _verdict(result["met"]),
+        )
+    ]
+
+
+def _first_page_files(results: dict[str, Any]) -> int | None:
+    """How many JS and CSS files the first page loads, for the cost, when the web section ran."""
+    web = results.get("web")
+    return int(web["file_count"]) if web and "error" not in web else None
 
 
 def _flat_rows(result: dict[str, Any]) -> list[Row]:
@@ -259,11 +281,19 @@ def main() -> int:
     # Lambdas fail the Choice on purpose); the functions' own logs are counted, not shown.
     logging.getLogger("moto").setLevel(logging.CRITICAL + 1)
 
-    from infra.bench import cold_start, cost, flat_cost, search, throughput
+    from infra.bench import cold_start, cost, flat_cost, search, throughput, web_weight
 
     runners: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[Any], list[Row]]]] = {
         "cold": (lambda: cold_start.run(repeat=args.repeat), _cold_rows),
-        "cost": (lambda: cost.run(cases=args.cases, init_ms=_cold_init(results)), _cost_rows),
+        "web": (web_weight.run, _web_rows),
+        "cost": (
+            lambda: cost.run(
+                cases=args.cases,
+                init_ms=_cold_init(results),
+                first_page_files=_first_page_files(results),
+            ),
+            _cost_rows,
+        ),
         "flat": (flat_cost.run, _flat_rows),
         "search": (search.run, _search_rows),
         "throughput": (

@@ -24,6 +24,7 @@ are named in ASSUMPTIONS and printed with the result.
 
 import json
 import math
+import re
 import statistics
 from pathlib import Path
 from typing import Any
@@ -39,18 +40,25 @@ from infra.sampling import SAMPLED_RATE
 from shared.adapters.aws import reset_clients
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
+WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 BUDGET_PER_1000 = 0.50
 ASSUMPTIONS: dict[str, Any] = {
     # Cognito: a citizen signs in to file and again, days later, to read the result and
     # rate; an officer signs in once a working day and decides ~20 cases in that session.
     "citizen_sign_ins_per_case": 2,
     "cases_per_officer_sign_in": 20,
-    # A browser sends a CORS preflight (OPTIONS, billed by API Gateway) before a request
-    # with an Authorization header unless it cached one for that URL: the API answers
-    # with Access-Control-Max-Age (2 h, Chromium's cap), so one per caller and URL in a
-    # sitting (counted by the harness); the applicant's two sittings, days apart, and
-    # each officer's visit to a case share nothing.
-    "preflights": "one per caller and URL per sitting (Access-Control-Max-Age 2 h)",
+    # The web app calls the API on its own origin (CloudFront's /api/*, infra/constructs/
+    # web.py), so browsers send no CORS preflights. A client on another origin would send
+    # one before each request with an Authorization header it has no cached answer for:
+    # the harness counts those (one per caller and URL in a sitting, Max-Age 2 h) and
+    # they are shown, not billed.
+    "preflights": "none: same origin (shown: what a cross-origin client would send)",
+    # Each person's visit loads the app through CloudFront: index.html and config.json
+    # (neither cached); the applicant's first visit also loads the first page's JS and
+    # CSS (measured by the web section; else the files index.html names, plus one route
+    # chunk). The hashed files are then cached by the browser, and the officers, in the
+    # console every working day, have them already.
+    "page_requests": "2 a visit + the first page's JS and CSS once a case",
     # Log lines CloudWatch ingests that the benchmark cannot see: Step Functions logs
     # every history event (level ALL, no execution data), API Gateway one JSON access-log
     # line per request. Lambda platform lines (START/REPORT) are not logged: the system
@@ -89,6 +97,16 @@ def standard_case(h: Harness) -> str:
     return application_id
 
 
+def files_named_by_index() -> int:
+    """The JS and CSS files web/dist/index.html names (entry, preloads, styles), plus the
+    first route's chunk: the first page's files when the web section did not run."""
+    index = WEB_DIST / "index.html"
+    if not index.exists():
+        raise RuntimeError(f"{index} not found: build the app with `make web`")
+    named = set(re.findall(r'(?:src|href)="(/assets/[^"]+\.(?:js|css))"', index.read_text()))
+    return len(named) + 1
+
+
 def _billed_gb_seconds(duration_ms: float, memory_mb: int) -> float:
     return math.ceil(duration_ms) / 1000 * memory_mb / 1024
 
@@ -120,9 +138,16 @@ def _storage_bytes(h: Harness, meter: AwsMeter, application_id: str) -> tuple[in
     return dynamo, objects
 
 
-def run(cases: int = 20, init_ms: dict[str, float] | None = None) -> dict[str, Any]:
+def run(
+    cases: int = 20,
+    init_ms: dict[str, float] | None = None,
+    first_page_files: int | None = None,
+) -> dict[str, Any]:
     """init_ms: each function's INIT duration (boto3 and handler import), from the cold
-    section when it ran; measured here otherwise."""
+    section when it ran; measured here otherwise. first_page_files: the JS and CSS files
+    of the first page, from the web section when it ran; counted from index.html else."""
+    if first_page_files is None:
+        first_page_files = files_named_by_index()
     prices = load_prices()
     if init_ms is None:
         from infra.bench.cold_start import measure_init_ms
@@ -146,7 +171,9 @@ def run(cases: int = 20, init_ms: dict[str, float] | None = None) -> dict[str, A
         finally:
             meter.uninstall()
     assert set(executions) == {"SUCCEEDED"}, executions
-    return _report(h, meter, histories, storage, log_bytes, cases, prices, init_ms)
+    return _report(
+        h, meter, histories, storage, log_bytes, cases, prices, init_ms, first_page_files
+    )
 
 
 def _report(
@@ -158,6 +185,7 @@ def _report(
     cases: int,
     prices: dict[str, Any],
     init_ms: dict[str, float],
+    first_page_files: int,
 ) -> dict[str, Any]:
     per = 1000 / cases  # from the N cases counted to 1,000 applications
     stage_runs = list(h.runtime.handler_runs)
@@ -198,7 +226,7 @@ def _report(
     logs_bytes = (
         log_bytes
         + history_events * ASSUMPTIONS["bytes_per_state_machine_log_event"]
-        + (api_requests + preflights) * ASSUMPTIONS["bytes_per_access_log_line"]
+        + api_requests * ASSUMPTIONS["bytes_per_access_log_line"]
     )
     traces = (api_requests + cases) * SAMPLED_RATE
     dynamo = meter.dynamo
@@ -302,10 +330,30 @@ def _report(
     row(
         "API Gateway",
         "CORS preflights",
-        preflights,
+        0,
         p["apigateway"]["rest_per_million_requests"] / 1e6,
         "requests",
-        f"one per URL a sitting (Max-Age), of {h.token_requests / cases:g} token requests",
+        f"none: same origin via CloudFront (cross-origin: {preflights / cases:g} a case)",
+    )
+    cdn = p["cloudfront"]
+    page_requests = len(h.api_visits) * 2 + cases * first_page_files
+    cdn_requests = api_requests + page_requests
+    row(
+        "CloudFront",
+        "HTTPS requests",
+        cdn_requests,
+        cdn["https_requests_per_10000"] / 1e4,
+        "requests",
+        f"every API request + {page_requests / cases:g} of the app's files "
+        f"(index.html and config.json a visit, the first page's {first_page_files} once)",
+    )
+    row(
+        "CloudFront",
+        "Functions",
+        cdn_requests,
+        cdn["functions_per_million_invocations"] / 1e6,
+        "invocations",
+        "the /api prefix stripped, the app's routes rewritten",
     )
     row(
         "Cognito",
