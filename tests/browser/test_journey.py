@@ -98,6 +98,7 @@ def file_the_application(
     expect(id_error).to_be_visible()
     if a11y:
         a11y.check(page, "apply form, ID number wrong")
+    page.evaluate("window.scrollTo(0, 0)")  # the page title, the applicant, the error
     screenshot(page, "apply-id-error", locale)
 
     id_number.fill(resident_id())
