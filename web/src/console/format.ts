@@ -4,8 +4,17 @@ import { currentLocale } from '../i18n'
 
 export const ZONE = 'Asia/Shanghai'
 
+function EN(): boolean {
+  return currentLocale() === 'en'
+}
+
 function intlLocale(): string {
-  return currentLocale() === 'en' ? 'en-GB' : 'zh-CN'
+  return EN() ? 'en-GB' : 'zh-CN'
+}
+
+/** Chinese: 2026/12/02; English: 2 Dec 2026 (never the ambiguous 02/12/2026). */
+function dayParts(): Intl.DateTimeFormatOptions {
+  return EN() ? { year: 'numeric', month: 'short', day: 'numeric' } : { year: 'numeric', month: '2-digit', day: '2-digit' }
 }
 
 export function dateTime(iso: string | null | undefined): string {
@@ -14,9 +23,7 @@ export function dateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso
   return new Intl.DateTimeFormat(intlLocale(), {
     timeZone: ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
+    ...dayParts(),
     hour: '2-digit',
     minute: '2-digit',
     hour12: false,
@@ -29,9 +36,7 @@ export function date(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso
   return new Intl.DateTimeFormat(intlLocale(), {
     timeZone: ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
+    ...dayParts(),
   }).format(d)
 }
 
