@@ -269,12 +269,12 @@ def test_citizen_applies_departments_approve_citizen_gets_a_verified_certificate
         )
 
     # The citizen's case page follows the workflow to the end.
-    status = page.get_by_test_id("case-status")
+    case_page = page.get_by_test_id("case-page")
 
     def completed() -> bool:
         page.reload()
-        status.wait_for(timeout=15_000)
-        return status.get_attribute("data-status") == "COMPLETED"
+        case_page.wait_for(timeout=15_000)
+        return case_page.get_attribute("data-status") == "COMPLETED"
 
     poll(
         completed,
@@ -284,7 +284,7 @@ def test_citizen_applies_departments_approve_citizen_gets_a_verified_certificate
         what=f"case {application_id} completed on its page",
     )
     expect(page.get_by_test_id("case-result")).to_be_visible()
-    expect(page.get_by_test_id("case-qr")).to_be_visible()
+    expect(page.get_by_test_id("result-qr")).to_be_visible()
     a11y.check(page, "case page, completed")
     screenshot(page, "case-result", locale)
 
@@ -295,12 +295,12 @@ def test_citizen_applies_departments_approve_citizen_gets_a_verified_certificate
     download.save_as(saved)
     assert saved.read_bytes()[:5] == b"%PDF-", f"the download is not a PDF: {download.url}"
 
-    page.get_by_test_id("feedback-rating-5").click()
-    page.get_by_test_id("feedback-comment").fill(
+    page.get_by_test_id("rating-5").check()
+    page.get_by_test_id("rating-comment").fill(
         "全程网办，很方便" if locale == "zh" else "All online, very convenient"
     )
-    page.get_by_test_id("feedback-submit").click()
-    expect(page.get_by_test_id("feedback-done")).to_be_visible()
+    page.get_by_test_id("rating-submit").click()
+    expect(page.get_by_test_id("rating-done")).to_be_visible()
     a11y.check(page, "case page, rated")
     rated = api_get(web_system, token, f"/applications/{application_id}")
     assert (rated.get("feedback") or {}).get("rating") == 5, readable(rated)
