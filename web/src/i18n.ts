@@ -47,6 +47,9 @@ export const i18n = createI18n({
     en: merge(en, consoleEn) as typeof zhCN,
   },
 })
+// The page's language from the first paint (index.html says zh-CN; a stored English
+// preference must not leave screen readers reading English as Chinese).
+document.documentElement.lang = i18n.global.locale.value
 
 export function currentLocale(): Locale {
   return i18n.global.locale.value as Locale
