@@ -30,6 +30,7 @@ JSON_MEDIA_TYPE = "application/json"
 JSON_BODY_ROUTES = frozenset(
     {
         ("POST", names.APPLICATIONS),
+        ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_MATERIALS),
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),

@@ -71,10 +71,24 @@ def test_the_guard_sees_a_scan_and_a_partiql_select(system: System, scans: list[
 def test_no_api_route_or_stage_ever_scans(
     system: System, scans: list[str], routes: set[tuple[str, str]]
 ) -> None:
-    # Given a standard case filed (with an Idempotency-Key) and approved by every department
+    # Given a draft saved as the applicant goes, and a standard case filed (with an
+    # Idempotency-Key) and approved by every department, its task opened by the lead's
+    # officer before deciding
+    draft = ok(system.create(STANDARD))["applicationId"]
+    version = ok(system.api("GET", f"/applications/{draft}", caller=CITIZEN))["version"]
+    ok(
+        system.api(
+            "POST",
+            f"/applications/{draft}/draft",
+            caller=CITIZEN,
+            body={"version": version, "form": {"contactName": "李娜"}},
+        )
+    )
     application_id = submitted_case(
         system, STANDARD, headers={"Idempotency-Key": "no-scan-standard-case"}
     )
+    system.wait_for(application_id, lambda a: len(a.reviews) == 3)
+    ok(system.api("GET", f"/tasks/{application_id}-POWER", caller=staff("POWER")))
     system.wait_for_status(application_id, "IN_APPROVAL")
     decide_all(system, application_id, STANDARD)
     system.wait_for_status(application_id, "COMPLETED")
