@@ -21,7 +21,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 # `make setup` installs a 3.13 (Pyodide's) when the machine has none (infra/bundling.py).
 export ONEWINDOW_REQUIRE_BYTECODE := 1
 
-.PHONY: setup wheels browser web test unit lint format synth run users demo bench deploy clean openapi
+.PHONY: setup wheels browser web screenshots test unit lint format synth run users demo bench deploy clean openapi
 
 # Everything the tests and synth need from the network, so that they then run offline:
 # the virtualenv, the CDK CLI and Pyodide (npm), the Lambda layer's wheels, the browser.
@@ -69,6 +69,10 @@ wheels: $(STAMP)
 test: setup web
 	$(PY) -m pytest -q
 
+# Retakes the README's screenshots (docs/screenshots) from the browser journey in English.
+screenshots: setup web
+	ONEWINDOW_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser -k "journey and en"
+
 unit: $(STAMP)
 	$(PY) -m pytest -q tests/unit
 
@@ -96,7 +100,7 @@ demo: $(STAMP)
 	$(PY) -m infra.local.demo --count $(COUNT)
 
 # Benchmarks, not tests: cold starts, cost per 1,000 cases, flat cost, throughput.
-bench: setup
+bench: setup web
 	$(PY) -m infra.bench
 
 synth: setup

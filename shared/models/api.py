@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from shared.models.application import (
     AcceptanceRecord,
@@ -96,7 +96,16 @@ class FeedbackRequest(ApiModel):
 
 class DecisionRequest(ApiModel):
     decision: ReviewDecision
-    comment: Annotated[str, Field(max_length=2000)] = ""
+    # Required with a rejection: a denial states its reasons in writing (the licensing
+    # law), and they go to the applicant in the one notice.
+    comment: Annotated[str, Field(max_length=2000, validate_default=True)] = ""
+
+    @field_validator("comment")
+    @classmethod
+    def _reasons_for_a_rejection(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") is ReviewDecision.REJECT and not value.strip():
+            raise ValueError("a rejection must state its reasons")
+        return value
 
 
 class ReviewRecord(ApiModel):

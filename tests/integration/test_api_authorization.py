@@ -215,7 +215,7 @@ def test_staff_cannot_read_or_decide_another_departments_tasks(world: World) -> 
         "POST",
         f"/tasks/{world.pending}-POWER/decision",
         caller=staff("HEALTH"),
-        body={"decision": "reject"},
+        body={"decision": "reject", "comment": "材料不全"},
     )
 
     # Then both are forbidden, and the review is still pending for POWER

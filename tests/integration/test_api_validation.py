@@ -317,6 +317,8 @@ def test_a_rating_outside_one_to_five_is_refused(world: World, body: dict[str, A
         pytest.param({"decision": "APPROVE"}, id="decision-upper-case"),
         pytest.param({"comment": "ok"}, id="decision-missing"),
         pytest.param({"decision": "approve", "comment": "x" * 2001}, id="comment-too-long"),
+        pytest.param({"decision": "reject", "comment": ""}, id="rejection-without-reasons"),
+        pytest.param({"decision": "reject", "comment": " \n "}, id="rejection-blank-reasons"),
     ],
 )
 def test_a_decision_other_than_approve_or_reject_is_refused(
@@ -331,9 +333,8 @@ def test_a_decision_other_than_approve_or_reject_is_refused(
     )
 
     # Then the answer names the field at fault
-    _assert_refused(
-        answer, 422, "decision" if "decision" not in body or len(body) == 1 else "comment"
-    )
+    blamed = "comment" if "comment" in body and "decision" in body else "decision"
+    _assert_refused(answer, 422, blamed)
 
 
 @pytest.mark.parametrize(
