@@ -69,6 +69,11 @@ _REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("dynamodb", "TransactWriteItems"): {
         "TransactItems": [{"Update": _UPDATE}, {"Put": {"TableName": _NOWHERE, "Item": _KEY}}]
     },
+    ("cognito-idp", "AdminAddUserToGroup"): {
+        "UserPoolId": "us-east-1_priming",
+        "Username": _NOWHERE,
+        "GroupName": _NOWHERE,
+    },
     ("s3", "HeadObject"): {"Bucket": _NOWHERE, "Key": _NOWHERE},
     ("s3", "PutObject"): {
         "Bucket": _NOWHERE,

@@ -33,6 +33,7 @@ def _handlers(events: Any, operation: str) -> list[Any]:
 def test_priming_answers_every_operation_in_process() -> None:
     assert aws.prime("dynamodb", *DYNAMODB_OPERATIONS) == len(DYNAMODB_OPERATIONS)
     assert aws.prime("s3", "HeadObject", "PutObject") == 2
+    assert aws.prime("cognito-idp", "AdminAddUserToGroup") == 1
 
 
 def test_priming_leaves_the_client_as_it_found_it() -> None:
