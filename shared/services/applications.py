@@ -96,13 +96,15 @@ def update_draft(
     cases: ApplicationRepository,
     catalog: CatalogRepository,
 ) -> Application:
-    """Saves what the applicant filled in so far on their draft (as they go, from any
-    device), checked as at creation against the item version the case pinned. No timeline
+    """Saves what the applicant filled in so far (as they go, from any device) on a draft,
+    or on a case returned for supplement (what the one-time notice lists may be form fields
+    too), checked as at creation against the item version the case pinned. No timeline
     event: a draft is saved every few seconds, and what counts is what is submitted."""
     application = get_own_application(caller, application_id, cases)
-    if application.status is not ApplicationStatus.DRAFT:
+    if application.status not in _EDITABLE:
         raise Conflict(
-            f"an application that is {application.status} is no longer a draft", field="status"
+            f"an application that is {application.status} can no longer be edited",
+            field="status",
         )
     if request.version != application.version:
         raise ConcurrentUpdate(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.integration.conftest import CITIZEN, OTHER_CITIZEN, PERSON, System, running_system
-from tests.integration.journeys import complete_form, submitted_case
+from tests.integration.journeys import complete_form, submitted_case, upload_required
 
 STANDARD = "SD-KFQ-0010"  # mail, pickup or electronic
 ELECTRONIC_ONLY = "SD-KFQ-0003"
@@ -133,8 +133,39 @@ def test_only_the_owners_draft_can_be_saved(system: System) -> None:
         body={**body, "version": seen["version"]},
     )
 
-    # Then the other citizen is told there is no such case, and the owner that it is no
-    # longer a draft
+    # Then the other citizen is told there is no such case, and the owner that it can no
+    # longer be edited
     assert other.status == 404, other.body
     assert late.status == 409, late.body
     assert [f["field"] for f in late.body["fields"]] == ["status"]
+
+
+def test_a_case_returned_for_a_form_field_is_corrected_and_resubmitted(system: System) -> None:
+    # Given a case submitted with every material but a required field left out
+    form = complete_form(STANDARD)
+    del form["contactPhone"]
+    created = system.create(STANDARD, form=form)
+    assert created.status == 201, created.body
+    application_id = created.body["applicationId"]
+    upload_required(system, application_id, STANDARD)
+    submitted = system.api("POST", f"/applications/{application_id}/submit", caller=CITIZEN)
+    assert submitted.status == 200, submitted.body
+
+    # When acceptance returns it naming the field, and the applicant fills it in on the case
+    case = system.wait_for_status(application_id, "RETURNED")
+    assert case.acceptance is not None
+    assert {m.field for m in case.acceptance.missing} == {"form.contactPhone"}
+    system.wait_for_action(application_id, "awaiting_supplement")
+    seen = system.api("GET", f"/applications/{application_id}", caller=CITIZEN).body
+    saved = system.api(
+        "POST",
+        f"/applications/{application_id}/draft",
+        caller=CITIZEN,
+        body={"version": seen["version"], "form": complete_form(STANDARD)},
+    )
+    assert saved.status == 200, saved.body
+    resubmitted = system.api("POST", f"/applications/{application_id}/submit", caller=CITIZEN)
+
+    # Then acceptance takes it this time
+    assert resubmitted.status == 200, resubmitted.body
+    system.wait_for_status(application_id, "IN_APPROVAL")

@@ -129,16 +129,18 @@ def timeline(
     names.resolver_path(names.APPLICATION_DRAFT),
     summary="Save the draft's applicant, form and delivery as the applicant goes",
     description=(
-        "Each part given replaces the draft's; `version` is the case's version the edit "
-        "started from, and a save from a stale copy is refused (409) rather than lost. Form "
-        "values are checked as at filing; required fields are checked at submission."
+        "On a draft, or on a case returned for supplement (to correct what the one-time "
+        "notice lists). Each part given replaces the case's; `version` is the case's version "
+        "the edit started from, and a save from a stale copy is refused (409) rather than "
+        "lost. Form values are checked as at filing; required fields by acceptance, after "
+        "submission."
     ),
     tags=["applications"],
     responses=responses(
         errors={
             NOT_FOUND: _CASE_NOT_FOUND,
-            CONFLICT: "The case is no longer a draft, or was saved from elsewhere since "
-            "`version` (reload it)",
+            CONFLICT: "The case is neither a draft nor returned for supplement, or was saved "
+            "from elsewhere since `version` (reload it)",
             UNAVAILABLE: _BUSY,
         }
     ),
