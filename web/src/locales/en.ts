@@ -2,6 +2,8 @@
 import type zhCN from './zh-CN'
 
 const en: typeof zhCN = {
+  // Punctuation around values in the templates: Chinese full-width, English ASCII.
+  punct: { colon: ': ', open: ' (', close: ')', list: ', ' },
   app: {
     name: 'Development Zone Government Service Centre',
     skip: 'Skip to main content',
@@ -144,6 +146,7 @@ const en: typeof zhCN = {
   },
   apply: {
     title: 'Apply online',
+    titleOf: 'Apply online: {name}',
     applicant: 'Applicant',
     applicantKind: 'Applicant type',
     person: 'Individual',

@@ -1,5 +1,7 @@
 // Citizen portal messages (Chinese, the default). English in ./en.ts has the same keys.
 export default {
+  // Punctuation around values in the templates: Chinese full-width, English ASCII.
+  punct: { colon: '：', open: '（', close: '）', list: '、' },
   app: {
     name: '开发区政务服务中心',
     skip: '跳到主要内容',
@@ -142,6 +144,7 @@ export default {
   },
   apply: {
     title: '在线申请',
+    titleOf: '在线申请：{name}',
     applicant: '申请人',
     applicantKind: '申请人类型',
     person: '个人',
