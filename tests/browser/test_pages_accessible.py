@@ -1,0 +1,79 @@
+"""The pages the journeys do not pass through, each opened as the person it is for and
+checked by axe-core (no serious or critical violation), in Chinese and in English: sign-up,
+a citizen's list of cases, the follow-up team's and ops' landing pages in the console, and
+the pages for a path that does not exist and for a staff page a citizen may not open."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import _aws
+from tests.browser.support import Accessibility
+from tests.browser.test_journey import prefer_locale, sign_in
+
+
+@pytest.fixture(scope="package")
+def console_people(web_system: dict[str, str]) -> dict[str, str]:
+    """A follow-up team member and an operator, onboarded as ops do."""
+    from infra.constants import GROUP_FOLLOWUP, GROUP_OPS
+    from infra.local.users import DemoUser, ensure_user
+
+    roster = {
+        "followup": DemoUser("followup@example.com", GROUP_FOLLOWUP),
+        "ops": DemoUser("ops@example.com", GROUP_OPS),
+    }
+    with _aws(web_system["AwsEndpointUrl"]):
+        for user in roster.values():
+            ensure_user(web_system["UserPoolId"], user)
+    return {role: user.email for role, user in roster.items()}
+
+
+def _page(browser_context: Callable[..., Any], locale: str) -> Page:
+    context = browser_context(locale=locale)
+    prefer_locale(context, locale)
+    page: Page = context.new_page()
+    return page
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_pages_no_journey_passes_are_accessible(
+    browser_context: Callable[..., Any],
+    people: dict[str, str],
+    console_people: dict[str, str],
+    password: str,
+    a11y: Accessibility,
+    locale: str,
+) -> None:
+    # A visitor: sign-up, and a path that does not exist
+    visitor = _page(browser_context, locale)
+    visitor.goto("/signup")
+    expect(visitor.get_by_test_id("signup-form")).to_be_visible()
+    a11y.check(visitor, "sign-up")
+    visitor.goto("/no-such-page")
+    expect(visitor.get_by_test_id("go-home")).to_be_visible()
+    a11y.check(visitor, "not found")
+
+    # A citizen: their list of cases, and a staff page they may not open
+    citizen = _page(browser_context, locale)
+    sign_in(citizen, people["citizen"], password)
+    citizen.goto("/cases")
+    # (a list, empty or not, once the cases are read: the journeys may have filed some)
+    expect(
+        citizen.get_by_test_id("case-row").or_(citizen.get_by_test_id("cases-empty")).first
+    ).to_be_visible()
+    a11y.check(citizen, "my cases")
+    citizen.goto("/console/inbox")
+    expect(citizen.get_by_test_id("go-home")).to_be_visible()
+    a11y.check(citizen, "forbidden")
+
+    # The follow-up team and ops: their landing pages in the console
+    for role in ("followup", "ops"):
+        staff = _page(browser_context, locale)
+        sign_in(staff, console_people[role], password)
+        staff.goto(f"/console/{role}")
+        expect(staff.get_by_test_id("landing-today")).to_be_visible()
+        a11y.check(staff, f"console landing ({role})")
+
+    a11y.assert_clean()
