@@ -34,13 +34,13 @@ import boto3
 from functions.api import dependencies, idempotency
 from infra.bench.harness import STANDARD_ITEM, Harness, local_system
 from infra.bench.meter import AwsMeter
+from infra.bench.web_weight import WEB_DIST
 from infra.constants import FUNCTIONS
 from infra.local.inprocess import citizen
 from infra.sampling import SAMPLED_RATE
 from shared.adapters.aws import reset_clients
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.json"
-WEB_DIST = Path(__file__).resolve().parents[2] / "web" / "dist"
 BUDGET_PER_1000 = 0.50
 ASSUMPTIONS: dict[str, Any] = {
     # Cognito: a citizen signs in to file and again, days later, to read the result and
