@@ -66,6 +66,9 @@ TASKS: Final = "/tasks"
 TASK: Final = "/tasks/{taskId}"
 TASK_MATERIALS: Final = "/tasks/{taskId}/materials"
 TASK_DECISION: Final = "/tasks/{taskId}/decision"
+TASK_SPECIAL_PROCEDURES: Final = "/tasks/{taskId}/special-procedures"
+TASK_SPECIAL_PROCEDURE_END: Final = "/tasks/{taskId}/special-procedures/{procedureId}/end"
+TASK_EXTENSIONS: Final = "/tasks/{taskId}/extensions"
 
 ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", OPENAPI, True),
@@ -85,6 +88,9 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", TASK, False),
     ("GET", TASK_MATERIALS, False),
     ("POST", TASK_DECISION, False),
+    ("POST", TASK_SPECIAL_PROCEDURES, False),
+    ("POST", TASK_SPECIAL_PROCEDURE_END, False),
+    ("POST", TASK_EXTENSIONS, False),
 ]
 PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public)
 

@@ -18,6 +18,7 @@ from shared.models.application import (
     TimelineEvent,
 )
 from shared.models.catalog import CaseKind, HandlingMode, OnlineDepth, ResultKind
+from shared.models.clock import CaseClock, ClockExtension, ClockPause
 from shared.models.common import (
     ApiModel,
     Channel,
@@ -25,6 +26,8 @@ from shared.models.common import (
     ItemType,
     ReviewDecision,
     ReviewRole,
+    SpecialProcedureKind,
+    utc_now,
 )
 from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode, TaskId
 
@@ -108,6 +111,102 @@ class DecisionRequest(ApiModel):
         return value
 
 
+# -- the clock --------------------------------------------------------------------------
+
+
+class SpecialProcedureRequest(ApiModel):
+    """Starts one of the item's special procedures (§45: hearing, testing, expert review,
+    public notice...). The applicant is told which, why and for how long."""
+
+    kind: SpecialProcedureKind
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return not_blank(value)
+
+
+class SpecialProcedureEndRequest(ApiModel):
+    outcome: Annotated[str, Field(min_length=1, max_length=1000)]
+
+    @field_validator("outcome")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return not_blank(value)
+
+
+class ExtensionRequest(ApiModel):
+    """延期: the lead department extends both clocks, once, within the law's limit (10
+    working days, 15 for a case several departments handle), giving the applicant its
+    reason."""
+
+    days: Annotated[int, Field(ge=1, le=15)]
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return not_blank(value)
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+class ClockReadingView(ApiModel):
+    deadline_at: datetime
+    remaining_working_days: Annotated[
+        int, Field(description="working days left after today; 0 due today, negative late")
+    ]
+    provisional: Annotated[
+        bool, Field(description="the deadline's year has no published holiday arrangement")
+    ]
+
+
+class ClockView(ApiModel):
+    """Both clocks of a case as of now, and every pause and extension so far."""
+
+    started_at: datetime
+    promised_days: int
+    statutory_days: int
+    promised: ClockReadingView
+    statutory: ClockReadingView
+    paused: bool
+    paused_working_days: int
+    extension_days: int
+    max_extension_days: int
+    pauses: list[ClockPause]
+    extensions: list[ClockExtension]
+
+
+def clock_view(clock: CaseClock, now: datetime) -> ClockView:
+    from shared.domain import clock as counting
+
+    def reading(value: counting.ClockReading) -> ClockReadingView:
+        return ClockReadingView(
+            deadline_at=value.deadline_at,
+            remaining_working_days=value.remaining_working_days,
+            provisional=value.provisional,
+        )
+
+    return ClockView(
+        started_at=clock.started_at,
+        promised_days=clock.promised_days,
+        statutory_days=clock.statutory_days,
+        promised=reading(counting.promised(clock, now)),
+        statutory=reading(counting.statutory(clock, now)),
+        paused=clock.is_paused,
+        paused_working_days=len(counting.paused_days(clock, now)),
+        extension_days=clock.extension_days,
+        max_extension_days=clock.max_extension_days,
+        pauses=clock.pauses,
+        extensions=clock.extensions,
+    )
+
+
 class ReviewRecord(ApiModel):
     """A department's review as the applicant sees it."""
 
@@ -120,6 +219,7 @@ class ReviewRecord(ApiModel):
     decided_at: datetime | None = None
     decided_by: str | None = None
     overdue_at: datetime | None = None  # when it passed its due time undecided
+    paused_since: datetime | None = None  # the case's clock is stopped
 
 
 class ApplicationView(ApplicationSummary):
@@ -137,6 +237,7 @@ class ApplicationView(ApplicationSummary):
     timeline_cursor: str | None = None
     reviews: list[ReviewRecord]
     acceptance: AcceptanceRecord | None
+    clock: ClockView | None = None
     result: dict[str, Any] | None
     delivery_record: DeliveryRecord | None
     feedback: Rating | None
@@ -178,9 +279,19 @@ class TaskView(ApiModel):
     created_at: datetime
     status: str  # PENDING, DECIDED or EXPIRED
     overdue_at: datetime | None = None  # marked by the deadlines sweep: late, still open
+    paused_since: datetime | None = None  # the case's clock is stopped: days held
+    remaining_working_days: Annotated[
+        int | None,
+        Field(description="while pending: working days left after today, negative late"),
+    ] = None
 
 
-def task_view(review: Review) -> TaskView:
+def task_view(review: Review, now: datetime | None = None) -> TaskView:
+    remaining = None
+    if review.status == "PENDING":
+        from shared.domain.clock import remaining_until
+
+        remaining = remaining_until(review.due_at, review.paused_since or now or utc_now())
     return TaskView(
         task_id=review.task_id,
         application_id=review.application_id,
@@ -191,6 +302,8 @@ def task_view(review: Review) -> TaskView:
         created_at=review.created_at,
         status=review.task_status,
         overdue_at=review.overdue_at,
+        paused_since=review.paused_since,
+        remaining_working_days=remaining,
     )
 
 
@@ -260,6 +373,7 @@ class CaseForReview(ApplicationSummary):
     form: dict[str, Any]
     delivery: DeliveryRequest
     acceptance: AcceptanceRecord | None
+    clock: ClockView | None = None
 
 
 class TaskDetail(ApiModel):
@@ -281,6 +395,7 @@ def task_detail_view(review: Review, app: Application) -> TaskDetail:
             form=app.form,
             delivery=app.delivery,
             acceptance=app.acceptance,
+            clock=clock_view(app.clock, utc_now()) if app.clock else None,
         ),
         reviews=[review_record(r) for r in app.reviews.values()],
     )
@@ -319,6 +434,7 @@ def application_view(
         timeline_cursor=timeline_cursor,
         reviews=[review_record(r) for r in app.reviews.values()],
         acceptance=app.acceptance,
+        clock=clock_view(app.clock, utc_now()) if app.clock else None,
         result=result,
         delivery_record=app.delivery_record,
         feedback=app.feedback,

@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
 from shared.domain.status import require_transition
+from shared.models.clock import CaseClock
 from shared.models.common import (
     ApiModel,
     ApplicationStatus,
@@ -147,6 +148,9 @@ class Review(ApiModel):
     decided_by: str | None = None
     # Set when the statutory deadline passed undecided: the review stays open, marked late.
     overdue_at: datetime | None = None
+    # While the case's clock is stopped (a special procedure): the task's remaining days
+    # hold where they were, and the deadlines sweep passes it by.
+    paused_since: datetime | None = None
     task_token: str = Field(default="", exclude=True, repr=False)
 
     @property
@@ -231,6 +235,7 @@ HEADER_FIELDS = frozenset(
         "assisted_by",
         "status",
         "acceptance",
+        "clock",
         "failure_reason",
         "overdue_since",
         "submission_count",
@@ -255,6 +260,8 @@ class Application(ApiModel):
     delivery: DeliveryRequest
     status: ApplicationStatus = ApplicationStatus.DRAFT
     acceptance: AcceptanceRecord | None = None
+    # The promised and statutory clocks, started at acceptance (shared/models/clock.py).
+    clock: CaseClock | None = None
     failure_reason: str | None = None
     # When a planned review first passed its due time undecided: the case stays in
     # approval, late, not failed (a department being late is not a technical failure).

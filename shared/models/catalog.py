@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from shared.domain.identifiers import is_valid_credit_code
-from shared.models.common import ApiModel, DeliveryMode, ItemType
+from shared.models.common import ApiModel, DeliveryMode, ItemType, SpecialProcedureKind
 from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -96,20 +96,6 @@ class MaterialSource(StrEnum):
     APPLICANT = "applicant"  # uploaded (or posted) by the applicant
     SHARED_DATA = "shared_data"  # 部门共享核验: another department's data, nothing submitted
     ISSUED_CERTIFICATE = "issued_certificate"  # 免证办: a certificate already issued
-
-
-class SpecialProcedureKind(StrEnum):
-    """特别程序 that the Administrative Licensing Law §45 leaves out of the time limit."""
-
-    HEARING = "hearing"  # 听证
-    BIDDING = "bidding"  # 招标
-    AUCTION = "auction"  # 拍卖
-    TESTING = "testing"  # 检验、检测
-    INSPECTION = "inspection"  # 现场勘验 / 检查
-    QUARANTINE = "quarantine"  # 检疫
-    APPRAISAL = "appraisal"  # 鉴定
-    EXPERT_REVIEW = "expert_review"  # 专家评审
-    PUBLIC_NOTICE = "public_notice"  # 公示 / 公告
 
 
 class ResultKind(StrEnum):

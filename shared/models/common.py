@@ -95,3 +95,17 @@ class Stage(StrEnum):
     DELIVERY = "delivery"
     FEEDBACK = "feedback"
     WORKFLOW = "workflow"
+
+
+class SpecialProcedureKind(StrEnum):
+    """特别程序 that the Administrative Licensing Law §45 leaves out of the time limit."""
+
+    HEARING = "hearing"  # 听证
+    BIDDING = "bidding"  # 招标
+    AUCTION = "auction"  # 拍卖
+    TESTING = "testing"  # 检验、检测
+    INSPECTION = "inspection"  # 现场勘验 / 检查
+    QUARANTINE = "quarantine"  # 检疫
+    APPRAISAL = "appraisal"  # 鉴定
+    EXPERT_REVIEW = "expert_review"  # 专家评审
+    PUBLIC_NOTICE = "public_notice"  # 公示 / 公告

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shared.models.application import Review, TimelineEvent
+from shared.models.application import Application, Review, TimelineEvent
 from shared.ports.page import Page
 
 
@@ -37,8 +37,15 @@ class TaskRepository(Protocol):
         it was no longer pending."""
         ...
 
+    def save_clock(self, application: Application, reviews: Sequence[Review]) -> None:
+        """Saves the case's header (its clock) under its optimistic lock with the pending
+        `reviews` retimed and the case's new events, all or nothing; ConcurrentUpdate when
+        the header or one of the reviews changed first."""
+        ...
+
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        """Pending tasks of every department not yet marked overdue, soonest due first."""
+        """Pending tasks of every department not yet marked overdue and not paused,
+        soonest due first."""
         ...

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain import acceptance as rules
+from shared.domain.clock import start_clock
 from shared.domain.workdays import add_working_days, seconds_until
 from shared.errors import StageError
 from shared.models.application import AcceptanceRecord, Application, ReviewAssignment
@@ -60,7 +61,18 @@ def run_acceptance(
             ]
             record.deadline_at = add_working_days(now, item.promised_days)
             record.statutory_deadline_at = add_working_days(now, item.statutory_days)
-            bound = add_working_days(record.statutory_deadline_at, review_margin_days)
+            case.clock = start_clock(
+                now, item.promised_days, item.statutory_days, len(record.review_plan)
+            )
+            # The wait leaves room for what may lawfully stop or extend the clock: the
+            # extension and each of the item's special procedures, then the margin.
+            stoppable = sum(
+                p.limit_days for p in item.special_procedures if not p.counts_toward_limit
+            )
+            bound = add_working_days(
+                record.statutory_deadline_at,
+                case.clock.max_extension_days + stoppable + review_margin_days,
+            )
             record.review_bound_at = min(bound, waits_end)
             case.acceptance = record
             reviewers = ", ".join(f"{a.department} ({a.role.value})" for a in record.review_plan)

@@ -17,20 +17,28 @@ from functions.api.contract import (
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared import names
 from shared.models.api import (
+    ClockView,
     DecisionRequest,
     DecisionResponse,
+    ExtensionRequest,
     MaterialList,
+    SpecialProcedureEndRequest,
+    SpecialProcedureRequest,
     TaskDetail,
     TaskPage,
+    clock_view,
     task_detail_view,
     task_view,
 )
+from shared.models.application import Application
+from shared.models.common import utc_now
 from shared.models.ids import DEPARTMENT_REGEX
-from shared.services import tasks
+from shared.services import clock, tasks
 from shared.settings import get_settings
 
 router = APIGatewayRouter()
 TaskIdPath = Annotated[str, Path(alias="taskId", max_length=60)]
+ProcedureIdPath = Annotated[str, Path(alias="procedureId", pattern=r"^P[1-9][0-9]{0,2}$")]
 
 
 @router.get(
@@ -110,3 +118,67 @@ def decide(task_id: TaskIdPath, request: DecisionRequest) -> DecisionResponse:
         decision=review.decision,
         status=review.task_status,
     )
+
+
+CLOCK_ERRORS = {
+    FORBIDDEN: "The task is another department's",
+    NOT_FOUND: "No such task",
+    CONFLICT: "The task or its case is no longer pending, or the change conflicts with one made",
+    UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE],
+}
+
+
+def _clock(application: Application) -> ClockView:
+    assert application.clock is not None
+    return clock_view(application.clock, utc_now())
+
+
+@router.post(
+    names.resolver_path(names.TASK_SPECIAL_PROCEDURES),
+    summary="Start one of the item's special procedures (§45): the clock may stop",
+    description=(
+        "A hearing, testing, expert review, public notice... that the item lists, with its own "
+        "limit; unless the catalog says it counts toward the limit, both clocks stop until it "
+        "ends. One open procedure per department; the same request again changes nothing."
+    ),
+    tags=["tasks"],
+    responses=responses(errors=CLOCK_ERRORS),
+)
+def start_special_procedure(task_id: TaskIdPath, request: SpecialProcedureRequest) -> ClockView:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return _clock(clock.start_special_procedure(caller, task_id, request, repo, repo, repo))
+
+
+@router.post(
+    names.resolver_path(names.TASK_SPECIAL_PROCEDURE_END),
+    summary="End the department's special procedure: the clock runs again",
+    tags=["tasks"],
+    responses=responses(
+        errors={**CLOCK_ERRORS, NOT_FOUND: "No such task, or no such procedure on its case"}
+    ),
+)
+def end_special_procedure(
+    task_id: TaskIdPath, procedure_id: ProcedureIdPath, request: SpecialProcedureEndRequest
+) -> ClockView:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return _clock(clock.end_special_procedure(caller, task_id, procedure_id, request, repo, repo))
+
+
+@router.post(
+    names.resolver_path(names.TASK_EXTENSIONS),
+    summary="Extend both time limits (延期, §42): the lead department, once, with a reason",
+    tags=["tasks"],
+    responses=responses(
+        errors={
+            **CLOCK_ERRORS,
+            FORBIDDEN: "The task is another department's, or not the lead department's",
+            CONFLICT: "Already extended, the statutory limit has passed, or the case moved on",
+        }
+    ),
+)
+def extend(task_id: TaskIdPath, request: ExtensionRequest) -> ClockView:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return _clock(clock.grant_extension(caller, task_id, request, repo, repo))

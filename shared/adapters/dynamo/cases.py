@@ -199,7 +199,7 @@ class CaseStore(DynamoTable):
     ) -> None:
         expected = application.version
         operations = [
-            {"Update": _header_update(application, expected, tokens or {})},
+            {"Update": header_update(application, expected, tokens or {})},
             *(put(child_item(application.application_id, r)) for r in records),
             *(put(e) for e in event_items(application.application_id, application.new_events)),
         ]
@@ -216,7 +216,7 @@ class CaseStore(DynamoTable):
     def save_draft(self, application: Application) -> None:
         expected = application.version
         operations = [
-            {"Update": _header_update(application, expected, {})},
+            {"Update": header_update(application, expected, {})},
             put(form_item(application)),
             *(put(e) for e in event_items(application.application_id, application.new_events)),
         ]
@@ -306,7 +306,7 @@ class CaseStore(DynamoTable):
         )
 
 
-def _header_update(
+def header_update(
     application: Application, expected: int, tokens: Mapping[str, str | None]
 ) -> dict[str, Any]:
     item = header_item(application, expected + 1)

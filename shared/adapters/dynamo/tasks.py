@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.dynamo.cases import REVIEW, case_pk, event_items
+from shared.adapters.dynamo.cases import REVIEW, case_pk, event_items, header_update
 from shared.adapters.dynamo.table import (
     DynamoTable,
     Item,
@@ -24,13 +24,15 @@ from shared.adapters.dynamo.table import (
     s,
     stamp,
 )
-from shared.errors import Conflict
-from shared.models.application import Review, TimelineEvent
+from shared.errors import ConcurrentUpdate, Conflict
+from shared.models.application import Application, Review, TimelineEvent
 from shared.models.ids import parse_task_id
 from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
 from shared.ports.page import Page
 
 PENDING_TASKS = "TASKS#PENDING"
+# Pending while the case's clock is stopped: out of the sweep's list until it runs again.
+PAUSED_TASKS = "TASKS#PAUSED"
 # Pending and past due: out of the list the deadlines sweep reads, so that it reads only
 # what fell due since it last ran, however many tasks are late.
 OVERDUE_TASKS = "TASKS#OVERDUE"
@@ -56,12 +58,38 @@ def review_item(review: Review) -> Item:
             {
                 GSI1_PK: s(inbox_partition(review.department)),
                 GSI1_SK: s(due),
-                GSI2_PK: s(OVERDUE_TASKS if review.overdue_at else PENDING_TASKS),
+                GSI2_PK: s(_due_partition(review)),
                 GSI2_SK: s(due),
                 SUMMARY_ATTRIBUTE: s(doc),
             }
         )
     return item
+
+
+def _due_partition(review: Review) -> str:
+    if review.overdue_at:
+        return OVERDUE_TASKS
+    return PAUSED_TASKS if review.paused_since else PENDING_TASKS
+
+
+def _retimed(review: Review) -> dict[str, Any]:
+    """The update that moves a pending review's due time (the case's clock changed)."""
+    item = review_item(review)
+    keys = {"#doc": "doc", "#i": GSI1_SK, "#g": GSI2_PK, "#gs": GSI2_SK, "#sum": SUMMARY_ATTRIBUTE}
+    return {
+        "Key": {"PK": item["PK"], "SK": item["SK"]},
+        "UpdateExpression": "SET #doc = :doc, #i = :i, #g = :g, #gs = :gs, #sum = :sum",
+        "ConditionExpression": "#st = :pending",
+        "ExpressionAttributeNames": {**keys, "#st": "status"},
+        "ExpressionAttributeValues": {
+            ":doc": item["doc"],
+            ":i": item[GSI1_SK],
+            ":g": item[GSI2_PK],
+            ":gs": item[GSI2_SK],
+            ":sum": item[SUMMARY_ATTRIBUTE],
+            ":pending": s("PENDING"),
+        },
+    }
 
 
 def _closing(review: Review) -> dict[str, Any]:
@@ -141,6 +169,23 @@ class TaskStore(DynamoTable):
         except Conflict:
             return False
         return True
+
+    def save_clock(self, application: Application, reviews: Sequence[Review]) -> None:
+        """The case's header (its clock and deadlines), its pending reviews retimed and the
+        events, all at once. A review decided meanwhile, or the header saved by someone
+        else first, fails the whole write with ConcurrentUpdate: the caller reloads."""
+        expected = application.version
+        operations = [
+            {"Update": header_update(application, expected, {})},
+            *({"Update": _retimed(r)} for r in reviews),
+            *(put(e) for e in event_items(application.application_id, application.new_events)),
+        ]
+        self._write(
+            operations,
+            ConcurrentUpdate("the case changed while its clock was set; retry", field="taskId"),
+        )
+        application.version = expected + 1
+        application.events_written()
 
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
