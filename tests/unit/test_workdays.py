@@ -9,6 +9,7 @@ from shared.domain.workdays import (
     add_working_days,
     is_working_day,
     is_year_covered,
+    nth_working_day_after,
     seconds_until,
     working_days_between,
 )
@@ -39,7 +40,7 @@ def test_spring_festival_2026_is_off_for_nine_days() -> None:
 
 @pytest.mark.parametrize(
     "make_up_day",
-    [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 9, 20)],
+    [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 9, 20), date(2026, 10, 10)],
 )
 def test_adjusted_weekend_days_are_worked(make_up_day: date) -> None:
     # Given a weekend day the State Council made a working day (调休上班)
@@ -85,6 +86,45 @@ def test_limit_running_into_national_day_skips_the_golden_week() -> None:
     assert deadline.astimezone(SHANGHAI).date() == date(2026, 10, 9)
 
 
+def test_national_day_2026_is_off_from_1_to_7_october() -> None:
+    # Given National Day 2026: 1-3 October by law, Mon 5 in lieu of Sun 4, and Tue 6 and
+    # Wed 7 substituted days off, worked back on Sun 20 September and Sat 10 October
+    golden_week = [date(2026, 10, 1) + timedelta(days=i) for i in range(7)]
+    # When each day is checked
+    # Then the whole week is off, and both make-up weekend days are worked
+    assert not any(is_working_day(d) for d in golden_week)
+    assert is_working_day(date(2026, 10, 8))
+    assert date(2026, 9, 20).weekday() == 6 and is_working_day(date(2026, 9, 20))
+    assert date(2026, 10, 10).weekday() == 5 and is_working_day(date(2026, 10, 10))
+    assert not is_working_day(date(2026, 10, 11))  # Sunday after it, an ordinary weekend
+
+
+def test_deadline_across_national_day_2026() -> None:
+    # Given a case accepted at 10:00 on Tuesday 29 September 2026 in Shanghai
+    accepted = shanghai(2026, 9, 29, 10, 0)
+    # When 3 and 4 working-day deadlines are computed
+    # Then counting starts the next day: Wed 30 Sep is day 1, 1-7 Oct are off, Thu 8 Oct is
+    # day 2 and Fri 9 Oct day 3, ending 23:59:59 Shanghai (15:59:59 UTC); day 4 is the
+    # make-up Saturday 10 October
+    assert add_working_days(accepted, 3) == datetime(2026, 10, 9, 15, 59, 59, tzinfo=UTC)
+    assert add_working_days(accepted, 4) == shanghai(2026, 10, 10, 23, 59, 59)
+    # And the working days used by the evening of Fri 9 October are those three
+    assert working_days_between(accepted, shanghai(2026, 10, 9, 18, 0)) == 3
+
+
+def test_spans_of_hundreds_of_days_count_each_working_day_once() -> None:
+    # Given the whole of 2026: 365 days, 104 weekend days, of which 6 are worked, and 19
+    # weekdays off: New Year 1-2 Jan, Spring Festival 16-20 and 23 Feb, Qingming 6 Apr,
+    # Labour Day 1, 4 and 5 May, Dragon Boat 19 Jun, Mid-Autumn 25 Sep, National Day 1, 2,
+    # 5, 6 and 7 Oct; so 365 - 104 + 6 - 19 = 248 working days, the last Thu 31 December
+    year_end_2025, year_end_2026 = shanghai(2025, 12, 31, 12, 0), shanghai(2026, 12, 31, 12, 0)
+    # When they are counted, and the 248th working day after 31 December 2025 is found
+    # Then the count and the walk agree, and one more day runs into 2027
+    assert working_days_between(year_end_2025, year_end_2026) == 248
+    assert nth_working_day_after(date(2025, 12, 31), 248) == date(2026, 12, 31)
+    assert nth_working_day_after(date(2025, 12, 31), 249).year == 2027
+
+
 def test_deadline_is_end_of_day_shanghai_returned_in_utc() -> None:
     # Given a case accepted at 01:00 on Monday 2 March 2026 in Shanghai, given in UTC
     accepted = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
@@ -124,15 +164,26 @@ def test_naive_and_negative_inputs_are_refused() -> None:
         add_working_days(shanghai(2026, 3, 2, 9, 0), -1)
 
 
-def test_years_without_data_fall_back_to_monday_to_friday() -> None:
-    # Given 2030, whose holidays are not yet published in the data file
+def test_years_without_a_notice_fall_back_to_the_statutory_rule() -> None:
+    # Given 2030, whose State Council notice no release of the library carries yet
     # When its days are checked
-    # Then the year is reported as not covered and weekdays count, even 1 October
-    assert is_year_covered(2026)
+    # Then the year is reported as not covered (a deadline in it is provisional), the
+    # holidays the law fixes are still off, and no weekend day is worked
     assert not is_year_covered(2030)
     assert date(2030, 10, 1).weekday() < 5
-    assert is_working_day(date(2030, 10, 1))
+    assert not is_working_day(date(2030, 10, 1))  # National Day, by law
     assert not is_working_day(date(2030, 10, 5))  # Saturday
+    assert is_working_day(date(2030, 10, 8))  # Tuesday after National Day
+
+
+def test_only_years_with_a_published_arrangement_are_covered() -> None:
+    # Given holidays==0.108, which carries the notices up to 2026 (2027's is not out yet)
+    # When coverage is asked for
+    # Then 2025 and 2026 are covered and 2027 is not: its deadlines are provisional. A
+    # release carrying the 2027 notice makes 2027 covered; then move this to 2028.
+    assert is_year_covered(2025)
+    assert is_year_covered(2026)
+    assert not is_year_covered(2027)
 
 
 def test_2025_arrangement_is_known() -> None:
