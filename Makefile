@@ -21,7 +21,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 # `make setup` installs a 3.13 (Pyodide's) when the machine has none (infra/bundling.py).
 export ONEWINDOW_REQUIRE_BYTECODE := 1
 
-.PHONY: setup wheels browser web screenshots test unit lint format synth run users demo bench deploy clean openapi
+.PHONY: setup wheels browser web screenshots test unit lint format synth run users demo bench deploy clean openapi calendar
 
 # Everything the tests and synth need from the network, so that they then run offline:
 # the virtualenv, the CDK CLI and Pyodide (npm), the Lambda layer's wheels, the browser.
@@ -114,6 +114,11 @@ deploy: setup web
 
 openapi: $(STAMP)
 	mkdir -p .local && $(PY) -m functions.api.openapi > .local/openapi.json
+
+# China's working-day calendar (shared/data/calendar.json) from the pinned `holidays`
+# package; run after changing the pin (a unit test fails until the file matches it).
+calendar: $(STAMP)
+	$(PY) -m infra.calendar_data
 
 clean:
 	rm -rf cdk.out .build .local .pytest_cache web/dist

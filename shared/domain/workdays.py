@@ -4,14 +4,18 @@ Time limits (承诺时限, 法定时限) are counted in working days: weekends a
 holidays are off, and adjusted working days (调休上班) on a weekend are worked. The dates
 come from the `holidays` package (`holidays.China`), which carries each year's State
 Council General Office notice, adjusted working days included, and is released monthly.
+They are read from shared/data/calendar.json, generated from the pinned release at build
+time (`make calendar`, infra/calendar_data.py) and checked against it by a unit test, so
+that no Lambda imports the package (100-145 ms per process).
 
-The notice for a year comes out in November of the year before. A year the installed
-release has no notice for falls back to the library's statutory rule: the holidays the
-law fixes (全国年节及纪念日放假办法), with the library's estimate of the days off around
-them, and no adjusted working days. `is_year_covered` tells the caller which case a year
-is in: it is True when the library lists adjusted working days in that year, which every
-notice since 2001 has. A deadline in a year not covered is provisional; upgrading the
-`holidays` pin brings the notice in.
+The notice for a year comes out in November of the year before. A year the pinned
+release has no notice for follows the library's statutory rule: the holidays the law
+fixes (全国年节及纪念日放假办法), with the library's estimate of the days off around them,
+and no adjusted working days. `is_year_covered` tells the caller which case a year is in:
+it is True when adjusted working days are listed in that year, which every notice since
+2001 has. A deadline in a year not covered is provisional; upgrading the `holidays` pin
+and running `make calendar` brings the notice in. A year outside the file's range
+(2020-2035) is counted Monday to Friday, and is not covered either.
 
 Counting follows administrative practice: the day something happens (acceptance, say) does
 not count; the limit runs from the next working day and ends at the end of the Nth working
@@ -19,60 +23,78 @@ day. A clock that pauses (补正, supplement) can be modelled by adding the paus
 days to `days` in `add_working_days`.
 """
 
-import calendar
+import json
 import math
-import threading
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
-
-if TYPE_CHECKING:
-    from holidays import HolidayBase
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(23, 59, 59)
-# The library fills a year in place on its first lookup there; the local runtime serves
-# requests on threads, and a lookup during another thread's fill would see half a year.
-_LIBRARY_LOCK = threading.Lock()
+_CALENDAR_FILE = Path(__file__).resolve().parent.parent / "data" / "calendar.json"
+_SATURDAY = 5
 
 
-@dataclass(frozen=True)
-class _Year:
+# NamedTuples, not frozen dataclasses: both are defined at import, and a frozen dataclass
+# takes 0.7 ms to define here, a NamedTuple 0.15 ms.
+class _Calendar(NamedTuple):
+    weekdays_off: frozenset[date]  # official holidays on a weekday
+    weekends_worked: frozenset[date]  # adjusted working days on a weekend
+    covered_years: frozenset[int]
+
+
+class _Year(NamedTuple):
     working: tuple[date, ...]  # in order, for counting by bisection
     working_set: frozenset[date]
     covered: bool
 
 
 @cache
-def _china() -> "HolidayBase":
-    # Imported on first use, not with this module, so that only a process that counts a
-    # deadline pays for it: measured here (Python 3.11, bytecode compiled, after a stage's own
-    # imports) `import holidays` takes 35-55 ms and building the calendar 60-95 ms (it loads
-    # the package's ~280 country modules to build one), 100-145 ms in all; filling a year
-    # then takes under 1 ms. Years are filled on their first lookup (expand).
-    import holidays
-
-    return holidays.China(years=(), expand=True)
+def _calendar() -> _Calendar:
+    # Read on first use, not at import, so that only a process that counts a deadline pays:
+    # measured here (Python 3.11, a fresh process, after a stage's own imports) reading and
+    # parsing the file takes about 0.2 ms and each year's dates 0.25 ms, so a first deadline
+    # costs 0.4-0.7 ms (about 1 ms at worst; ~3-7 ms at Lambda's 0.14 of a core), where
+    # importing `holidays` and building its calendar took 100-145 ms. _calendar and _year
+    # are pure functions of a file that does not change: two threads racing through them
+    # build equal values, so they need no lock.
+    raw = json.loads(_CALENDAR_FILE.read_text(encoding="utf-8"))
+    years = raw["years"].values()
+    return _Calendar(
+        weekdays_off=frozenset(date.fromisoformat(d) for y in years for d in y["weekdays_off"]),
+        weekends_worked=frozenset(
+            date.fromisoformat(d) for y in years for d in y["weekends_worked"]
+        ),
+        covered_years=frozenset(raw["covered_years"]),
+    )
 
 
 @cache
 def _year(year: int) -> _Year:
-    # One pass over the year through the library, kept as sorted dates: a clock spanning
-    # hundreds of days then costs a bisection per year instead of a lookup per day.
-    days = (date(year, 1, 1) + timedelta(days=i) for i in range(365 + calendar.isleap(year)))
-    with _LIBRARY_LOCK:
-        china = _china()
-        working = tuple(d for d in days if china.is_working_day(d))
-        covered = any(d.year == year for d in china.weekend_workdays)
+    # One pass over the year, kept as sorted dates: a clock spanning hundreds of days then
+    # costs a bisection per year instead of a lookup per day. A year the file does not list
+    # has no entries in it, so it comes out Monday to Friday.
+    calendar = _calendar()
+    first = date(year, 1, 1)
+    days = (first + timedelta(days=i) for i in range((date(year, 12, 31) - first).days + 1))
+    working = tuple(d for d in days if _is_worked(d, calendar))
+    covered = year in calendar.covered_years
     return _Year(working=working, working_set=frozenset(working), covered=covered)
+
+
+def _is_worked(d: date, calendar: _Calendar) -> bool:
+    if d.weekday() >= _SATURDAY:
+        return d in calendar.weekends_worked
+    return d not in calendar.weekdays_off
 
 
 def is_year_covered(year: int) -> bool:
     """True when the official arrangement of `year` (its adjusted working days) is known;
-    else its days follow the statutory rule and a deadline in it is provisional."""
+    else its days follow the statutory rule (Monday to Friday outside 2020-2035) and a
+    deadline in it is provisional."""
     return _year(year).covered
 
 

@@ -176,6 +176,21 @@ def test_years_without_a_notice_fall_back_to_the_statutory_rule() -> None:
     assert is_working_day(date(2030, 10, 8))  # Tuesday after National Day
 
 
+def test_years_outside_the_calendar_file_are_monday_to_friday_and_not_covered() -> None:
+    # Given 2019 and 2036, outside the years shared/data/calendar.json holds (2020-2035)
+    # When their days are checked
+    # Then weekdays are worked, even New Year's Day and National Day, weekends are off, and
+    # neither year is covered, so a deadline in it is provisional
+    assert not is_year_covered(2019)
+    assert not is_year_covered(2036)
+    assert is_working_day(date(2036, 1, 1))  # a Tuesday
+    assert is_working_day(date(2036, 10, 1))  # a Wednesday
+    assert not is_working_day(date(2036, 10, 4))  # Saturday
+    assert is_working_day(date(2019, 10, 1))  # a Tuesday
+    # And a count runs from the file's last year into the next without a gap
+    assert nth_working_day_after(date(2035, 12, 31), 1) == date(2036, 1, 1)
+
+
 def test_only_years_with_a_published_arrangement_are_covered() -> None:
     # Given holidays==0.108, which carries the notices up to 2026 (2027's is not out yet)
     # When coverage is asked for
