@@ -16,8 +16,9 @@ from pydantic import Field
 from shared.models.common import ApiModel, SpecialProcedureKind
 from shared.models.ids import DepartmentCode
 
+MAX_PAUSES = 12
 Reason = Annotated[str, Field(min_length=1, max_length=1000)]
-PauseId = Annotated[str, Field(pattern=r"^P[1-9][0-9]{0,2}$")]
+PauseId = Annotated[str, Field(pattern=r"^P[1-9][0-9]?$")]
 
 
 class ClockPause(ApiModel):
@@ -61,8 +62,9 @@ class CaseClock(ApiModel):
     # The most an extension may add: 10 working days, 15 for a case several departments
     # handle jointly (§42).
     max_extension_days: Annotated[int, Field(ge=0, le=30)]
-    pauses: list[ClockPause] = Field(default_factory=list, max_length=50)
-    extensions: list[ClockExtension] = Field(default_factory=list, max_length=5)
+    # Bounded: the header is read with every case, and the law allows one extension.
+    pauses: list[ClockPause] = Field(default_factory=list, max_length=MAX_PAUSES)
+    extensions: list[ClockExtension] = Field(default_factory=list, max_length=1)
 
     @property
     def extension_days(self) -> int:

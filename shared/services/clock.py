@@ -20,7 +20,7 @@ from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, Valid
 from shared.identity import Caller
 from shared.models.api import ExtensionRequest, SpecialProcedureEndRequest, SpecialProcedureRequest
 from shared.models.application import Application, Review
-from shared.models.clock import CaseClock, ClockExtension, ClockPause
+from shared.models.clock import MAX_PAUSES, CaseClock, ClockExtension, ClockPause
 from shared.models.common import (
     ApplicationStatus,
     ReviewRole,
@@ -61,6 +61,8 @@ def start_special_procedure(
                 field="kind",
             )
         spec = _procedure_of_item(case, request, catalog)
+        if len(clock.pauses) >= MAX_PAUSES:
+            raise Conflict(f"a case has at most {MAX_PAUSES} special procedures", field="kind")
         pause = ClockPause(
             pause_id=clock.next_pause_id(),
             kind="special_procedure",

@@ -75,6 +75,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         .replace("{taskId}", f"{world.completed}-POWER")
         .replace("{itemId}", STANDARD)
         .replace("{certificateNo}", world.certificate_no)
+        .replace("{procedureId}", "P1")
     )
     bodies: dict[str, Any] = {
         "/applications": {
@@ -97,6 +98,9 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/feedback": {"rating": 5},
         "/tasks/{taskId}/decision": {"decision": "approve", "comment": "符合条件"},
+        "/tasks/{taskId}/special-procedures": {"kind": "inspection", "reason": "现场核查"},
+        "/tasks/{taskId}/special-procedures/{procedureId}/end": {"outcome": "核查完毕"},
+        "/tasks/{taskId}/extensions": {"days": 5, "reason": "需联合踏勘"},
     }
     query = {"code": world.verification_code} if resource == "/verify/{certificateNo}" else None
     body = bodies.get(resource) if method == "POST" else None
@@ -126,6 +130,17 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/tasks/{taskId}"): (401, 403, 403, 200, 403, 403),
     ("GET", "/tasks/{taskId}/materials"): (401, 403, 403, 200, 403, 403),
     ("POST", "/tasks/{taskId}/decision"): (401, 403, 403, 200, 403, 403),
+    # The clock of a decided task: POWER's officer gets past authorization to its state.
+    ("POST", "/tasks/{taskId}/special-procedures"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/tasks/{taskId}/special-procedures/{procedureId}/end"): (
+        401,
+        403,
+        403,
+        409,
+        403,
+        403,
+    ),
+    ("POST", "/tasks/{taskId}/extensions"): (401, 403, 403, 409, 403, 403),
 }
 TABLE = [
     pytest.param(caller, method, resource, status, id=f"{caller}:{method} {resource}")

@@ -21,6 +21,17 @@ ROUTES = [
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),
+    pytest.param(
+        "/tasks/01J0000000000000000000000A-POWER/special-procedures",
+        OFFICER,
+        id="special-procedure",
+    ),
+    pytest.param(
+        "/tasks/01J0000000000000000000000A-POWER/special-procedures/P1/end",
+        OFFICER,
+        id="special-procedure-end",
+    ),
+    pytest.param("/tasks/01J0000000000000000000000A-POWER/extensions", OFFICER, id="extension"),
 ]
 BAD_BODIES = [
     pytest.param("[" * 999 + "]" * 999, "nested", id="array-999-deep"),

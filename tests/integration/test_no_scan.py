@@ -90,6 +90,15 @@ def test_no_api_route_or_stage_ever_scans(
     system.wait_for(application_id, lambda a: len(a.reviews) == 3)
     ok(system.api("GET", f"/tasks/{application_id}-POWER", caller=staff("POWER")))
     system.wait_for_status(application_id, "IN_APPROVAL")
+    # (the water department's inspection stops the clock and ends; the lead extends it)
+    water = f"/tasks/{application_id}-WATER"
+    inspection = {"kind": "inspection", "reason": "现场核查"}
+    ok(system.api("POST", f"{water}/special-procedures", caller=staff("WATER"), body=inspection))
+    ended = {"outcome": "核查完毕"}
+    ok(system.api("POST", f"{water}/special-procedures/P1/end", caller=staff("WATER"), body=ended))
+    extension = {"days": 5, "reason": "需联合踏勘"}
+    lead = f"/tasks/{application_id}-POWER/extensions"
+    ok(system.api("POST", lead, caller=staff("POWER"), body=extension))
     decide_all(system, application_id, STANDARD)
     system.wait_for_status(application_id, "COMPLETED")
 
