@@ -65,3 +65,9 @@ export function dueState(dueAt: string, overdueAt?: string | null, now = Date.no
   const days = Math.floor((due - now) / DAY)
   return days === 0 ? { kind: 'today' } : { kind: 'left', days }
 }
+
+/** Who did something, when readable: the opaque Cognito user name (a UUID) says nothing to
+ * an officer and shows as nothing. */
+export function person(name: string | null | undefined): string {
+  return name && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name) ? name : ''
+}

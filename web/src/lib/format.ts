@@ -36,3 +36,16 @@ const TYPE_NAMES: Record<string, string> = {
 export function typeNames(types: string[]): string {
   return types.map((t) => TYPE_NAMES[t] ?? t).join(' / ')
 }
+
+/** A day in the service centre's zone (a deadline is the end of a day in Asia/Shanghai):
+ * Chinese 2026/12/09, English 9 Dec 2026. */
+export function formatDay(iso: string | null | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const en = currentLocale() === 'en'
+  return new Intl.DateTimeFormat(en ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    ...(en ? { year: 'numeric', month: 'short', day: 'numeric' } : { year: 'numeric', month: '2-digit', day: '2-digit' }),
+  }).format(d)
+}

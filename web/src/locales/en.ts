@@ -275,6 +275,19 @@ const en: typeof zhCN = {
     materials: 'Materials provided',
     continue: 'Continue the application',
     chooseRating: 'Choose a rating',
+    clockIntro: 'Time limits count working days; the day of acceptance does not count.',
+    clockCaption: 'The promised and the statutory time limit',
+    clockPaused:
+      '{dept} is carrying out “{procedure}”, for at most {n} working day, expected to end by {due}. | {dept} is carrying out “{procedure}”, for at most {n} working days, expected to end by {due}.',
+    clockCounting:
+      '{dept} is carrying out “{procedure}” (counted in the time limit), for at most {n} working day. | {dept} is carrying out “{procedure}” (counted in the time limit), for at most {n} working days.',
+    clockNotCounted: 'The time the procedure takes is not counted in the time limit; the clock runs again once it ends.',
+    clockReason: 'Reason',
+    clockOutcome: 'Outcome',
+    clockExtended:
+      'On {date} {dept} extended both time limits by {n} working day. | On {date} {dept} extended both time limits by {n} working days.',
+    clockHistory: 'Special procedures ended',
+    clockProcedureDone: '“{procedure}” ({dept}): {start} to {end}',
   },
   verify: {
     title: 'Certificate verification',
@@ -310,6 +323,41 @@ const en: typeof zhCN = {
     completed: 'Completed',
     failed: 'Failed',
     withdrawn: 'Withdrawn',
+    special_procedure_started: 'Special procedure started',
+    special_procedure_ended: 'Special procedure ended',
+    extended: 'Time limits extended',
+  },
+  // A case's two clocks (承诺时限, 法定时限), shared by the case page and the console.
+  // English counts take plural forms: t(key, n).
+  clock: {
+    title: 'Time limits',
+    promised: 'Promised limit',
+    statutory: 'Statutory limit',
+    limitDays: '{n} working day | {n} working days',
+    extendedBy: 'including an extension of {n} working day | including an extension of {n} working days',
+    deadline: 'Deadline',
+    remaining: 'Remaining',
+    left: '{n} working day left | {n} working days left',
+    dueToday: 'Due today',
+    late: '{n} working day late | {n} working days late',
+    provisional: 'provisional',
+    provisionalNote:
+      "Provisional: the holiday arrangement of the deadline's year is not published yet, so only the statutory public holidays are counted and the date may move.",
+    paused: 'Clock stopped',
+    pausedDays: 'Stopped for {n} working day | Stopped for {n} working days',
+    notCounted: 'not counted in the time limit',
+    counted: 'counted in the time limit',
+    kind: {
+      hearing: 'Hearing',
+      bidding: 'Bidding',
+      auction: 'Auction',
+      testing: 'Testing',
+      inspection: 'On-site inspection',
+      quarantine: 'Quarantine',
+      appraisal: 'Appraisal',
+      expert_review: 'Expert review',
+      public_notice: 'Public notice',
+    },
   },
   review: { PENDING: 'Reviewing', APPROVED: 'Approved', REJECTED: 'Rejected', WITHDRAWN: 'Withdrawn', pending: 'Reviewing', approved: 'Approved', rejected: 'Rejected' },
   errors: {
