@@ -5,8 +5,10 @@ from typing import Any
 
 from shared.errors import DomainError
 from shared.names import DEPARTMENT_GROUP_PREFIX as DEPARTMENT_PREFIX
+from shared.names import DEPARTMENT_LEAD_PREFIX as LEAD_PREFIX
 from shared.names import GROUP_CITIZEN as CITIZEN
 from shared.names import GROUP_OPS as OPS
+from shared.names import GROUP_SUPERVISOR as SUPERVISOR
 
 
 class Unauthenticated(DomainError):
@@ -40,6 +42,14 @@ class Caller:
 
     def in_department(self, department: str) -> bool:
         return f"{DEPARTMENT_PREFIX}{department}" in self.groups
+
+    def leads(self, department: str) -> bool:
+        """A lead of the department (its late tasks escalate to them); a lead is its staff."""
+        return self.in_department(department) and f"{LEAD_PREFIX}{department}" in self.groups
+
+    @property
+    def is_supervisor(self) -> bool:
+        return SUPERVISOR in self.groups
 
 
 def _groups(raw: Any) -> frozenset[str]:

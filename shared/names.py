@@ -10,11 +10,19 @@ from typing import Final
 GROUP_CITIZEN: Final = "citizen"
 GROUP_FOLLOWUP: Final = "followup"
 GROUP_OPS: Final = "ops"
+# The centre's supervisors (电子监察): every department's warnings and late tasks.
+GROUP_SUPERVISOR: Final = "supervisor"
 DEPARTMENT_GROUP_PREFIX: Final = "dept-"
+# A department's leads: late tasks escalate to them.
+DEPARTMENT_LEAD_PREFIX: Final = "lead-"
 
 
 def department_group(code: str) -> str:
     return f"{DEPARTMENT_GROUP_PREFIX}{code}"
+
+
+def department_lead_group(code: str) -> str:
+    return f"{DEPARTMENT_LEAD_PREFIX}{code}"
 
 
 # -- S3 key prefixes: applicants upload under uploads/, issuance writes under documents/ ----
@@ -69,6 +77,7 @@ TASK_DECISION: Final = "/tasks/{taskId}/decision"
 TASK_SPECIAL_PROCEDURES: Final = "/tasks/{taskId}/special-procedures"
 TASK_SPECIAL_PROCEDURE_END: Final = "/tasks/{taskId}/special-procedures/{procedureId}/end"
 TASK_EXTENSIONS: Final = "/tasks/{taskId}/extensions"
+SUPERVISION_OVERDUE: Final = "/supervision/overdue"
 
 ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", OPENAPI, True),
@@ -91,6 +100,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", TASK_SPECIAL_PROCEDURES, False),
     ("POST", TASK_SPECIAL_PROCEDURE_END, False),
     ("POST", TASK_EXTENSIONS, False),
+    ("GET", SUPERVISION_OVERDUE, False),
 ]
 PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public)
 

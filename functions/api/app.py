@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from functions.api import body
 from functions.api.contract import HEADER_NAMES
 from functions.api.dependencies import current_caller
-from functions.api.routes import applications, public, tasks
+from functions.api.routes import applications, public, supervision, tasks
 from shared import names
 from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
@@ -24,6 +24,7 @@ app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body
 app.include_router(public.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)
+app.include_router(supervision.router)
 
 
 def _error(

@@ -1,4 +1,5 @@
-"""The deadlines sweep, on a schedule: reviews past their due time are marked overdue."""
+"""The deadlines sweep, on a schedule: yellow warnings before a promised deadline, red ones
+past it (shared/stages/deadlines.py)."""
 
 from typing import Any
 
@@ -16,7 +17,7 @@ from shared.models.application import (
 )
 from shared.models.common import build_models, utc_now
 from shared.observability import logger, metrics
-from shared.stages.deadlines import mark_overdue_reviews
+from shared.stages.deadlines import sweep_deadlines
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
 # client (each operation it makes readied) and the models a sweep reads when it finds a review late.
@@ -28,17 +29,20 @@ build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEv
 @metrics.log_metrics
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     repository = DynamoRepository()
-    report = mark_overdue_reviews(utc_now(), repository, repository)
-    for review in report.marked:
-        # The alert, until the clock issue's warnings: a log line and a metric per late task.
-        logger.warning(
-            "review overdue",
-            extra={
-                "applicationId": review.application_id,
-                "department": review.department,
-                "role": review.role.value,
-                "dueAt": review.due_at.isoformat(),
-            },
-        )
+    report = sweep_deadlines(utc_now(), repository, repository)
+    # Until the notifications issue tells people: a log line and a metric per warning.
+    for level, reviews in (("yellow", report.warned), ("red", report.marked)):
+        for review in reviews:
+            logger.warning(
+                "review overdue" if level == "red" else "review due soon",
+                extra={
+                    "applicationId": review.application_id,
+                    "department": review.department,
+                    "role": review.role.value,
+                    "dueAt": review.due_at.isoformat(),
+                    "warning": level,
+                },
+            )
+    metrics.add_metric(name="ReviewsWarned", unit=MetricUnit.Count, value=len(report.warned))
     metrics.add_metric(name="ReviewsOverdue", unit=MetricUnit.Count, value=len(report.marked))
-    return {"marked": len(report.marked), "skipped": report.skipped}
+    return {"warned": len(report.warned), "marked": len(report.marked), "skipped": report.skipped}

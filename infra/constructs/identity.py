@@ -10,12 +10,13 @@ from constructs import Construct
 
 from infra import constants as c
 from infra.constructs.nag import acknowledge
-from shared.names import department_group
+from shared.names import department_group, department_lead_group
 
 _ROLE_GROUPS = {
     c.GROUP_CITIZEN: "Applicants (citizens and enterprises): who signs up joins it.",
     c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
     c.GROUP_OPS: "Operators of the platform.",
+    c.GROUP_SUPERVISOR: "The centre's supervisors: every department's warnings and late tasks.",
 }
 
 
@@ -96,6 +97,7 @@ class Identity(Construct):
         descriptions = dict(_ROLE_GROUPS)
         for code in department_codes:
             descriptions[department_group(code)] = f"Reviewers of department {code}."
+            descriptions[department_lead_group(code)] = f"Leads of department {code}."
         return {
             name: cognito.UserPoolGroup(
                 self,

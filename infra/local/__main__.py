@@ -14,8 +14,9 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -100,6 +101,22 @@ def _sweep_deadlines(function_arn: str) -> None:
         print(f"deadlines sweep not started: {exc}", file=sys.stderr, flush=True)
 
 
+def _clock_control(deadlines_arn: str) -> Callable[[float], dict[str, Any]]:
+    """POST /_local/clock (infra/local/gateway.py): the local system's time moves forward,
+    and the deadlines sweep runs at once, so a demo or a test sees warnings fire."""
+    from datetime import timedelta
+
+    from shared.models.common import advance_clock, utc_now
+
+    def control(days: float) -> dict[str, Any]:
+        offset = advance_clock(timedelta(days=days))
+        if days:
+            _sweep_deadlines(deadlines_arn)
+        return {"now": utc_now().isoformat(), "offsetDays": offset.total_seconds() / 86400}
+
+    return control
+
+
 def main() -> None:
     args = _parse()
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -144,7 +161,12 @@ def main() -> None:
     )
     site = local_site(outputs, args.region, args.aws_port)
     gateway = LocalApiGateway(
-        LOOPBACK, args.api_port, outputs["ApiFunctionArn"], authorizer, site=site
+        LOOPBACK,
+        args.api_port,
+        outputs["ApiFunctionArn"],
+        authorizer,
+        site=site,
+        clock=_clock_control(outputs["DeadlinesFunctionArn"]),
     )
     gateway.start()
 

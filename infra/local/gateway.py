@@ -17,6 +17,7 @@ import mimetypes
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,8 @@ from infra import constants as c
 from infra.local.events import match_route, path_exists, rest_event
 
 _BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
+# The local system's clock control; nothing deployed answers it (see LocalApiGateway).
+LOCAL_CLOCK_PATH = "/_local/clock"
 # API Gateway's payload quota for REST APIs.
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _CORS = {
@@ -177,10 +180,13 @@ class LocalApiGateway:
         api_function_arn: str,
         authorizer: CognitoAuthorizer,
         site: LocalSite | None = None,
+        clock: "Callable[[float], dict[str, Any]] | None" = None,
     ) -> None:
         self.api_function_arn = api_function_arn
         self.authorizer = authorizer
         self.site = site
+        # The local system's clock control (infra/local/__main__.py): not part of the API.
+        self.clock = clock
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self._thread = threading.Thread(
@@ -206,6 +212,8 @@ class LocalApiGateway:
         with contextlib.suppress(UnicodeError):
             raw_path = raw_path.encode("latin-1").decode("utf-8")
         parts = urlsplit(raw_path)
+        if parts.path == LOCAL_CLOCK_PATH and self.clock is not None:
+            return self._clock(method, body)
         prefix = c.WEB_API_PREFIX
         if parts.path == prefix or parts.path.startswith(f"{prefix}/"):
             # CloudFront's /api/* behaviour: the API sees the path without the prefix.
@@ -216,6 +224,22 @@ class LocalApiGateway:
         if self.site is not None:
             return self.site.serve(method, parts.path)
         return self._api(method, parts.path, parts.query, headers, body)
+
+    def _clock(self, method: str, body: str | None) -> tuple[int, Headers, bytes]:
+        """GET: the local system's time; POST {"advanceDays": n}: moves it n days forward
+        (at most a year) and runs the deadlines sweep, as its schedule would."""
+        assert self.clock is not None
+        if method == "GET":
+            return _json(200, self.clock(0))
+        if method != "POST":
+            return _json(405, {"message": "GET or POST"})
+        try:
+            days = float(json.loads(body or "{}").get("advanceDays", 0))
+        except (ValueError, AttributeError):
+            return _json(400, {"message": 'body: {"advanceDays": <days>}'})
+        if not 0 <= days <= 366:
+            return _json(400, {"message": "advanceDays: from 0 to 366"})
+        return _json(200, self.clock(days))
 
     def _security_headers(self, answer: Headers) -> Headers:
         """The site's headers on the API's responses too (one policy on both behaviours)."""

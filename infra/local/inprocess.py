@@ -248,6 +248,14 @@ class InProcessSystem:
         assert "FunctionError" not in response, payload
         return cast(dict[str, Any], payload)
 
+    def advance_clock(self, days: float) -> None:
+        """Moves the system's time `days` forward (the local clock control)."""
+        from datetime import timedelta
+
+        from shared.models.common import advance_clock
+
+        advance_clock(timedelta(days=days))
+
     def sweep_deadlines(self) -> dict[str, Any]:
         """The deadlines sweep, as its schedule starts it."""
         return self.invoke_function("deadlines", {"source": "aws.events"})
@@ -292,6 +300,7 @@ def running_system(
 ) -> Iterator[S]:
     """Provisions everything on a fresh in-memory AWS and hands over the system."""
     from functions.api import dependencies, idempotency
+    from shared.models.common import reset_clock
 
     moto_patches.install()
     with mock_aws(config=cast(Any, MOTO_CONFIG)):
@@ -307,6 +316,7 @@ def running_system(
         finally:
             _stop_running_executions(outputs["StateMachineArn"])
             runtime.uninstall()
+            reset_clock()  # a test that moved the clock leaves the next one at today
             reset_clients()
             dependencies.reset()
             idempotency.reset()

@@ -16,7 +16,7 @@ import boto3
 from infra import constants as c
 from shared.adapters.repository import DynamoRepository
 from shared.catalog import load_catalog
-from shared.names import department_group
+from shared.names import department_group, department_lead_group
 from shared.services.catalog_import import import_catalog
 
 INFRA_DIR = Path(__file__).resolve().parent.parent
@@ -142,7 +142,9 @@ def _create_identity(
         c.GROUP_CITIZEN,
         c.GROUP_FOLLOWUP,
         c.GROUP_OPS,
+        c.GROUP_SUPERVISOR,
         *(department_group(d) for d in departments),
+        *(department_lead_group(d) for d in departments),
     ]
     for group in groups:
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])

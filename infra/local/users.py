@@ -16,9 +16,9 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.constants import GROUP_CITIZEN, GROUP_FOLLOWUP, GROUP_OPS, STACK_NAME
+from infra.constants import GROUP_CITIZEN, GROUP_FOLLOWUP, GROUP_OPS, GROUP_SUPERVISOR, STACK_NAME
 from shared.catalog import load_catalog
-from shared.names import department_group
+from shared.names import department_group, department_lead_group
 
 DEMO_PASSWORD = os.environ.get("ONEWINDOW_DEMO_PASSWORD", "OneWindow-Demo-2026")
 # `make run` writes the first; `make deploy` writes .local/outputs.deployed.json.
@@ -32,6 +32,7 @@ OUTPUTS = Path(
 class DemoUser:
     email: str
     group: str
+    also: tuple[str, ...] = ()  # further groups (a department's lead is its staff too)
 
 
 def load_outputs(path: Path = OUTPUTS) -> dict[str, str]:
@@ -51,16 +52,22 @@ def demo_users() -> list[DemoUser]:
         DemoUser("citizen@example.com", GROUP_CITIZEN),
         DemoUser("followup@example.com", GROUP_FOLLOWUP),
         DemoUser("ops@example.com", GROUP_OPS),
+        DemoUser("supervisor@example.com", GROUP_SUPERVISOR),
     ]
-    users += [
-        DemoUser(f"{d.code.lower()}@staff.example.com", department_group(d.code))
-        for d in load_catalog().departments
-    ]
+    for d in load_catalog().departments:
+        users.append(DemoUser(staff_email(d.code), department_group(d.code)))
+        users.append(
+            DemoUser(lead_email(d.code), department_group(d.code), (department_lead_group(d.code),))
+        )
     return users
 
 
 def staff_email(department: str) -> str:
     return f"{department.lower()}@staff.example.com"
+
+
+def lead_email(department: str) -> str:
+    return f"lead.{department.lower()}@staff.example.com"
 
 
 def ensure_user(pool_id: str, user: DemoUser, password: str = DEMO_PASSWORD) -> None:
@@ -81,7 +88,8 @@ def ensure_user(pool_id: str, user: DemoUser, password: str = DEMO_PASSWORD) -> 
     idp.admin_set_user_password(
         UserPoolId=pool_id, Username=user.email, Password=password, Permanent=True
     )
-    idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=user.group)
+    for group in (user.group, *user.also):
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=group)
 
 
 def id_token(client_id: str, email: str, password: str = DEMO_PASSWORD) -> str:

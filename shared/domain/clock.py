@@ -14,7 +14,7 @@ is provisional (workdays.is_year_covered).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from shared.domain.workdays import (
     END_OF_DAY,
@@ -45,14 +45,33 @@ class ClockReading:
 
 
 def start_clock(
-    accepted_at: datetime, promised_days: int, statutory_days: int, departments: int
+    accepted_at: datetime,
+    promised_days: int,
+    statutory_days: int,
+    departments: int,
+    warning_days: int = 2,
 ) -> CaseClock:
     return CaseClock(
         started_at=accepted_at,
         promised_days=promised_days,
         statutory_days=statutory_days,
         max_extension_days=JOINT_EXTENSION_DAYS if departments > 1 else EXTENSION_DAYS,
+        warning_days=warning_days,
     )
+
+
+def warning_at(deadline_at: datetime, warning_days: int) -> datetime:
+    """When the yellow warning is due: the start (00:00 Shanghai) of the day from which
+    `warning_days` or fewer working days are left after it, e.g. with 2 days and a deadline
+    on Friday, Wednesday (Thursday and Friday are left); with 0, the deadline's own day."""
+    day = local_date(deadline_at)
+    for _ in range(_HORIZON_DAYS):
+        if warning_days == 0:
+            break
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            warning_days -= 1
+    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def paused_days(clock: CaseClock, now: datetime) -> frozenset[date]:

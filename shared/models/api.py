@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API (camelCase JSON)."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -280,6 +280,11 @@ class TaskView(ApiModel):
     status: str  # PENDING, DECIDED or EXPIRED
     overdue_at: datetime | None = None  # marked by the deadlines sweep: late, still open
     paused_since: datetime | None = None  # the case's clock is stopped: days held
+    warn_at: datetime | None = None  # when the yellow warning is due
+    warning: Annotated[
+        Literal["yellow", "red"] | None,
+        Field(description="电子监察: yellow once the deadline is near, red once it passed"),
+    ] = None
     remaining_working_days: Annotated[
         int | None,
         Field(description="while pending: working days left after today, negative late"),
@@ -303,6 +308,8 @@ def task_view(review: Review, now: datetime | None = None) -> TaskView:
         status=review.task_status,
         overdue_at=review.overdue_at,
         paused_since=review.paused_since,
+        warn_at=review.warn_at,
+        warning=review.warning,
         remaining_working_days=remaining,
     )
 

@@ -151,6 +151,10 @@ class Review(ApiModel):
     # While the case's clock is stopped (a special procedure): the task's remaining days
     # hold where they were, and the deadlines sweep passes it by.
     paused_since: datetime | None = None
+    # 电子监察: when the yellow warning is due (some working days before `due_at`), and
+    # when the sweep gave it; the red one is `overdue_at`.
+    warn_at: datetime | None = None
+    warned_at: datetime | None = None
     task_token: str = Field(default="", exclude=True, repr=False)
 
     @property
@@ -160,6 +164,15 @@ class Review(ApiModel):
         if self.status == "REJECTED":
             return ReviewDecision.REJECT
         return None
+
+    @property
+    def warning(self) -> Literal["yellow", "red"] | None:
+        """The warning a pending task shows: red once late, yellow once warned."""
+        if self.status != "PENDING" or self.paused_since:
+            return None
+        if self.overdue_at:
+            return "red"
+        return "yellow" if self.warned_at else None
 
     @property
     def task_status(self) -> Literal["PENDING", "DECIDED", "EXPIRED"]:

@@ -25,6 +25,7 @@ from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCod
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=2000)]
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+DEFAULT_WARNING_DAYS = 2
 
 # Two letters of each type in the basic code. Filing (备案) sits under QT or QR
 # depending on the province; both are accepted for it.
@@ -275,6 +276,8 @@ class CatalogItem(ApiModel):
     promised_days: Annotated[int, Field(ge=0, le=365)]
     statutory_days: Annotated[int, Field(gt=0, le=365)]
     time_limit_note_zh: Annotated[str, Field(max_length=300)] = ""
+    # 电子监察: a yellow warning this many working days before the promised deadline.
+    warning_days: Annotated[int, Field(ge=0, le=10)] = DEFAULT_WARNING_DAYS
     special_procedures: list[SpecialProcedure] = Field(default_factory=list, max_length=10)
     # -- materials and form -------------------------------------------------------------
     materials: Annotated[list[MaterialRule], Field(min_length=1, max_length=60)]

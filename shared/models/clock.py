@@ -62,6 +62,8 @@ class CaseClock(ApiModel):
     # The most an extension may add: 10 working days, 15 for a case several departments
     # handle jointly (§42).
     max_extension_days: Annotated[int, Field(ge=0, le=30)]
+    # 电子监察: the yellow warning, working days before the promised deadline (the item's).
+    warning_days: Annotated[int, Field(ge=0, le=10)] = 2
     # Bounded: the header is read with every case, and the law allows one extension.
     pauses: list[ClockPause] = Field(default_factory=list, max_length=MAX_PAUSES)
     extensions: list[ClockExtension] = Field(default_factory=list, max_length=1)

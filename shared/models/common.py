@@ -1,6 +1,6 @@
 """Pieces every boundary shares: camelCase JSON, timestamps, enums of the domain."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -32,8 +32,28 @@ def build_models(*models: type[BaseModel]) -> None:
         model.model_rebuild()
 
 
+# Moved only by the local runtime (infra/local: a clock a test or a demo moves forward to
+# see warnings fire); nothing deployed sets it, so on AWS it stays zero.
+_clock_offset = timedelta(0)
+
+
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _clock_offset
+
+
+def advance_clock(by: timedelta) -> timedelta:
+    """The local runtime's clock control: every later `utc_now` is `by` later. Returns the
+    total offset."""
+    global _clock_offset
+    if by < timedelta(0):
+        raise ValueError("the clock only moves forward")
+    _clock_offset += by
+    return _clock_offset
+
+
+def reset_clock() -> None:
+    global _clock_offset
+    _clock_offset = timedelta(0)
 
 
 class ItemType(StrEnum):

@@ -43,9 +43,30 @@ class TaskRepository(Protocol):
         the header or one of the reviews changed first."""
         ...
 
+    def mark_warned(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        """Marks a pending review warned (yellow): it leaves the list of tasks to warn for
+        the list of warned ones, with the case's events; False if it was no longer pending."""
+        ...
+
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        """Pending tasks of every department not yet marked overdue and not paused,
-        soonest due first."""
+        """Pending tasks of every department not yet warned and not paused, soonest warning
+        first (`due_before` bounds the warning time: the ones whose warning is due)."""
+        ...
+
+    def list_warned_tasks(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        """Warned tasks not yet late, soonest due first."""
+        ...
+
+    def list_overdue_tasks(self, limit: int, cursor: str | None) -> Page[Review]:
+        """Every department's late tasks, the longest late first."""
+        ...
+
+    def list_department_tasks_due(
+        self, department: str, due_before: datetime, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        """The department's pending tasks due before `due_before`, soonest first."""
         ...

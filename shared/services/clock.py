@@ -76,13 +76,17 @@ def start_special_procedure(
             due_at=add_working_days(now, spec.limit_days),
         )
         clock.pauses.append(pause)
-        counted = "counted in" if spec.counts_toward_limit else "not counted in (§45)"
+        counted = (
+            "counted in the time limit"
+            if spec.counts_toward_limit
+            else "not counted in the time limit (§45 of the licensing law)"
+        )
         case.record(
             Stage.APPROVAL,
             "special_procedure_started",
             caller.username,
             f"{review.department}: {spec.name_en} ({pause.pause_id}), up to {spec.limit_days} "
-            f"working days, {counted} the time limit: {request.reason}",
+            f"working days, {counted}: {request.reason}",
         )
         return True
 
@@ -192,11 +196,15 @@ def retime(case: Application, now: datetime) -> list[Review]:
     acceptance.statutory_deadline_at = counting.statutory(clock, now).deadline_at
     late = promised.remaining_working_days < 0
     pending = [r for r in case.reviews.values() if r.status == "PENDING"]
+    warn_at = counting.warning_at(promised.deadline_at, clock.warning_days)
     for review in pending:
-        review.due_at = promised.deadline_at
+        review.due_at, review.warn_at = promised.deadline_at, warn_at
         review.paused_since = (review.paused_since or now) if clock.is_paused else None
+        # An extension can make a late review timely again, or no longer due soon.
         if not late:
-            review.overdue_at = None  # an extension can make a late review timely again
+            review.overdue_at = None
+        if warn_at > now:
+            review.warned_at = None
     if not late and not any(r.overdue_at for r in pending):
         case.overdue_since = None
     return pending

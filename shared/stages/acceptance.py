@@ -62,7 +62,11 @@ def run_acceptance(
             record.deadline_at = add_working_days(now, item.promised_days)
             record.statutory_deadline_at = add_working_days(now, item.statutory_days)
             case.clock = start_clock(
-                now, item.promised_days, item.statutory_days, len(record.review_plan)
+                now,
+                item.promised_days,
+                item.statutory_days,
+                len(record.review_plan),
+                item.warning_days,
             )
             # The wait leaves room for what may lawfully stop or extend the clock: the
             # extension and each of the item's special procedures, then the margin.

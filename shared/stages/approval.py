@@ -6,12 +6,15 @@ Each department's review is its own record: opening one writes nothing else of t
 
 from typing import Any
 
+from shared.domain.clock import warning_at
 from shared.errors import StageError
 from shared.models.application import Review
-from shared.models.common import ApplicationStatus, ReviewRole
+from shared.models.common import ApplicationStatus, ReviewRole, utc_now
 from shared.models.ids import task_id_for
 from shared.ports.applications import ApplicationRepository
 from shared.ports.tasks import TaskRepository
+
+DEFAULT_WARNING_DAYS = 2  # a case accepted before its clock was kept (the catalog's default)
 
 
 def open_review(
@@ -32,6 +35,7 @@ def open_review(
         raise StageError(f"{department} is not in the review plan of {application_id}")
     due_at = application.acceptance.deadline_at
     assert due_at is not None
+    clock = application.clock
     review = Review(
         task_id=task_id_for(application_id, department),
         application_id=application_id,
@@ -39,6 +43,8 @@ def open_review(
         department=department,
         role=ReviewRole(role),
         due_at=due_at,
+        warn_at=warning_at(due_at, clock.warning_days if clock else DEFAULT_WARNING_DAYS),
+        paused_since=utc_now() if clock and clock.is_paused else None,
         task_token=task_token,
     )
     # No timeline event: acceptance recorded who reviews, and the review records when it

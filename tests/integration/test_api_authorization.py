@@ -141,6 +141,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
         403,
     ),
     ("POST", "/tasks/{taskId}/extensions"): (401, 403, 403, 409, 403, 403),
+    # The centre's supervisors only (none of these callers is one, nor a lead).
+    ("GET", "/supervision/overdue"): (401, 403, 403, 403, 403, 403),
 }
 TABLE = [
     pytest.param(caller, method, resource, status, id=f"{caller}:{method} {resource}")

@@ -15,7 +15,7 @@ from moto.dynamodb.models import DynamoDBBackend
 
 from infra.constants import ROUTES
 from infra.local.events import match_route
-from tests.integration.conftest import CITIZEN, Response, System, staff
+from tests.integration.conftest import CITIZEN, Caller, Response, System, staff
 from tests.integration.journeys import PDF, decide_all, submitted_case
 
 STANDARD = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
@@ -147,6 +147,10 @@ def test_no_api_route_or_stage_ever_scans(
         )
     ok(system.api("GET", "/tasks", caller=staff("POWER"), query={"department": "POWER"}))
     ok(system.api("GET", f"/tasks/{application_id}-POWER/materials", caller=staff("POWER")))
+    supervisor = Caller("sub-supervisor", "supervisor", ("supervisor",))
+    ok(system.api("GET", "/supervision/overdue", caller=supervisor))
+    lead = Caller("sub-lead-power", "lead-power", ("dept-POWER", "lead-POWER"))
+    ok(system.api("GET", "/supervision/overdue", caller=lead, query={"department": "POWER"}))
     page = ok(system.api("GET", "/catalog/items", query={"limit": "2"}))
     ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
     ok(

@@ -117,8 +117,9 @@ def test_a_late_department_marks_the_case_overdue_and_it_goes_on(
     # When the sweep runs
     swept = system.sweep_deadlines()
 
-    # Then every review is marked overdue, the case stays in approval, marked overdue
-    assert swept == {"marked": 3, "skipped": 0}
+    # Then every review is warned and marked overdue (both warnings at once: the sweep first
+    # saw them past due), the case stays in approval, marked overdue
+    assert swept == {"warned": 3, "marked": 3, "skipped": 0}
     case = system.application(application_id)
     assert case.status.value == "IN_APPROVAL" and case.overdue_since is not None
     assert system.actions(application_id).count("review_overdue") == 3
@@ -131,7 +132,7 @@ def test_a_late_department_marks_the_case_overdue_and_it_goes_on(
     assert all(r["overdueAt"] for r in view["reviews"])
     decide_all(system, application_id, STANDARD)
     system.wait_for_status(application_id, "COMPLETED")
-    assert system.sweep_deadlines() == {"marked": 0, "skipped": 0}
+    assert system.sweep_deadlines() == {"warned": 0, "marked": 0, "skipped": 0}
 
 
 def test_a_review_wait_ends_at_its_bound_and_fails_the_case_visibly(

@@ -393,13 +393,31 @@ class InMemoryRepository:
         stored.events.extend(_copy(e) for e in events)
 
     def mark_overdue(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        return self._swept(review, events)
+
+    def mark_warned(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        return self._swept(review, events)
+
+    def _swept(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
         stored = self.cases.get(review.application_id)
         current = stored.reviews.get(review.department) if stored else None
         if stored is None or current is None or current.status != "PENDING":
             return False
-        current.overdue_at = review.overdue_at
+        current.overdue_at, current.warned_at = review.overdue_at, review.warned_at
         stored.events.extend(_copy(e) for e in events)
         return True
+
+    def save_clock(self, application: Application, reviews: Sequence[Review]) -> None:
+        stored = self.cases.get(application.application_id)
+        if stored is None or any(
+            stored.reviews.get(r.department, r).status != "PENDING" for r in reviews
+        ):
+            raise ConcurrentUpdate("changed", field="taskId")
+        self.save_application(application)
+        for review in reviews:
+            current = stored.reviews[review.department]
+            for name in ("due_at", "warn_at", "warned_at", "overdue_at", "paused_since"):
+                setattr(current, name, getattr(review, name))
 
     def withdraw_review(self, review: Review) -> bool:
         stored = self.cases.get(review.application_id)
@@ -412,12 +430,41 @@ class InMemoryRepository:
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
-        pending = [
+        def warn(r: Review) -> datetime:
+            return r.warn_at or r.due_at
+
+        pending = sorted(
+            (
+                r
+                for r in self._pending()
+                if not (r.overdue_at or r.warned_at or r.paused_since)
+                and (due_before is None or warn(r) < due_before)
+            ),
+            key=lambda r: (warn(r), r.task_id),
+        )
+        return _page([_copy(r) for r in pending], limit, cursor)
+
+    def list_warned_tasks(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        warned = [
             r
             for r in self._pending()
-            if r.overdue_at is None and (due_before is None or r.due_at < due_before)
+            if r.warned_at
+            and not (r.overdue_at or r.paused_since)
+            and (due_before is None or r.due_at < due_before)
         ]
-        return _page([_copy(r) for r in pending], limit, cursor)
+        return _page([_copy(r) for r in warned], limit, cursor)
+
+    def list_overdue_tasks(self, limit: int, cursor: str | None) -> Page[Review]:
+        late = [r for r in self._pending() if r.overdue_at and not r.paused_since]
+        return _page([_copy(r) for r in late], limit, cursor)
+
+    def list_department_tasks_due(
+        self, department: str, due_before: datetime, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        due = [r for r in self._pending() if r.department == department and r.due_at < due_before]
+        return _page([_copy(r) for r in due], limit, cursor)
 
     # -- certificates and tickets ----------------------------------------------------
     def put_certificate(self, certificate: Certificate) -> None:

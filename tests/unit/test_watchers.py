@@ -12,7 +12,7 @@ from shared.models.common import ApplicationStatus
 from shared.models.ids import task_id_for
 from shared.stages.acceptance import run_acceptance
 from shared.stages.approval import open_review
-from shared.stages.deadlines import mark_overdue_reviews
+from shared.stages.deadlines import sweep_deadlines
 from shared.stages.failure import record_failure
 from shared.stages.reconcile import ExecutionEnd, reconcile_execution
 from shared.stages.supplement import SUPPLEMENT_TOKEN, await_supplement
@@ -55,7 +55,7 @@ def test_a_review_past_its_due_time_is_marked_overdue_and_the_case_stays_in_appr
     now = _past_due(repo, application_id)
 
     # When the sweep runs
-    report = mark_overdue_reviews(now, repo, repo)
+    report = sweep_deadlines(now, repo, repo)
 
     # Then each pending review is marked overdue, still pending and in its inbox
     assert sorted(r.department for r in report.marked) == sorted(DEPARTMENTS)
@@ -76,10 +76,10 @@ def test_the_sweep_reads_only_what_fell_due_since_it_last_ran(repo, stored_case)
     # Given reviews the sweep has already marked
     application_id = _in_approval(stored_case, repo)
     now = _past_due(repo, application_id)
-    mark_overdue_reviews(now, repo, repo)
+    sweep_deadlines(now, repo, repo)
 
     # When it runs again
-    again = mark_overdue_reviews(now + timedelta(minutes=15), repo, repo)
+    again = sweep_deadlines(now + timedelta(minutes=15), repo, repo)
 
     # Then it finds nothing to mark, and records nothing twice
     assert again.marked == [] and again.skipped == 0
@@ -93,7 +93,7 @@ def test_the_sweep_leaves_reviews_not_yet_due_and_decided_ones(repo, stored_case
     assert review is not None
 
     # When the sweep runs before the due time
-    report = mark_overdue_reviews(review.due_at - timedelta(minutes=1), repo, repo)
+    report = sweep_deadlines(review.due_at - timedelta(minutes=1), repo, repo)
 
     # Then nothing is marked
     assert report.marked == []
@@ -107,7 +107,7 @@ def test_the_sweep_skips_a_case_that_left_approval(repo, stored_case) -> None:
     record_failure(application_id, {"Error": "TransientError"}, repo, repo)
 
     # When the sweep runs
-    report = mark_overdue_reviews(now, repo, repo)
+    report = sweep_deadlines(now, repo, repo)
 
     # Then nothing is marked
     assert report.marked == []

@@ -31,6 +31,8 @@ from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY
 from shared.ports.page import Page
 
 PENDING_TASKS = "TASKS#PENDING"
+# Pending and warned (yellow), not yet late: by due time, for the red warning.
+WARNED_TASKS = "TASKS#WARNED"
 # Pending while the case's clock is stopped: out of the sweep's list until it runs again.
 PAUSED_TASKS = "TASKS#PAUSED"
 # Pending and past due: out of the list the deadlines sweep reads, so that it reads only
@@ -54,12 +56,15 @@ def review_item(review: Review) -> Item:
     )
     if review.status == "PENDING":
         due = f"{stamp(review.due_at)}#{review.task_id}"
+        partition = _due_partition(review)
+        # Not yet warned: listed by when the warning is due; after, by the deadline.
+        moment = review.warn_at if partition == PENDING_TASKS and review.warn_at else None
         item.update(
             {
                 GSI1_PK: s(inbox_partition(review.department)),
                 GSI1_SK: s(due),
-                GSI2_PK: s(_due_partition(review)),
-                GSI2_SK: s(due),
+                GSI2_PK: s(partition),
+                GSI2_SK: s(f"{stamp(moment)}#{review.task_id}" if moment else due),
                 SUMMARY_ATTRIBUTE: s(doc),
             }
         )
@@ -67,9 +72,13 @@ def review_item(review: Review) -> Item:
 
 
 def _due_partition(review: Review) -> str:
+    """Where the sweep finds a pending review: not yet warned (by its warning time), warned
+    (by its deadline), late, or held while the clock is stopped (not read by the sweep)."""
     if review.overdue_at:
         return OVERDUE_TASKS
-    return PAUSED_TASKS if review.paused_since else PENDING_TASKS
+    if review.paused_since:
+        return PAUSED_TASKS
+    return WARNED_TASKS if review.warned_at else PENDING_TASKS
 
 
 def _retimed(review: Review) -> dict[str, Any]:
@@ -138,22 +147,16 @@ class TaskStore(DynamoTable):
         )
 
     def mark_overdue(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
-        item = review_item(review)
-        attributes = {"#doc": "doc", "#g": GSI2_PK, "#sum": SUMMARY_ATTRIBUTE, "#st": "status"}
-        update = {
-            "Key": {"PK": item["PK"], "SK": item["SK"]},
-            "UpdateExpression": "SET #doc = :doc, #g = :g, #sum = :sum",
-            "ConditionExpression": "#st = :pending",
-            "ExpressionAttributeNames": attributes,
-            "ExpressionAttributeValues": {
-                ":doc": item["doc"],
-                ":g": item[GSI2_PK],
-                ":sum": item[SUMMARY_ATTRIBUTE],
-                ":pending": s("PENDING"),
-            },
-        }
+        return self._move_in_sweep(review, events)
+
+    def mark_warned(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        return self._move_in_sweep(review, events)
+
+    def _move_in_sweep(self, review: Review, events: Sequence[TimelineEvent]) -> bool:
+        """Saves a pending review the sweep marked (warned or late): it moves to the list its
+        state belongs in, with the case's events, all or nothing; False if no longer pending."""
         operations = [
-            {"Update": update},
+            {"Update": _retimed(review)},
             *(put(e) for e in event_items(review.application_id, events)),
         ]
         try:
@@ -191,3 +194,18 @@ class TaskStore(DynamoTable):
         self, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[Review]:
         return self._index_page(Review, GSI2, PENDING_TASKS, limit, cursor, before=due_before)
+
+    def list_warned_tasks(
+        self, due_before: datetime | None, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        return self._index_page(Review, GSI2, WARNED_TASKS, limit, cursor, before=due_before)
+
+    def list_overdue_tasks(self, limit: int, cursor: str | None) -> Page[Review]:
+        return self._index_page(Review, GSI2, OVERDUE_TASKS, limit, cursor)
+
+    def list_department_tasks_due(
+        self, department: str, due_before: datetime, limit: int, cursor: str | None
+    ) -> Page[Review]:
+        return self._index_page(
+            Review, GSI1, inbox_partition(department), limit, cursor, before=due_before
+        )
