@@ -71,6 +71,7 @@ APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
 APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
 TASKS: Final = "/tasks"
+TASK_DECISIONS: Final = "/tasks/decisions"
 TASK: Final = "/tasks/{taskId}"
 TASK_MATERIALS: Final = "/tasks/{taskId}/materials"
 TASK_DECISION: Final = "/tasks/{taskId}/decision"
@@ -94,6 +95,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATION_RESULT, False),
     ("POST", APPLICATION_FEEDBACK, False),
     ("GET", TASKS, False),
+    ("POST", TASK_DECISIONS, False),
     ("GET", TASK, False),
     ("GET", TASK_MATERIALS, False),
     ("POST", TASK_DECISION, False),

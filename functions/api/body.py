@@ -34,6 +34,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.APPLICATION_MATERIALS),
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),
+        ("POST", names.TASK_DECISIONS),
         ("POST", names.TASK_SPECIAL_PROCEDURES),
         ("POST", names.TASK_SPECIAL_PROCEDURE_END),
         ("POST", names.TASK_EXTENSIONS),

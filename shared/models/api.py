@@ -111,6 +111,57 @@ class DecisionRequest(ApiModel):
         return value
 
 
+class BatchDecisionItem(ApiModel):
+    """One decision of a batch; checked on its own (a rejection without reasons fails that
+    one only)."""
+
+    task_id: TaskId
+    decision: ReviewDecision
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class BatchDecisionRequest(ApiModel):
+    """Several selected tasks of similar cases decided at once, each answered on its own."""
+
+    decisions: Annotated[list[BatchDecisionItem], Field(min_length=1, max_length=50)]
+
+    @field_validator("decisions")
+    @classmethod
+    def _each_task_once(cls, value: list[BatchDecisionItem]) -> list[BatchDecisionItem]:
+        ids = [d.task_id for d in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a task appears twice in the batch")
+        return value
+
+
+class FieldError(ApiModel):
+    field: str
+    message: str
+
+
+class ErrorBody(ApiModel):
+    """Every error the API function answers: a code, a message, and each field at fault
+    (empty when no one field is)."""
+
+    error: Annotated[str, Field(description="a stable code, e.g. validation_error")]
+    message: str
+    fields: list[FieldError]
+
+
+class BatchDecisionOutcome(ApiModel):
+    task_id: str
+    status: Annotated[int, Field(description="what the single decision route would answer")]
+    decision: ReviewDecision | None = None  # set when decided (status 200)
+    task_status: str | None = None
+    error: ErrorBody | None = None  # set when refused
+
+
+class BatchDecisionResponse(ApiModel):
+    results: list[BatchDecisionOutcome]  # in the request's order
+    succeeded: int
+    failed: int
+
+
 # -- the clock --------------------------------------------------------------------------
 
 
@@ -448,20 +499,6 @@ def application_view(
         failure_reason=app.failure_reason,
         version=app.version,
     )
-
-
-class FieldError(ApiModel):
-    field: str
-    message: str
-
-
-class ErrorBody(ApiModel):
-    """Every error the API function answers: a code, a message, and each field at fault
-    (empty when no one field is)."""
-
-    error: Annotated[str, Field(description="a stable code, e.g. validation_error")]
-    message: str
-    fields: list[FieldError]
 
 
 class GatewayError(BaseModel):

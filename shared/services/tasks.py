@@ -3,9 +3,20 @@ deciding a review."""
 
 import contextlib
 
-from shared.errors import Conflict, Forbidden, NotFound
+from pydantic import ValidationError
+
+from shared.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
-from shared.models.api import DecisionRequest, MaterialView
+from shared.models.api import (
+    BatchDecisionItem,
+    BatchDecisionOutcome,
+    BatchDecisionRequest,
+    BatchDecisionResponse,
+    DecisionRequest,
+    ErrorBody,
+    FieldError,
+    MaterialView,
+)
 from shared.models.application import Application, Review, TimelineEvent
 from shared.models.common import ApplicationStatus, ReviewDecision, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
@@ -124,3 +135,57 @@ def task_materials(
 def _token_output(review: Review) -> dict[str, str]:
     decision = review.decision
     return {"department": review.department, "decision": decision.value if decision else ""}
+
+
+def decide_many(
+    caller: Caller,
+    request: BatchDecisionRequest,
+    tasks: TaskRepository,
+    cases: ApplicationRepository,
+    workflow: Workflow,
+) -> BatchDecisionResponse:
+    """Each decision of the batch as `decide` makes it, one after the other: a refusal
+    (another department's task, one already decided, a rejection without reasons) is that
+    decision's outcome and the rest go on. A dependency outage is not a refusal: it ends
+    the batch with a 503, the decisions before it made (each is idempotent to retry)."""
+    if not caller.departments:
+        raise Forbidden("only department staff decide tasks", field="decisions")
+    results = [_decide_one(caller, item, tasks, cases, workflow) for item in request.decisions]
+    failed = sum(1 for r in results if r.error is not None)
+    return BatchDecisionResponse(results=results, succeeded=len(results) - failed, failed=failed)
+
+
+def _decide_one(
+    caller: Caller,
+    item: BatchDecisionItem,
+    tasks: TaskRepository,
+    cases: ApplicationRepository,
+    workflow: Workflow,
+) -> BatchDecisionOutcome:
+    try:
+        request = DecisionRequest(decision=item.decision, comment=item.comment)
+    except ValidationError as invalid:
+        message = invalid.errors()[0]["msg"]
+        return _refused(item.task_id, ValidationFailed(message, field="comment"))
+    try:
+        review = decide(caller, item.task_id, request, tasks, cases, workflow)
+    except DomainError as refused:
+        return _refused(item.task_id, refused)
+    return BatchDecisionOutcome(
+        task_id=item.task_id,
+        status=200,
+        decision=review.decision,
+        task_status=review.task_status,
+    )
+
+
+def _refused(task_id: str, error: DomainError) -> BatchDecisionOutcome:
+    return BatchDecisionOutcome(
+        task_id=task_id,
+        status=error.status_code,
+        error=ErrorBody(
+            error=error.code,
+            message=error.message,
+            fields=[FieldError(field=f, message=m) for f, m in error.fields],
+        ),
+    )

@@ -98,6 +98,11 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/feedback": {"rating": 5},
         "/tasks/{taskId}/decision": {"decision": "approve", "comment": "符合条件"},
+        "/tasks/decisions": {
+            "decisions": [
+                {"taskId": f"{world.completed}-POWER", "decision": "approve", "comment": "符合条件"}
+            ]
+        },
         "/tasks/{taskId}/special-procedures": {"kind": "inspection", "reason": "现场核查"},
         "/tasks/{taskId}/special-procedures/{procedureId}/end": {"outcome": "核查完毕"},
         "/tasks/{taskId}/extensions": {"days": 5, "reason": "需联合踏勘"},
@@ -127,6 +132,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),
     ("GET", "/tasks"): (401, 403, 403, 200, 200, 403),
+    # Each decision answered on its own: HEALTH's staff get a 403 inside the 200.
+    ("POST", "/tasks/decisions"): (401, 403, 403, 200, 200, 403),
     ("GET", "/tasks/{taskId}"): (401, 403, 403, 200, 403, 403),
     ("GET", "/tasks/{taskId}/materials"): (401, 403, 403, 200, 403, 403),
     ("POST", "/tasks/{taskId}/decision"): (401, 403, 403, 200, 403, 403),

@@ -21,6 +21,7 @@ ROUTES = [
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),
+    pytest.param("/tasks/decisions", OFFICER, id="decisions"),
     pytest.param(
         "/tasks/01J0000000000000000000000A-POWER/special-procedures",
         OFFICER,

@@ -100,6 +100,10 @@ def test_no_api_route_or_stage_ever_scans(
     lead = f"/tasks/{application_id}-POWER/extensions"
     ok(system.api("POST", lead, caller=staff("POWER"), body=extension))
     decide_all(system, application_id, STANDARD)
+    # (a batch that repeats POWER's decision: answered as the single route would)
+    repeat = {"taskId": f"{application_id}-POWER", "decision": "approve", "comment": "符合条件"}
+    batch = {"decisions": [repeat]}
+    ok(system.api("POST", "/tasks/decisions", caller=staff("POWER"), body=batch))
     system.wait_for_status(application_id, "COMPLETED")
 
     # When the applicant follows, reads, verifies and rates it (a low rating opens a ticket)

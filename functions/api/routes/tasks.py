@@ -17,6 +17,8 @@ from functions.api.contract import (
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared import names
 from shared.models.api import (
+    BatchDecisionRequest,
+    BatchDecisionResponse,
     ClockView,
     DecisionRequest,
     DecisionResponse,
@@ -60,6 +62,29 @@ def inbox(
     caller = current_caller(router)  # type: ignore[arg-type]
     page = tasks.pending_tasks(caller, department, limit, cursor, repository())
     return TaskPage(items=[task_view(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    names.resolver_path(names.TASK_DECISIONS),
+    summary="Decide several selected tasks at once, each answered on its own",
+    description=(
+        "Up to 50 decisions, each as `POST /tasks/{taskId}/decision` would make it: one that "
+        "is refused (another department's task, already decided, a rejection without its "
+        "reasons) is listed with the status and error it would get, and never blocks the "
+        "others. The answer lists each outcome in the request's order."
+    ),
+    tags=["tasks"],
+    responses=responses(
+        errors={
+            FORBIDDEN: "The caller is not department staff",
+            UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE],
+        }
+    ),
+)
+def decide_batch(request: BatchDecisionRequest) -> BatchDecisionResponse:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return tasks.decide_many(caller, request, repo, repo, workflow())
 
 
 @router.get(
