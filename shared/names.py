@@ -78,6 +78,12 @@ TASK_DECISION: Final = "/tasks/{taskId}/decision"
 TASK_SPECIAL_PROCEDURES: Final = "/tasks/{taskId}/special-procedures"
 TASK_SPECIAL_PROCEDURE_END: Final = "/tasks/{taskId}/special-procedures/{procedureId}/end"
 TASK_EXTENSIONS: Final = "/tasks/{taskId}/extensions"
+TASK_CLAIM: Final = "/tasks/{taskId}/claim"
+TASK_RELEASE: Final = "/tasks/{taskId}/release"
+TASK_ASSIGNMENT: Final = "/tasks/{taskId}/assignment"
+DELEGATIONS: Final = "/delegations"
+DELEGATION_CURRENT: Final = "/delegations/current"
+DELEGATION_END: Final = "/delegations/current/end"
 SUPERVISION_OVERDUE: Final = "/supervision/overdue"
 
 ROUTES: Final[list[tuple[str, str, bool]]] = [
@@ -102,6 +108,12 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", TASK_SPECIAL_PROCEDURES, False),
     ("POST", TASK_SPECIAL_PROCEDURE_END, False),
     ("POST", TASK_EXTENSIONS, False),
+    ("POST", TASK_CLAIM, False),
+    ("POST", TASK_RELEASE, False),
+    ("POST", TASK_ASSIGNMENT, False),
+    ("POST", DELEGATIONS, False),
+    ("GET", DELEGATION_CURRENT, False),
+    ("POST", DELEGATION_END, False),
     ("GET", SUPERVISION_OVERDUE, False),
 ]
 PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public)

@@ -35,6 +35,8 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),
         ("POST", names.TASK_DECISIONS),
+        ("POST", names.TASK_ASSIGNMENT),
+        ("POST", names.DELEGATIONS),
         ("POST", names.TASK_SPECIAL_PROCEDURES),
         ("POST", names.TASK_SPECIAL_PROCEDURE_END),
         ("POST", names.TASK_EXTENSIONS),

@@ -10,6 +10,7 @@ from shared.models.application import (
     Applicant,
     Application,
     ApplicationSummary,
+    Delegation,
     DeliveryRecord,
     DeliveryRequest,
     FormValue,
@@ -160,6 +161,25 @@ class BatchDecisionResponse(ApiModel):
     results: list[BatchDecisionOutcome]  # in the request's order
     succeeded: int
     failed: int
+
+
+class AssignmentRequest(ApiModel):
+    assignee: Annotated[str, Field(min_length=1, max_length=128, description="a user name")]
+
+
+class DelegationRequest(ApiModel):
+    department: DepartmentCode
+    delegate: Annotated[str, Field(min_length=1, max_length=128, description="a user name")]
+    ends_at: datetime
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+
+class DelegationEnded(ApiModel):
+    ended: bool = True
+
+
+class CurrentDelegation(ApiModel):
+    delegation: Delegation | None  # none in force: null
 
 
 # -- the clock --------------------------------------------------------------------------
@@ -331,6 +351,9 @@ class TaskView(ApiModel):
     status: str  # PENDING, DECIDED or EXPIRED
     overdue_at: datetime | None = None  # marked by the deadlines sweep: late, still open
     paused_since: datetime | None = None  # the case's clock is stopped: days held
+    claimed_by: str | None = None  # who holds it (claimed, or assigned by a lead)
+    claimed_at: datetime | None = None
+    assigned_by: str | None = None
     warn_at: datetime | None = None  # when the yellow warning is due
     warning: Annotated[
         Literal["yellow", "red"] | None,
@@ -359,6 +382,9 @@ def task_view(review: Review, now: datetime | None = None) -> TaskView:
         status=review.task_status,
         overdue_at=review.overdue_at,
         paused_since=review.paused_since,
+        claimed_by=review.claimed_by,
+        claimed_at=review.claimed_at,
+        assigned_by=review.assigned_by,
         warn_at=review.warn_at,
         warning=review.warning,
         remaining_working_days=remaining,

@@ -155,6 +155,12 @@ class Review(ApiModel):
     # when the sweep gave it; the red one is `overdue_at`.
     warn_at: datetime | None = None
     warned_at: datetime | None = None
+    # Who holds the task (claimed it, or a lead assigned it to them): others see it, and
+    # only they, their delegate or a lead decide it. Kept also as the record's `holder`
+    # attribute, which claims are conditioned on.
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    assigned_by: str | None = None  # the lead who assigned it, when not claimed
     task_token: str = Field(default="", exclude=True, repr=False)
 
     @property
@@ -180,6 +186,21 @@ class Review(ApiModel):
         if self.status in ("APPROVED", "REJECTED"):
             return "DECIDED"
         return self.status  # type: ignore[return-value]
+
+
+class Delegation(ApiModel):
+    """An officer away (on leave, on a site visit) lets a colleague of the department act on
+    the tasks they hold, for a period."""
+
+    officer: Annotated[str, Field(min_length=1, max_length=128)]
+    delegate: Annotated[str, Field(min_length=1, max_length=128)]
+    department: DepartmentCode
+    starts_at: datetime
+    ends_at: datetime
+    reason: Annotated[str, Field(max_length=500)] = ""
+
+    def covers(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
 
 
 class MissingItem(ApiModel):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from shared.models.application import Application, Review, TimelineEvent
+from shared.models.application import Application, Delegation, Review, TimelineEvent
 from shared.ports.page import Page
 
 
@@ -47,6 +47,19 @@ class TaskRepository(Protocol):
         """Marks a pending review warned (yellow): it leaves the list of tasks to warn for
         the list of warned ones, with the case's events; False if it was no longer pending."""
         ...
+
+    def hold_task(self, review: Review, expected_holder: str | None) -> None:
+        """Saves who holds the pending review if it is still held by `expected_holder`
+        (None: by nobody), else a Conflict."""
+        ...
+
+    def put_delegation(self, delegation: Delegation) -> None:
+        """Replaces the officer's delegation."""
+        ...
+
+    def get_delegation(self, officer: str) -> Delegation | None: ...
+
+    def end_delegation(self, officer: str) -> None: ...
 
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None

@@ -24,6 +24,7 @@ from shared.ports.documents import DocumentStore
 from shared.ports.page import Page
 from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
+from shared.services.holding import may_decide
 
 
 def pending_tasks(
@@ -61,13 +62,20 @@ def decide(
         raise Conflict(f"task {task_id} was already decided", field="taskId")
     if review.status != "PENDING":
         raise Conflict(f"task {task_id} is {review.status}", field="taskId")
+    now = utc_now()
+    if not may_decide(caller, review, tasks, now):
+        raise Conflict(
+            f"task {task_id} is held by {review.claimed_by}: they, their delegate or a lead "
+            "decide it",
+            field="taskId",
+        )
     status = cases.get_status(review.application_id)
     if status is not ApplicationStatus.IN_APPROVAL:
         # e.g. FAILED after a review wait timed out: nothing may be recorded on it any more.
         raise Conflict(f"the case of task {task_id} is {status}", field="taskId")
 
     approved = request.decision is ReviewDecision.APPROVE
-    now = utc_now()
+    on_behalf = review.claimed_by if review.claimed_by not in (None, caller.username) else None
     review.status = "APPROVED" if approved else "REJECTED"
     review.comment, review.decided_at, review.decided_by = request.comment, now, caller.username
     event = TimelineEvent(
@@ -75,12 +83,16 @@ def decide(
         stage=Stage.APPROVAL,
         action="approved" if approved else "rejected",
         actor=caller.username,
-        detail=f"{review.department}: {request.comment}".rstrip(": "),
+        detail=f"{review.department}{_behalf(on_behalf)}: {request.comment}".rstrip(": "),
     )
     # Record first (the claim), then answer the token: issuance must find every decision.
     tasks.decide_review(review, [event])
     workflow.succeed(review.task_token, _token_output(review))
     return review
+
+
+def _behalf(holder: str | None) -> str:
+    return f" (on behalf of {holder}, who held it)" if holder else ""
 
 
 def _own_department_task(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:

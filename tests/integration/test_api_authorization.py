@@ -7,6 +7,7 @@ Each row is chosen so it leaves that state as it found it.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -98,6 +99,12 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/feedback": {"rating": 5},
         "/tasks/{taskId}/decision": {"decision": "approve", "comment": "符合条件"},
+        "/tasks/{taskId}/assignment": {"assignee": "staff-power-2"},
+        "/delegations": {
+            "department": "POWER",
+            "delegate": "staff-power-2",
+            "endsAt": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+        },
         "/tasks/decisions": {
             "decisions": [
                 {"taskId": f"{world.completed}-POWER", "decision": "approve", "comment": "符合条件"}
@@ -148,6 +155,12 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
         403,
     ),
     ("POST", "/tasks/{taskId}/extensions"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/tasks/{taskId}/claim"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/tasks/{taskId}/release"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/tasks/{taskId}/assignment"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/delegations"): (401, 403, 403, 200, 403, 403),
+    ("GET", "/delegations/current"): (401, 200, 200, 200, 200, 200),
+    ("POST", "/delegations/current/end"): (401, 200, 200, 200, 200, 200),
     # The centre's supervisors only (none of these callers is one, nor a lead).
     ("GET", "/supervision/overdue"): (401, 403, 403, 403, 403, 403),
 }

@@ -7,6 +7,7 @@ the repository, Powertools' idempotency layer, any client created later.
 """
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -151,10 +152,22 @@ def test_no_api_route_or_stage_ever_scans(
         )
     ok(system.api("GET", "/tasks", caller=staff("POWER"), query={"department": "POWER"}))
     ok(system.api("GET", f"/tasks/{application_id}-POWER/materials", caller=staff("POWER")))
+    # (claim, release, a lead's assignment and a delegation, on a case of their own)
+    held = submitted_case(system, STANDARD)
+    system.wait_for(held, lambda a: len(a.reviews) == 3)
+    power_lead = Caller("sub-lead-power", "lead-power", ("dept-POWER", "lead-POWER"))
+    ok(system.api("POST", f"/tasks/{held}-POWER/claim", caller=staff("POWER")))
+    ok(system.api("POST", f"/tasks/{held}-POWER/release", caller=staff("POWER")))
+    assignee = {"assignee": "staff-power"}
+    ok(system.api("POST", f"/tasks/{held}-POWER/assignment", caller=power_lead, body=assignee))
+    until = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+    away = {"department": "POWER", "delegate": "lead-power", "endsAt": until}
+    ok(system.api("POST", "/delegations", caller=staff("POWER"), body=away))
+    ok(system.api("GET", "/delegations/current", caller=staff("POWER")))
+    ok(system.api("POST", "/delegations/current/end", caller=staff("POWER")))
     supervisor = Caller("sub-supervisor", "supervisor", ("supervisor",))
     ok(system.api("GET", "/supervision/overdue", caller=supervisor))
-    lead = Caller("sub-lead-power", "lead-power", ("dept-POWER", "lead-POWER"))
-    ok(system.api("GET", "/supervision/overdue", caller=lead, query={"department": "POWER"}))
+    ok(system.api("GET", "/supervision/overdue", caller=power_lead, query={"department": "POWER"}))
     page = ok(system.api("GET", "/catalog/items", query={"limit": "2"}))
     ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
     ok(

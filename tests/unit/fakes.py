@@ -34,6 +34,7 @@ from shared.identity import Caller
 from shared.models.application import (
     Application,
     ApplicationSummary,
+    Delegation,
     DeliveryRecord,
     FollowUpTicket,
     MaterialRecord,
@@ -204,6 +205,7 @@ class InMemoryRepository:
     def __init__(self, catalog: Catalog | None = None) -> None:
         self.cases: dict[str, _StoredCase] = {}
         self.certificates: dict[str, Certificate] = {}
+        self.delegations: dict[str, Delegation] = {}
         self.tickets: dict[str, FollowUpTicket] = {}
         self.item_versions: dict[tuple[str, int], CatalogItem] = {}
         self.heads: dict[str, ItemHead] = {}
@@ -406,6 +408,23 @@ class InMemoryRepository:
         current.overdue_at, current.warned_at = review.overdue_at, review.warned_at
         stored.events.extend(_copy(e) for e in events)
         return True
+
+    def hold_task(self, review: Review, expected_holder: str | None) -> None:
+        stored = self.cases.get(review.application_id)
+        current = stored.reviews.get(review.department) if stored else None
+        if current is None or current.status != "PENDING" or current.claimed_by != expected_holder:
+            raise Conflict("held meanwhile", field="taskId")
+        current.claimed_by, current.claimed_at = review.claimed_by, review.claimed_at
+        current.assigned_by = review.assigned_by
+
+    def put_delegation(self, delegation: Delegation) -> None:
+        self.delegations[delegation.officer] = delegation
+
+    def get_delegation(self, officer: str) -> Delegation | None:
+        return self.delegations.get(officer)
+
+    def end_delegation(self, officer: str) -> None:
+        self.delegations.pop(officer, None)
 
     def save_clock(self, application: Application, reviews: Sequence[Review]) -> None:
         stored = self.cases.get(application.application_id)

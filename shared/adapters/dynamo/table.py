@@ -197,6 +197,12 @@ class DynamoTable:
         except AWS_ERRORS as exc:
             raise translate(exc, conflict) from exc
 
+    def _delete(self, pk: str, sk: str) -> None:
+        try:
+            self._db.delete_item(TableName=self.table, Key={TABLE_PK: s(pk), TABLE_SK: s(sk)})
+        except AWS_ERRORS as exc:
+            raise translate(exc) from exc
+
     def _update(self, update: Mapping[str, Any], conflict: Conflict | None = None) -> None:
         try:
             self._db.update_item(TableName=self.table, **update)

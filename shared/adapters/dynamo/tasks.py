@@ -25,7 +25,7 @@ from shared.adapters.dynamo.table import (
     stamp,
 )
 from shared.errors import ConcurrentUpdate, Conflict
-from shared.models.application import Application, Review, TimelineEvent
+from shared.models.application import Application, Delegation, Review, TimelineEvent
 from shared.models.ids import parse_task_id
 from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
 from shared.ports.page import Page
@@ -38,6 +38,8 @@ PAUSED_TASKS = "TASKS#PAUSED"
 # Pending and past due: out of the list the deadlines sweep reads, so that it reads only
 # what fell due since it last ran, however many tasks are late.
 OVERDUE_TASKS = "TASKS#OVERDUE"
+HOLDER = "holder"  # who holds a claimed task: what claims are conditioned on
+DELEGATION = "DELEGATION"
 _INDEX_ATTRIBUTES = (GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE)
 
 
@@ -54,6 +56,8 @@ def review_item(review: Review) -> Item:
         status=s(review.status),
         taskToken=s(review.task_token),
     )
+    if review.claimed_by:
+        item[HOLDER] = s(review.claimed_by)
     if review.status == "PENDING":
         due = f"{stamp(review.due_at)}#{review.task_id}"
         partition = _due_partition(review)
@@ -189,6 +193,45 @@ class TaskStore(DynamoTable):
         )
         application.version = expected + 1
         application.events_written()
+
+    def hold_task(self, review: Review, expected_holder: str | None) -> None:
+        """Saves the review's holder (claim, release, assignment) if the task is pending and
+        still held by `expected_holder` (None: by nobody); else a Conflict."""
+        item = review_item(review)
+        names = {"#doc": "doc", "#sum": SUMMARY_ATTRIBUTE, "#st": "status", "#h": HOLDER}
+        values: dict[str, Any] = {
+            ":doc": item["doc"],
+            ":sum": item[SUMMARY_ATTRIBUTE],
+            ":pending": s("PENDING"),
+        }
+        held = "attribute_not_exists(#h)"
+        if expected_holder is not None:
+            held, values[":was"] = "#h = :was", s(expected_holder)
+        setting = "SET #doc = :doc, #sum = :sum"
+        if review.claimed_by:
+            setting, values[":h"] = f"{setting}, #h = :h", s(review.claimed_by)
+        else:
+            setting = f"{setting} REMOVE #h"
+        self._update(
+            {
+                "Key": {"PK": item["PK"], "SK": item["SK"]},
+                "UpdateExpression": setting,
+                "ConditionExpression": f"#st = :pending AND {held}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            },
+            Conflict("the task was claimed, released or decided meanwhile; reload", field="taskId"),
+        )
+
+    def put_delegation(self, delegation: Delegation) -> None:
+        self._put(record(f"USER#{delegation.officer}", DELEGATION, dump(delegation)))
+
+    def get_delegation(self, officer: str) -> Delegation | None:
+        item = self._get(f"USER#{officer}", DELEGATION, consistent=True)
+        return parse(Delegation, item) if item else None
+
+    def end_delegation(self, officer: str) -> None:
+        self._delete(f"USER#{officer}", DELEGATION)
 
     def list_tasks_by_status(
         self, due_before: datetime | None, limit: int, cursor: str | None
