@@ -9,6 +9,7 @@ from shared.names import DEPARTMENT_LEAD_PREFIX as LEAD_PREFIX
 from shared.names import GROUP_CITIZEN as CITIZEN
 from shared.names import GROUP_OPS as OPS
 from shared.names import GROUP_SUPERVISOR as SUPERVISOR
+from shared.names import GROUP_WINDOW as WINDOW
 
 
 class Unauthenticated(DomainError):
@@ -46,6 +47,10 @@ class Caller:
     def leads(self, department: str) -> bool:
         """A lead of the department (its late tasks escalate to them); a lead is its staff."""
         return self.in_department(department) and f"{LEAD_PREFIX}{department}" in self.groups
+
+    @property
+    def is_window_clerk(self) -> bool:
+        return WINDOW in self.groups
 
     @property
     def is_supervisor(self) -> bool:

@@ -10,6 +10,8 @@ from typing import Final
 GROUP_CITIZEN: Final = "citizen"
 GROUP_FOLLOWUP: Final = "followup"
 GROUP_OPS: Final = "ops"
+# Window clerks (前台受理): any of them accepts any item (无差别一窗受理).
+GROUP_WINDOW: Final = "window"
 # The centre's supervisors (电子监察): every department's warnings and late tasks.
 GROUP_SUPERVISOR: Final = "supervisor"
 DEPARTMENT_GROUP_PREFIX: Final = "dept-"
@@ -85,6 +87,10 @@ DELEGATIONS: Final = "/delegations"
 DELEGATION_CURRENT: Final = "/delegations/current"
 DELEGATION_END: Final = "/delegations/current/end"
 SUPERVISION_OVERDUE: Final = "/supervision/overdue"
+WINDOW_TASKS: Final = "/window/tasks"
+WINDOW_TASK: Final = "/window/tasks/{taskId}"
+WINDOW_TASK_MATERIALS: Final = "/window/tasks/{taskId}/materials"
+WINDOW_TASK_DECISION: Final = "/window/tasks/{taskId}/decision"
 
 ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", OPENAPI, True),
@@ -115,6 +121,10 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", DELEGATION_CURRENT, False),
     ("POST", DELEGATION_END, False),
     ("GET", SUPERVISION_OVERDUE, False),
+    ("GET", WINDOW_TASKS, False),
+    ("GET", WINDOW_TASK, False),
+    ("GET", WINDOW_TASK_MATERIALS, False),
+    ("POST", WINDOW_TASK_DECISION, False),
 ]
 PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public)
 

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from functions.api import body
 from functions.api.contract import HEADER_NAMES
 from functions.api.dependencies import current_caller
-from functions.api.routes import applications, holding, public, supervision, tasks
+from functions.api.routes import applications, holding, public, supervision, tasks, window
 from shared import names
 from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
@@ -26,6 +26,7 @@ app.include_router(applications.router)
 app.include_router(tasks.router)
 app.include_router(supervision.router)
 app.include_router(holding.router)
+app.include_router(window.router)
 
 
 def _error(

@@ -37,6 +37,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.TASK_DECISIONS),
         ("POST", names.TASK_ASSIGNMENT),
         ("POST", names.DELEGATIONS),
+        ("POST", names.WINDOW_TASK_DECISION),
         ("POST", names.TASK_SPECIAL_PROCEDURES),
         ("POST", names.TASK_SPECIAL_PROCEDURE_END),
         ("POST", names.TASK_EXTENSIONS),

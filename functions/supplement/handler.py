@@ -1,4 +1,6 @@
-"""The supplement wait: stores the resubmission's token, or closes a case nobody supplemented."""
+"""The waits of acceptance: the supplement's (stores the resubmission's token, or closes a
+case nobody supplemented) and the window clerk's (queues the case with its token, or
+accepts it by law when nobody decided in time)."""
 
 from typing import Any
 
@@ -15,7 +17,12 @@ from shared.models.application import (
 from shared.models.common import build_models
 from shared.models.events import SupplementEvent
 from shared.observability import logger, metrics
-from shared.stages.supplement import await_supplement, expire_supplement
+from shared.stages.supplement import (
+    await_clerk,
+    await_supplement,
+    deem_accepted,
+    expire_supplement,
+)
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
 # client (each operation it makes readied) and the models every call of this function reads.
@@ -32,6 +39,11 @@ build_models(
 @metrics.log_metrics
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = SupplementEvent.model_validate(raw)
+    repository = DynamoRepository()
+    if event.action == "await_clerk" and event.task_token:
+        return await_clerk(event.application_id, event.task_token, repository)
+    if event.action == "deem_accepted":
+        return deem_accepted(event.application_id, repository)
     if event.action == "await" and event.task_token:
-        return await_supplement(event.application_id, event.task_token, DynamoRepository())
-    return expire_supplement(event.application_id, DynamoRepository())
+        return await_supplement(event.application_id, event.task_token, repository)
+    return expire_supplement(event.application_id, repository)

@@ -14,7 +14,8 @@ from shared.names import department_group, department_lead_group
 
 _ROLE_GROUPS = {
     c.GROUP_CITIZEN: "Applicants (citizens and enterprises): who signs up joins it.",
-    c.GROUP_FOLLOWUP: "Front-desk staff who accept cases and follow them up.",
+    c.GROUP_FOLLOWUP: "The follow-up team: ratings, tickets and the opinions logged.",
+    c.GROUP_WINDOW: "Window clerks: accept any item's cases at the window.",
     c.GROUP_OPS: "Operators of the platform.",
     c.GROUP_SUPERVISOR: "The centre's supervisors: every department's warnings and late tasks.",
 }

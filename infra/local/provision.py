@@ -143,6 +143,7 @@ def _create_identity(
         c.GROUP_FOLLOWUP,
         c.GROUP_OPS,
         c.GROUP_SUPERVISOR,
+        c.GROUP_WINDOW,
         *(department_group(d) for d in departments),
         *(department_lead_group(d) for d in departments),
     ]

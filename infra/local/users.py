@@ -16,7 +16,14 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import ClientError
 
-from infra.constants import GROUP_CITIZEN, GROUP_FOLLOWUP, GROUP_OPS, GROUP_SUPERVISOR, STACK_NAME
+from infra.constants import (
+    GROUP_CITIZEN,
+    GROUP_FOLLOWUP,
+    GROUP_OPS,
+    GROUP_SUPERVISOR,
+    GROUP_WINDOW,
+    STACK_NAME,
+)
 from shared.catalog import load_catalog
 from shared.names import department_group, department_lead_group
 
@@ -53,6 +60,7 @@ def demo_users() -> list[DemoUser]:
         DemoUser("followup@example.com", GROUP_FOLLOWUP),
         DemoUser("ops@example.com", GROUP_OPS),
         DemoUser("supervisor@example.com", GROUP_SUPERVISOR),
+        DemoUser("window@example.com", GROUP_WINDOW),
     ]
     for d in load_catalog().departments:
         users.append(DemoUser(staff_email(d.code), department_group(d.code)))

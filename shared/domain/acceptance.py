@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from shared.domain.forms import form_problems
 from shared.models.application import Application, MissingItem
-from shared.models.catalog import CatalogItem
+from shared.models.catalog import CatalogItem, OnlineDepth
 
 
 @dataclass
@@ -85,3 +85,15 @@ def evaluate(application: Application, item: CatalogItem) -> AcceptanceDecision:
     if missing:
         return AcceptanceDecision("RETURNED", missing=missing)
     return AcceptanceDecision("ACCEPTED")
+
+
+def needs_a_person(item: CatalogItem) -> str | None:
+    """Why a window clerk must accept a complete case of this item (None: the rules
+    suffice). An item handled fully online (四星, 全程网办) is accepted on its rules; one with
+    an on-site visit, or handled online only up to a visit for the originals (三星) or a
+    pre-review (二星), needs a clerk to check the originals and judge."""
+    if item.on_site_visits:
+        return f"an on-site visit: {item.visit_reason_zh}"
+    if item.online_depth is not OnlineDepth.FULLY_ONLINE:
+        return f"handled online to {item.online_depth.value}: a clerk checks the originals"
+    return None

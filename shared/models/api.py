@@ -3,17 +3,19 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from shared.models.application import (
     AcceptanceRecord,
     Applicant,
     Application,
     ApplicationSummary,
+    ClerkDecision,
     Delegation,
     DeliveryRecord,
     DeliveryRequest,
     FormValue,
+    MissingItem,
     Rating,
     Review,
     TimelineEvent,
@@ -180,6 +182,53 @@ class DelegationEnded(ApiModel):
 
 class CurrentDelegation(ApiModel):
     delegation: Delegation | None  # none in force: null
+
+
+class WindowDecisionRequest(ApiModel):
+    """A window clerk's decision on a case in the queue: accept; return for supplement with
+    the one-time notice, everything at once; or not accept with written reasons. The
+    materials checked against the originals shown are named in `checkedOriginals`."""
+
+    outcome: Literal["accept", "return", "not_accept"]
+    missing: Annotated[list[MissingItem], Field(max_length=60)] = Field(default_factory=list)
+    reasons: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=20)
+    ] = Field(default_factory=list)
+    checked_originals: Annotated[list[MaterialCode], Field(max_length=60)] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _what_each_outcome_needs(self) -> "WindowDecisionRequest":
+        if self.outcome == "return" and not self.missing:
+            raise ValueError("a return for supplement lists what is missing (missing)")
+        if self.outcome == "not_accept" and not [r for r in self.reasons if r.strip()]:
+            raise ValueError("not accepting states its reasons in writing (reasons)")
+        return self
+
+
+class WindowTaskView(ApiModel):
+    """A case in the window queue, as the clerks' list shows it."""
+
+    task_id: Annotated[str, Field(description="the case's id: one window task per case")]
+    application_id: ApplicationId
+    item_id: ItemId
+    channel: Channel
+    waiting_since: datetime
+    # The law's 5 working days: no decision by then and the case is accepted (§32).
+    deemed_accepted_at: datetime
+
+
+class WindowTaskPage(ApiModel):
+    items: list[WindowTaskView]
+    next_cursor: str | None = None
+
+
+class WindowTaskDetail(ApiModel):
+    task: WindowTaskView
+    application: "CaseForReview"
+    reason: Annotated[str, Field(description="why the item needs a person")]
+    clerk_decision: ClerkDecision | None = None  # once decided, until acceptance acts on it
 
 
 # -- the clock --------------------------------------------------------------------------

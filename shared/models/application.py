@@ -117,6 +117,10 @@ class MaterialRecord(ApiModel):
     # still-valid upload link wrote the key again after submission.
     verified_version_id: str | None = None
     verified_at: datetime | None = None
+    # A window clerk checked the upload against the original the applicant showed (trust
+    # level B): who and when.
+    original_checked_by: str | None = None
+    original_checked_at: datetime | None = None
 
 
 class TimelineEvent(ApiModel):
@@ -210,6 +214,19 @@ class MissingItem(ApiModel):
     reason: str
 
 
+class ClerkDecision(ApiModel):
+    """A window clerk's acceptance decision (前台受理) on a case whose item needs a person,
+    or the law's deemed acceptance when none came in time (§32)."""
+
+    outcome: Literal["accept", "return", "not_accept"]
+    missing: list[MissingItem] = Field(default_factory=list, max_length=60)
+    reasons: list[str] = Field(default_factory=list, max_length=20)
+    checked_originals: list[MaterialCode] = Field(default_factory=list, max_length=60)
+    decided_by: str
+    decided_at: datetime
+    deemed: bool = False
+
+
 class ReviewAssignment(ApiModel):
     department: DepartmentCode
     role: ReviewRole
@@ -228,6 +245,8 @@ class AcceptanceRecord(ApiModel):
     supplement_due_at: datetime | None = None
     # Who reviews, fixed at acceptance from the item version the case pinned.
     review_plan: list[ReviewAssignment] = Field(default_factory=list)
+    # The window clerk's decision this outcome carries out (None: the rules alone decided).
+    clerk: ClerkDecision | None = None
 
 
 class ResultRecord(ApiModel):
@@ -270,6 +289,8 @@ HEADER_FIELDS = frozenset(
         "status",
         "acceptance",
         "clock",
+        "at_window_since",
+        "clerk_decision",
         "failure_reason",
         "overdue_since",
         "submission_count",
@@ -296,6 +317,10 @@ class Application(ApiModel):
     acceptance: AcceptanceRecord | None = None
     # The promised and statutory clocks, started at acceptance (shared/models/clock.py).
     clock: CaseClock | None = None
+    # Waiting in the window queue for a clerk (the item needs a person), and the clerk's
+    # decision until acceptance carries it out.
+    at_window_since: datetime | None = None
+    clerk_decision: ClerkDecision | None = None
     failure_reason: str | None = None
     # When a planned review first passed its due time undecided: the case stays in
     # approval, late, not failed (a department being late is not a technical failure).
@@ -360,6 +385,7 @@ class Application(ApiModel):
             updated_at=self.updated_at,
             due_at=self.due_at,
             overdue_since=self.overdue_since,
+            at_window_since=self.at_window_since,
         )
 
 
@@ -376,6 +402,7 @@ class ApplicationSummary(ApiModel):
     # The promised deadline while in approval, the supplement deadline while returned.
     due_at: datetime | None = None
     overdue_since: datetime | None = None
+    at_window_since: datetime | None = None  # waiting for a window clerk
 
 
 class FollowUpTicket(ApiModel):

@@ -26,7 +26,8 @@ class AcceptanceEvent(StageEvent):
 
 
 class SupplementEvent(StageEvent):
-    action: Literal["await", "expire"]
+    # The supplement's wait, or the window clerk's.
+    action: Literal["await", "expire", "await_clerk", "deem_accepted"]
     task_token: str | None = Field(default=None, alias="taskToken", repr=False)
 
 

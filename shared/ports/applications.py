@@ -79,6 +79,10 @@ class ApplicationRepository(Protocol):
         self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
     ) -> Page[TimelineEvent]: ...
 
+    def list_window_queue(self, limit: int, cursor: str | None) -> Page[ApplicationSummary]:
+        """Cases waiting for a window clerk, the longest waiting first."""
+        ...
+
     def list_cases_by_status(
         self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[ApplicationSummary]:

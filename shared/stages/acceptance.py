@@ -13,7 +13,12 @@ from shared.domain import acceptance as rules
 from shared.domain.clock import start_clock
 from shared.domain.workdays import add_working_days, seconds_until
 from shared.errors import StageError
-from shared.models.application import AcceptanceRecord, Application, ReviewAssignment
+from shared.models.application import (
+    AcceptanceRecord,
+    Application,
+    ClerkDecision,
+    ReviewAssignment,
+)
 from shared.models.common import ApplicationStatus, ReviewRole, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
@@ -22,6 +27,9 @@ from shared.stages.common import SYSTEM, load_case, mutate
 # Step Functions ends a standard execution after one year; every wait ends before that.
 EXECUTION_LIFETIME = timedelta(days=365)
 LIFETIME_RESERVE = timedelta(days=7)  # for the stages after the last wait
+# The applicant is told on the spot or within 5 days whether the application is accepted;
+# no word by then and it is accepted (Administrative Licensing Law §32).
+WINDOW_WAIT_DAYS = 5
 
 
 def run_acceptance(
@@ -42,6 +50,19 @@ def run_acceptance(
     decision = rules.evaluate(application, item)
     now = utc_now()
     waits_end = (execution_started_at or now) + EXECUTION_LIFETIME - LIFETIME_RESERVE
+    clerk = application.clerk_decision
+    if decision.outcome == "ACCEPTED" and clerk is None and rules.needs_a_person(item):
+        # Complete, but the item needs a person: the case waits in the window queue, at
+        # most the law's 5 days (then it is deemed accepted, §32). Nothing is written here.
+        due = min(add_working_days(now, WINDOW_WAIT_DAYS), waits_end)
+        return {
+            "applicationId": application_id,
+            "outcome": "AT_WINDOW",
+            "windowTimeoutSeconds": seconds_until(due, now),
+        }
+    if clerk is not None and decision.outcome != "NOT_ACCEPTED":
+        decision = _carried_out(clerk)
+    actor = clerk.decided_by if clerk is not None else SYSTEM
 
     def apply(case: Application) -> None:
         if case.status is not ApplicationStatus.SUBMITTED:
@@ -53,7 +74,10 @@ def run_acceptance(
             decided_at=now,  # type: ignore[arg-type]
             missing=decision.missing,
             reasons=decision.reasons,
+            clerk=case.clerk_decision,
         )
+        _check_originals(case)
+        case.clerk_decision, case.at_window_since = None, None
         if decision.outcome == "ACCEPTED":
             record.review_plan = [
                 ReviewAssignment(department=d, role=ReviewRole.LEAD if i == 0 else ReviewRole.CO)
@@ -83,7 +107,7 @@ def run_acceptance(
             case.move_to(
                 ApplicationStatus.IN_APPROVAL,
                 Stage.ACCEPTANCE,
-                SYSTEM,
+                actor,
                 f"accepted; promised by {record.deadline_at.isoformat()}; reviewed by {reviewers}",
             )
         elif decision.outcome == "RETURNED":
@@ -92,7 +116,7 @@ def run_acceptance(
             case.move_to(
                 ApplicationStatus.RETURNED,
                 Stage.ACCEPTANCE,
-                SYSTEM,
+                actor,
                 "; ".join(f"{m.field}: {m.reason}" for m in decision.missing),
             )
         else:
@@ -100,12 +124,32 @@ def run_acceptance(
             case.move_to(
                 ApplicationStatus.NOT_ACCEPTED,
                 Stage.ACCEPTANCE,
-                SYSTEM,
+                actor,
                 "; ".join(decision.reasons),
             )
 
     saved, _ = mutate(cases, application_id, apply, loaded=application)
     return _output(saved, supplement_wait_days)
+
+
+def _carried_out(clerk: ClerkDecision) -> rules.AcceptanceDecision:
+    if clerk.outcome == "accept":
+        return rules.AcceptanceDecision("ACCEPTED")
+    if clerk.outcome == "return":
+        return rules.AcceptanceDecision("RETURNED", missing=list(clerk.missing))
+    return rules.AcceptanceDecision("NOT_ACCEPTED", reasons=list(clerk.reasons))
+
+
+def _check_originals(case: Application) -> None:
+    """The materials the clerk checked against the originals shown (trust level B)."""
+    clerk = case.clerk_decision
+    if clerk is None:
+        return
+    for code in clerk.checked_originals:
+        material = case.materials.get(code)
+        if material is not None:
+            material.original_checked_by = clerk.decided_by
+            material.original_checked_at = clerk.decided_at
 
 
 def _output(application: Application, supplement_wait_days: int) -> dict[str, Any]:

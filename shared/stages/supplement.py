@@ -1,14 +1,17 @@
-"""The wait for a supplement (补正): park the token, or close the case when it times out."""
+"""The waits of acceptance: for the applicant's supplement (补正: park the token, or close
+the case when it times out) and for a window clerk (前台受理: park the token, or accept the
+case by law when nobody decided in time)."""
 
 from typing import Any
 
 from shared.errors import StageError
-from shared.models.application import Application
-from shared.models.common import ApplicationStatus, Stage
+from shared.models.application import Application, ClerkDecision
+from shared.models.common import ApplicationStatus, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
 from shared.stages.common import SYSTEM, mutate
 
 SUPPLEMENT_TOKEN = "supplementToken"
+WINDOW_TOKEN = "windowToken"
 
 
 def await_supplement(
@@ -39,3 +42,41 @@ def expire_supplement(application_id: str, cases: ApplicationRepository) -> dict
 
     mutate(cases, application_id, close, tokens={SUPPLEMENT_TOKEN: None})
     return {"applicationId": application_id, "outcome": "NOT_ACCEPTED"}
+
+
+def await_clerk(
+    application_id: str, task_token: str, cases: ApplicationRepository
+) -> dict[str, Any]:
+    """Parks a complete case in the window queue with the token the clerk's decision
+    answers (POST /window/tasks/{taskId}/decision)."""
+
+    def queue(case: Application) -> None:
+        if case.status is not ApplicationStatus.SUBMITTED:
+            raise StageError(f"application {application_id} is {case.status}, not SUBMITTED")
+        if case.at_window_since is None:  # a retried invocation records it once
+            case.at_window_since = utc_now()
+            case.record(Stage.ACCEPTANCE, "at_window", SYSTEM, "waiting for a window clerk")
+
+    mutate(cases, application_id, queue, tokens={WINDOW_TOKEN: task_token})
+    return {"applicationId": application_id}
+
+
+def deem_accepted(application_id: str, cases: ApplicationRepository) -> dict[str, Any]:
+    """No clerk decided in time: the application is accepted by law (§32); acceptance then
+    carries that out as it would a clerk's."""
+
+    def deem(case: Application) -> None:
+        if case.clerk_decision is not None or case.status is not ApplicationStatus.SUBMITTED:
+            return  # a clerk's decision crossed the timeout: it stands
+        case.clerk_decision = ClerkDecision(
+            outcome="accept", decided_by=SYSTEM, decided_at=utc_now(), deemed=True
+        )
+        case.record(
+            Stage.ACCEPTANCE,
+            "deemed_accepted",
+            SYSTEM,
+            "no acceptance decision within 5 working days: accepted by law (§32)",
+        )
+
+    mutate(cases, application_id, deem, tokens={WINDOW_TOKEN: None})
+    return {"applicationId": application_id}

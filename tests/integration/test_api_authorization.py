@@ -105,6 +105,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "delegate": "staff-power-2",
             "endsAt": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
         },
+        "/window/tasks/{taskId}/decision": {"outcome": "accept"},
         "/tasks/decisions": {
             "decisions": [
                 {"taskId": f"{world.completed}-POWER", "decision": "approve", "comment": "符合条件"}
@@ -161,6 +162,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/delegations"): (401, 403, 403, 200, 403, 403),
     ("GET", "/delegations/current"): (401, 200, 200, 200, 200, 200),
     ("POST", "/delegations/current/end"): (401, 200, 200, 200, 200, 200),
+    # Window clerks only (none of these callers is one).
+    ("GET", "/window/tasks"): (401, 403, 403, 403, 403, 403),
+    ("GET", "/window/tasks/{taskId}"): (401, 403, 403, 403, 403, 403),
+    ("GET", "/window/tasks/{taskId}/materials"): (401, 403, 403, 403, 403, 403),
+    ("POST", "/window/tasks/{taskId}/decision"): (401, 403, 403, 403, 403, 403),
     # The centre's supervisors only (none of these callers is one, nor a lead).
     ("GET", "/supervision/overdue"): (401, 403, 403, 403, 403, 403),
 }

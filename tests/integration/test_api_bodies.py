@@ -25,6 +25,9 @@ ROUTES = [
     pytest.param("/tasks/01J0000000000000000000000A-POWER/assignment", OFFICER, id="assignment"),
     pytest.param("/delegations", OFFICER, id="delegations"),
     pytest.param(
+        "/window/tasks/01J0000000000000000000000A/decision", OFFICER, id="window-decision"
+    ),
+    pytest.param(
         "/tasks/01J0000000000000000000000A-POWER/special-procedures",
         OFFICER,
         id="special-procedure",

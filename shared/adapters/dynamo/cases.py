@@ -85,6 +85,9 @@ def owner_partition(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
 
 
+WINDOW_QUEUE = "CASE#AT_WINDOW"
+
+
 def status_partition(status: ApplicationStatus) -> str:
     return f"CASE#{status.value}"
 
@@ -106,7 +109,11 @@ def header_item(application: Application, version: int) -> Item:
     )
     if application.status in WATCHED:
         waiting_since = summary.due_at or summary.updated_at
-        item[GSI2_PK] = s(status_partition(application.status))
+        partition = status_partition(application.status)
+        if application.status is ApplicationStatus.SUBMITTED and application.at_window_since:
+            # The window queue: every clerk's, oldest first.
+            partition, waiting_since = WINDOW_QUEUE, application.at_window_since
+        item[GSI2_PK] = s(partition)
         item[GSI2_SK] = s(f"{stamp(waiting_since)}#{application.application_id}")
     return item
 
@@ -291,6 +298,9 @@ class CaseStore(DynamoTable):
             partition=("PK", pk),
         )
         return Page([parse(TimelineEvent, i) for i in page.items], page.next_cursor, page.scanned)
+
+    def list_window_queue(self, limit: int, cursor: str | None) -> Page[ApplicationSummary]:
+        return self._index_page(ApplicationSummary, GSI2, WINDOW_QUEUE, limit, cursor)
 
     def list_cases_by_status(
         self,
