@@ -80,6 +80,7 @@ TASK_DECISION: Final = "/tasks/{taskId}/decision"
 TASK_SPECIAL_PROCEDURES: Final = "/tasks/{taskId}/special-procedures"
 TASK_SPECIAL_PROCEDURE_END: Final = "/tasks/{taskId}/special-procedures/{procedureId}/end"
 TASK_EXTENSIONS: Final = "/tasks/{taskId}/extensions"
+TASK_SUPPLEMENT_REQUEST: Final = "/tasks/{taskId}/supplement-request"
 TASK_CLAIM: Final = "/tasks/{taskId}/claim"
 TASK_RELEASE: Final = "/tasks/{taskId}/release"
 TASK_ASSIGNMENT: Final = "/tasks/{taskId}/assignment"
@@ -114,6 +115,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", TASK_SPECIAL_PROCEDURES, False),
     ("POST", TASK_SPECIAL_PROCEDURE_END, False),
     ("POST", TASK_EXTENSIONS, False),
+    ("POST", TASK_SUPPLEMENT_REQUEST, False),
     ("POST", TASK_CLAIM, False),
     ("POST", TASK_RELEASE, False),
     ("POST", TASK_ASSIGNMENT, False),

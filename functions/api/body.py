@@ -41,6 +41,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.TASK_SPECIAL_PROCEDURES),
         ("POST", names.TASK_SPECIAL_PROCEDURE_END),
         ("POST", names.TASK_EXTENSIONS),
+        ("POST", names.TASK_SUPPLEMENT_REQUEST),
     }
 )
 

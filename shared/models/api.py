@@ -256,6 +256,13 @@ class SpecialProcedureEndRequest(ApiModel):
         return not_blank(value)
 
 
+class SupplementRequest(ApiModel):
+    """退回补正 mid-approval: everything the department needs, at once (the one-time notice);
+    a `field` names a material code or a form field."""
+
+    missing: Annotated[list[MissingItem], Field(min_length=1, max_length=60)]
+
+
 class ExtensionRequest(ApiModel):
     """延期: the lead department extends both clocks, once, within the law's limit (10
     working days, 15 for a case several departments handle), giving the applicant its

@@ -24,6 +24,7 @@ from shared.models.common import (
     ApplicationStatus,
     Channel,
     DeliveryMode,
+    MissingItem,
     ReviewDecision,
     ReviewRole,
     Stage,
@@ -205,13 +206,6 @@ class Delegation(ApiModel):
 
     def covers(self, moment: datetime) -> bool:
         return self.starts_at <= moment < self.ends_at
-
-
-class MissingItem(ApiModel):
-    """One entry of the one-time notice (一次性告知) of a return for supplement."""
-
-    field: str
-    reason: str
 
 
 class ClerkDecision(ApiModel):

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.models.common import ApiModel, SpecialProcedureKind
+from shared.models.common import ApiModel, MissingItem, SpecialProcedureKind
 from shared.models.ids import DepartmentCode
 
 MAX_PAUSES = 12
@@ -26,8 +26,11 @@ class ClockPause(ApiModel):
     recorded the same way, with `stops_clock` false)."""
 
     pause_id: PauseId
-    kind: Literal["special_procedure"]
-    procedure: SpecialProcedureKind
+    # A special procedure (§45), or a supplement a department asked of the applicant
+    # mid-approval (退回补正), which waits on the applicant.
+    kind: Literal["special_procedure", "supplement"]
+    procedure: SpecialProcedureKind | None = None  # a special procedure's
+    missing: list[MissingItem] = Field(default_factory=list, max_length=60)  # a supplement's
     department: DepartmentCode
     reason: Reason
     stops_clock: bool = True
@@ -75,6 +78,10 @@ class CaseClock(ApiModel):
     @property
     def open_pauses(self) -> list[ClockPause]:
         return [p for p in self.pauses if p.is_open and p.stops_clock]
+
+    @property
+    def open_supplement(self) -> ClockPause | None:
+        return next((p for p in self.open_pauses if p.kind == "supplement"), None)
 
     @property
     def is_paused(self) -> bool:

@@ -129,3 +129,10 @@ class SpecialProcedureKind(StrEnum):
     APPRAISAL = "appraisal"  # 鉴定
     EXPERT_REVIEW = "expert_review"  # 专家评审
     PUBLIC_NOTICE = "public_notice"  # 公示 / 公告
+
+
+class MissingItem(ApiModel):
+    """One entry of the one-time notice (一次性告知) of a return for supplement."""
+
+    field: str
+    reason: str

@@ -32,7 +32,9 @@ from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
 from shared.ports.documents import DocumentStore
 from shared.ports.page import Page
+from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
+from shared.services.clock import supplement_in_approval
 from shared.stages.supplement import SUPPLEMENT_TOKEN
 
 # A rating at or below this opens a follow-up ticket: 2 dissatisfied, 1 very dissatisfied.
@@ -205,9 +207,15 @@ def request_material_upload(
     ttl: int,
 ) -> MaterialUploadResponse:
     application = get_own_application(caller, application_id, cases)
-    if application.status not in _EDITABLE:
+    asked = _asked_mid_approval(application)
+    if application.status not in _EDITABLE and asked is None:
         raise Conflict(
             f"materials cannot change while the case is {application.status}", field="status"
+        )
+    if asked is not None and request.material_code not in asked:
+        raise Conflict(
+            f"the department asked for {', '.join(sorted(asked))}, not {request.material_code}",
+            field="materialCode",
         )
     rule = pinned_item(application, catalog).material(request.material_code)
     if rule is None:
@@ -252,18 +260,32 @@ def request_material_upload(
     )
 
 
+def _asked_mid_approval(application: Application) -> set[str] | None:
+    """What a department asked for mid-approval (退回补正), while the request is open."""
+    clock = application.clock
+    pause = clock.open_supplement if clock else None
+    if application.status is not ApplicationStatus.IN_APPROVAL or pause is None:
+        return None
+    return {m.field for m in pause.missing}
+
+
 def submit(
     caller: Caller,
     application_id: str,
     cases: ApplicationRepository,
     store: DocumentStore,
     workflow: Workflow,
+    tasks: TaskRepository | None = None,
 ) -> Application:
     application = get_own_application(caller, application_id, cases)
     if application.status is ApplicationStatus.DRAFT:
         return _first_submission(caller, application, cases, store, workflow)
     if application.status is ApplicationStatus.RETURNED:
         return _resubmit(caller, application, cases, store, workflow)
+    if _asked_mid_approval(application) is not None and tasks is not None:
+        # What S3 holds is noted first (as on any submit), then the request closes.
+        cases.put_materials(application.application_id, record_uploads(application, store))
+        return supplement_in_approval(caller, application, tasks, cases)
     raise Conflict(
         f"an application that is {application.status} cannot be submitted", field="status"
     )

@@ -18,7 +18,12 @@ from shared.domain import clock as counting
 from shared.domain.workdays import add_working_days
 from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
-from shared.models.api import ExtensionRequest, SpecialProcedureEndRequest, SpecialProcedureRequest
+from shared.models.api import (
+    ExtensionRequest,
+    SpecialProcedureEndRequest,
+    SpecialProcedureRequest,
+    SupplementRequest,
+)
 from shared.models.application import Application, Review
 from shared.models.clock import MAX_PAUSES, CaseClock, ClockExtension, ClockPause
 from shared.models.common import (
@@ -51,12 +56,16 @@ def start_special_procedure(
     review = _own_pending_task(caller, task_id, tasks)
 
     def start(case: Application, clock: CaseClock, now: datetime) -> bool:
-        mine = [p for p in clock.pauses if p.is_open and p.department == review.department]
+        mine = [
+            p
+            for p in clock.pauses
+            if p.is_open and p.kind == "special_procedure" and p.department == review.department
+        ]
         if any(p.procedure is request.kind for p in mine):
             return False
         if mine:
             raise Conflict(
-                f"{review.department}'s {mine[0].procedure.value} ({mine[0].pause_id}) is "
+                f"{review.department}'s {mine[0].procedure} ({mine[0].pause_id}) is "
                 "still open: end it before starting another",
                 field="kind",
             )
@@ -105,7 +114,7 @@ def end_special_procedure(
 
     def end(case: Application, clock: CaseClock, now: datetime) -> bool:
         pause = clock.pause(pause_id)
-        if pause is None:
+        if pause is None or pause.kind != "special_procedure":
             raise NotFound(f"the case has no special procedure {pause_id}", field="procedureId")
         if pause.department != review.department:
             raise Forbidden(
@@ -121,11 +130,95 @@ def end_special_procedure(
             Stage.APPROVAL,
             "special_procedure_ended",
             caller.username,
-            f"{review.department}: {pause.procedure.value} ({pause_id}) ended: {request.outcome}",
+            f"{review.department}: {pause.procedure} ({pause_id}) ended: {request.outcome}",
         )
         return True
 
     return _change_clock(review, end, tasks, cases)
+
+
+def request_supplement(
+    caller: Caller,
+    task_id: str,
+    request: SupplementRequest,
+    wait_days: int,
+    tasks: TaskRepository,
+    cases: ApplicationRepository,
+) -> Application:
+    """退回补正 mid-approval: the department's one-time list goes to the applicant, the
+    clocks stop until the applicant resubmits (POST /applications/{id}/submit), and every
+    department's review stays as it is, decided or pending."""
+    review = _own_pending_task(caller, task_id, tasks)
+
+    def ask(case: Application, clock: CaseClock, now: datetime) -> bool:
+        open_request = clock.open_supplement
+        if open_request is not None:
+            if open_request.department == review.department and open_request.missing == (
+                request.missing
+            ):
+                return False
+            raise Conflict(
+                f"{open_request.department} already asked for a supplement "
+                f"({open_request.pause_id}); it is answered first",
+                field="missing",
+            )
+        if len(clock.pauses) >= MAX_PAUSES:
+            raise Conflict(f"a case stops its clock at most {MAX_PAUSES} times", field="missing")
+        pause = ClockPause(
+            pause_id=clock.next_pause_id(),
+            kind="supplement",
+            missing=request.missing,
+            department=review.department,
+            reason="; ".join(f"{m.field}: {m.reason}" for m in request.missing)[:1000],
+            limit_days=wait_days,
+            started_at=now,
+            started_by=caller.username,
+            due_at=add_working_days(now, wait_days),
+        )
+        clock.pauses.append(pause)
+        case.record(
+            Stage.APPROVAL,
+            "supplement_requested",
+            caller.username,
+            f"{review.department} asks for a supplement ({pause.pause_id}), within "
+            f"{wait_days} working days; the time limits stop until it comes: {pause.reason}",
+        )
+        return True
+
+    return _change_clock(review, ask, tasks, cases)
+
+
+def supplement_in_approval(
+    caller: Caller, case: Application, tasks: TaskRepository, cases: ApplicationRepository
+) -> Application:
+    """The applicant's resubmission of what a department asked for mid-approval: the
+    request closes and the clocks run again. The materials are noted by the caller first."""
+    assert case.clock is not None
+    for _ in range(_ATTEMPTS):
+        clock = case.clock
+        assert clock is not None
+        pause = clock.open_supplement
+        if pause is None:
+            return case  # a retry after it closed
+        now = utc_now()
+        pause.ended_at, pause.ended_by, pause.outcome = now, caller.username, "supplemented"
+        case.record(
+            Stage.APPROVAL,
+            "supplemented",
+            caller.username,
+            f"supplement {pause.pause_id} for {pause.department} received; the time limits run",
+        )
+        pending = retime(case, now)
+        try:
+            tasks.save_clock(case, pending)
+        except ConcurrentUpdate:
+            reloaded = cases.get_application(case.application_id)
+            if reloaded is None or reloaded.clock is None:
+                raise
+            case = reloaded
+            continue
+        return case
+    raise ConcurrentUpdate("the case kept changing; retry", field="applicationId")
 
 
 def grant_extension(

@@ -93,13 +93,17 @@ def run_acceptance(
                 item.warning_days,
             )
             # The wait leaves room for what may lawfully stop or extend the clock: the
-            # extension and each of the item's special procedures, then the margin.
+            # extension, each of the item's special procedures and one supplement asked
+            # mid-approval, then the margin.
             stoppable = sum(
                 p.limit_days for p in item.special_procedures if not p.counts_toward_limit
             )
             bound = add_working_days(
                 record.statutory_deadline_at,
-                case.clock.max_extension_days + stoppable + review_margin_days,
+                case.clock.max_extension_days
+                + stoppable
+                + supplement_wait_days
+                + review_margin_days,
             )
             record.review_bound_at = min(bound, waits_end)
             case.acceptance = record

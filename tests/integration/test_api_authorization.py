@@ -114,6 +114,9 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/tasks/{taskId}/special-procedures": {"kind": "inspection", "reason": "现场核查"},
         "/tasks/{taskId}/special-procedures/{procedureId}/end": {"outcome": "核查完毕"},
         "/tasks/{taskId}/extensions": {"days": 5, "reason": "需联合踏勘"},
+        "/tasks/{taskId}/supplement-request": {
+            "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
+        },
     }
     query = {"code": world.verification_code} if resource == "/verify/{certificateNo}" else None
     body = bodies.get(resource) if method == "POST" else None
@@ -156,6 +159,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
         403,
     ),
     ("POST", "/tasks/{taskId}/extensions"): (401, 403, 403, 409, 403, 403),
+    ("POST", "/tasks/{taskId}/supplement-request"): (401, 403, 403, 409, 403, 403),
     ("POST", "/tasks/{taskId}/claim"): (401, 403, 403, 409, 403, 403),
     ("POST", "/tasks/{taskId}/release"): (401, 403, 403, 409, 403, 403),
     ("POST", "/tasks/{taskId}/assignment"): (401, 403, 403, 409, 403, 403),

@@ -22,6 +22,11 @@ ROUTES = [
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),
     pytest.param("/tasks/decisions", OFFICER, id="decisions"),
+    pytest.param(
+        "/tasks/01J0000000000000000000000A-POWER/supplement-request",
+        OFFICER,
+        id="supplement-request",
+    ),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/assignment", OFFICER, id="assignment"),
     pytest.param("/delegations", OFFICER, id="delegations"),
     pytest.param(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import CITIZEN, Caller, System, running_system, staff
-from tests.integration.journeys import decide_all, submitted_case
+from tests.integration.journeys import PDF, decide_all, submitted_case
 
 JOINT = "SD-KFQ-0010"  # lead POWER, co WATER and URBAN; an inspection (2 days) stops the clock
 LEAD, CO = staff("POWER"), staff("WATER")
@@ -179,3 +179,77 @@ def test_a_decided_task_no_longer_touches_the_clock(shared_system: System) -> No
 
     assert late.status == 409 and late.body["fields"][0]["field"].endswith("taskId")
     assert other.status == 403
+
+
+def test_a_department_asks_for_a_supplement_mid_approval_and_the_review_resumes(
+    shared_system: System,
+) -> None:
+    system = shared_system
+    # Given a joint case the lead department has already approved
+    case = submitted_case(system, JOINT)
+    lead_task = task_of(system, case, LEAD)
+    approved = system.api(
+        "POST",
+        f"/tasks/{lead_task['taskId']}/decision",
+        caller=LEAD,
+        body={"decision": "approve", "comment": "同意"},
+    )
+    assert approved.status == 200
+    water = task_of(system, case, CO)
+    notice = [{"field": "PROPERTY_PROOF", "reason": "产权证明页码不全，请补充第3页"}]
+
+    # When the water department asks for a supplement (and its retry arrives too)
+    asked = system.api(
+        "POST", f"/tasks/{water['taskId']}/supplement-request", caller=CO, body={"missing": notice}
+    )
+    again = system.api(
+        "POST", f"/tasks/{water['taskId']}/supplement-request", caller=CO, body={"missing": notice}
+    )
+
+    # Then the clocks stop, the applicant reads the department's one-time list
+    assert asked.status == 200, asked.body
+    assert again.status == 200 and len(again.body["pauses"]) == 1
+    (pause,) = asked.body["pauses"]
+    assert pause["kind"] == "supplement" and pause["missing"] == notice
+    assert asked.body["paused"] is True
+    view = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    assert view["status"] == "IN_APPROVAL" and view["clock"]["pauses"][0]["missing"] == notice
+    assert any(e["action"] == "supplement_requested" for e in view["timeline"])
+    # And the applicant may upload what was asked for, nothing else
+    other = system.api(
+        "POST",
+        f"/applications/{case}/materials",
+        caller=CITIZEN,
+        body={
+            "materialCode": "APPLICATION_FORM",
+            "fileName": "form.pdf",
+            "contentType": "application/pdf",
+            "size": 1024,
+        },
+    )
+    assert other.status == 409 and other.body["fields"][0]["field"] == "materialCode"
+    redone = system.upload(case, "PROPERTY_PROOF", PDF, "application/pdf", file_name="p3.pdf")
+    assert redone.status == 200, redone.body
+
+    # When the applicant submits again
+    resubmitted = system.api("POST", f"/applications/{case}/submit", caller=CITIZEN)
+
+    # Then the clocks run again, the lead's approval stands, and the water department decides
+    assert resubmitted.status == 200, resubmitted.body
+    after = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    assert after["clock"]["paused"] is False
+    assert after["clock"]["pauses"][0]["outcome"] == "supplemented"
+    assert system.application(case).reviews["POWER"].status == "APPROVED"
+    decide_all_pending(system, case)
+    system.wait_for_status(case, "COMPLETED")
+
+
+def decide_all_pending(system: System, case: str) -> None:
+    for department in ("WATER", "URBAN"):
+        decided = system.api(
+            "POST",
+            f"/tasks/{case}-{department}/decision",
+            caller=staff(department),
+            body={"decision": "approve", "comment": "同意"},
+        )
+        assert decided.status == 200, decided.body

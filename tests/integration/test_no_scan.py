@@ -160,6 +160,12 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("POST", f"/tasks/{held}-POWER/release", caller=staff("POWER")))
     assignee = {"assignee": "staff-power"}
     ok(system.api("POST", f"/tasks/{held}-POWER/assignment", caller=power_lead, body=assignee))
+    # (the water department asks for a supplement mid-approval; the applicant sends it)
+    notice = {"missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]}
+    water_held = f"/tasks/{held}-WATER/supplement-request"
+    ok(system.api("POST", water_held, caller=staff("WATER"), body=notice))
+    system.upload(held, "PROPERTY_PROOF", PDF, "application/pdf", file_name="p3.pdf")
+    ok(system.api("POST", f"/applications/{held}/submit", caller=CITIZEN))
     until = (datetime.now(UTC) + timedelta(days=5)).isoformat()
     away = {"department": "POWER", "delegate": "lead-power", "endsAt": until}
     ok(system.api("POST", "/delegations", caller=staff("POWER"), body=away))

@@ -348,6 +348,15 @@ class InMemoryRepository:
             events.reverse()
         return _page([_copy(e) for e in events], limit, cursor)
 
+    def list_window_queue(self, limit: int, cursor: str | None) -> Page[ApplicationSummary]:
+        waiting = [
+            c.header.summary()
+            for c in self.cases.values()
+            if c.header.status is ApplicationStatus.SUBMITTED and c.header.at_window_since
+        ]
+        waiting.sort(key=lambda s: (s.at_window_since, s.application_id))
+        return _page(waiting, limit, cursor)
+
     def list_cases_by_status(
         self, status: ApplicationStatus, due_before: datetime | None, limit: int, cursor: str | None
     ) -> Page[ApplicationSummary]:

@@ -119,11 +119,13 @@ def test_acceptance_accepts_and_plans_the_parallel_review(repo, store, stored_ca
     ]
     # And the wait for the departments ends at the bound: the statutory deadline, room for
     # what may lawfully stop or extend the clock (a joint case's 15-day extension, the
-    # item's 2-day inspection), then the margin (past the deadline a review is overdue,
-    # not failed)
+    # item's 2-day inspection, one supplement mid-approval), then the margin (past the
+    # deadline a review is overdue, not failed)
     assert record.statutory_deadline_at is not None
     assert case.clock is not None and case.clock.max_extension_days == 15
-    assert record.review_bound_at == add_working_days(record.statutory_deadline_at, 15 + 2 + 20)
+    assert record.review_bound_at == add_working_days(
+        record.statutory_deadline_at, 15 + 2 + SUPPLEMENT_WAIT_DAYS + 20
+    )
     remaining = (record.review_bound_at - utc_now()).total_seconds()
     assert abs(output["reviewTimeoutSeconds"] - remaining) < 5
     assert repo.timeline(application.application_id)[-1].stage is Stage.ACCEPTANCE

@@ -195,7 +195,8 @@ def upload_material(
 )
 def submit(application_id: AppId) -> ApplicationSummary:
     caller = current_caller(router)  # type: ignore[arg-type]
-    submitted = cases.submit(caller, application_id, repository(), documents(), workflow())
+    repo = repository()
+    submitted = cases.submit(caller, application_id, repo, documents(), workflow(), repo)
     return submitted.summary()
 
 

@@ -26,6 +26,7 @@ from shared.models.api import (
     MaterialList,
     SpecialProcedureEndRequest,
     SpecialProcedureRequest,
+    SupplementRequest,
     TaskDetail,
     TaskPage,
     clock_view,
@@ -207,3 +208,22 @@ def extend(task_id: TaskIdPath, request: ExtensionRequest) -> ClockView:
     caller = current_caller(router)  # type: ignore[arg-type]
     repo = repository()
     return _clock(clock.grant_extension(caller, task_id, request, repo, repo))
+
+
+@router.post(
+    names.resolver_path(names.TASK_SUPPLEMENT_REQUEST),
+    summary="Ask the applicant for a supplement mid-approval (退回补正): the clocks stop",
+    description=(
+        "The department's one-time list goes to the applicant, who uploads what it names and "
+        "submits again (`POST /applications/{id}/submit`); until then both clocks stop and "
+        "every department's review stays as it is. One open request per case; the same "
+        "request again changes nothing."
+    ),
+    tags=["tasks"],
+    responses=responses(errors=CLOCK_ERRORS),
+)
+def request_supplement(task_id: TaskIdPath, request: SupplementRequest) -> ClockView:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    wait = get_settings().supplement_wait_days
+    return _clock(clock.request_supplement(caller, task_id, request, wait, repo, repo))
