@@ -4,7 +4,8 @@
  * Stable exports (the staff console imports them):
  * - `session`: reactive `{ idToken, refreshToken, email, sub, groups, expiresAt }`, null when signed out
  * - `isSignedIn()`, `hasGroup(g)`, `hasAnyGroup(patterns)` ("dept-*" matches any department group),
- *   `isStaff()`, `isCitizen()`, `departments()` (codes from the `dept-<CODE>` groups)
+ *   `isStaff()`, `isCitizen()`, `departments()` (codes from the `dept-<CODE>` groups),
+ *   `ledDepartments()` (the departments whose `lead-<CODE>` and `dept-<CODE>` the user has)
  * - `signIn(email, password)`, `signUp(email, password)`, `confirmSignUp(email, code)`, `signOut()`
  * - `idToken()`: a current ID token (refreshed when close to expiry) or null
  * - `AuthError`: thrown with the Cognito error name in `code` (e.g. NotAuthorizedException)
@@ -35,7 +36,9 @@ export class AuthError extends Error {
 }
 
 const KEY = 'ow.session'
-export const STAFF_GROUPS = ['dept-*', 'followup', 'ops']
+// Department officers, the follow-up team, operations and the centre's supervisors (电子监察).
+// A department's lead (`lead-<CODE>`) is its officer too (`dept-<CODE>`): no group of its own here.
+export const STAFF_GROUPS = ['dept-*', 'followup', 'ops', 'supervisor']
 
 function readStored(): Session | null {
   try {
@@ -106,6 +109,16 @@ export function isCitizen(): boolean {
 /** Department codes of the user's `dept-<CODE>` groups. */
 export function departments(): string[] {
   return (state.session?.groups ?? []).filter((g) => g.startsWith('dept-')).map((g) => g.slice(5))
+}
+
+/** The departments the user leads: `lead-<CODE>` together with `dept-<CODE>` (the API asks
+ * both of a lead, shared/identity.py). */
+export function ledDepartments(): string[] {
+  const groups = state.session?.groups ?? []
+  return groups
+    .filter((g) => g.startsWith('lead-'))
+    .map((g) => g.slice(5))
+    .filter((d) => groups.includes(`dept-${d}`))
 }
 
 async function idp() {

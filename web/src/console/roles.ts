@@ -1,22 +1,38 @@
 // The staff roles of the signed-in user, from the ID token's `cognito:groups` (see ../auth.ts):
-// department officers `dept-<CODE>`, the follow-up team `followup`, operations `ops`.
+// department officers `dept-<CODE>`, a department's leads `lead-<CODE>` (also its officers),
+// the centre's supervisors `supervisor`, the follow-up team `followup`, operations `ops`.
 // Each role has one landing view; the console's home sends a user to the first of theirs.
 import { computed } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
-import { departments, hasGroup, session } from '../auth'
+import { departments, hasGroup, ledDepartments, session } from '../auth'
 
 export const GROUP_FOLLOWUP = 'followup'
 export const GROUP_OPS = 'ops'
+export const GROUP_SUPERVISOR = 'supervisor'
 export const DEPARTMENT_GROUPS = 'dept-*'
 
 export interface StaffRoles {
   departments: string[]
+  /** The departments the user leads (`lead-<CODE>` with `dept-<CODE>`, as the API asks). */
+  leads: string[]
+  supervisor: boolean
   followup: boolean
   ops: boolean
 }
 
 export function staffRoles(): StaffRoles {
-  return { departments: departments(), followup: hasGroup(GROUP_FOLLOWUP), ops: hasGroup(GROUP_OPS) }
+  return {
+    departments: departments(),
+    leads: ledDepartments(),
+    supervisor: hasGroup(GROUP_SUPERVISOR),
+    followup: hasGroup(GROUP_FOLLOWUP),
+    ops: hasGroup(GROUP_OPS),
+  }
+}
+
+/** Whether the user watches late tasks (电子监察): a supervisor, or a lead of a department. */
+export function watchesDeadlines(r: StaffRoles): boolean {
+  return r.supervisor || r.leads.length > 0
 }
 
 /** Reactive: re-evaluated when the session changes (sign-in, refresh, sign-out). */
@@ -28,6 +44,7 @@ export const roles = computed<StaffRoles>(() => {
 /** The landing view of the user's first role, or null for someone with no staff group. */
 export function homeOf(r: StaffRoles): RouteLocationRaw | null {
   if (r.departments.length) return { name: 'console-inbox' }
+  if (watchesDeadlines(r)) return { name: 'console-supervision' }
   if (r.followup) return { name: 'console-followup' }
   if (r.ops) return { name: 'console-ops' }
   return null

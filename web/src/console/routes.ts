@@ -5,7 +5,7 @@
 // Components are lazy-loaded: the citizen's first page ships none of the console.
 import type { NavigationGuard, RouteRecordRaw } from 'vue-router'
 import { hasAnyGroup, isSignedIn, STAFF_GROUPS } from '../auth'
-import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, homeOf, staffRoles } from './roles'
+import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, homeOf, staffRoles, watchesDeadlines } from './roles'
 
 /** The router's guard lets a route in on ANY group named along its matched records, so a
  * view narrower than the console (the inbox is officers' only) checks its own groups. */
@@ -45,6 +45,17 @@ export const consoleRoutes: RouteRecordRaw[] = [
         props: true,
         beforeEnter: only([DEPARTMENT_GROUPS]),
         meta: { title: 'console.task.title' },
+      },
+      {
+        path: 'supervision',
+        name: 'console-supervision',
+        component: () => import('./views/SupervisionView.vue'),
+        props: (r) => ({
+          department: typeof r.query.department === 'string' ? r.query.department : null,
+        }),
+        // Supervisors, and the leads of a department (lead-<CODE> with dept-<CODE>).
+        beforeEnter: () => (watchesDeadlines(staffRoles()) ? true : { name: 'forbidden' }),
+        meta: { title: 'console.supervision.title' },
       },
       {
         path: 'followup',

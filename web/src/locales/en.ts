@@ -288,6 +288,13 @@ const en: typeof zhCN = {
       'On {date} {dept} extended both time limits by {n} working day. | On {date} {dept} extended both time limits by {n} working days.',
     clockHistory: 'Special procedures ended',
     clockProcedureDone: '“{procedure}” ({dept}): {start} to {end}',
+    overdue: 'Past its promised deadline',
+    overdueTag: 'Overdue',
+    overdueText:
+      "This case was promised by {due} and is not concluded yet: it is past its promised deadline (since {since}). It is on the late list of the reviewing department's leads and of the service centre's supervisors.",
+    deptRole: { lead: 'lead department', co: 'co-department' },
+    warningDetail: "{dept} ({role}): the promised deadline is near",
+    overdueDetail: '{dept} ({role}) has not finished its review by the promised deadline; escalated',
   },
   verify: {
     title: 'Certificate verification',
@@ -314,6 +321,7 @@ const en: typeof zhCN = {
     not_accepted: 'Not accepted',
     approved: 'Approved',
     rejected: 'Rejected',
+    deadline_warning: 'Deadline near',
     review_overdue: 'Review overdue',
     issued: 'Issued',
     delivered: 'Delivered',

@@ -283,6 +283,13 @@ export default {
     clockExtended: '{dept}已于 {date} 将承诺时限和法定时限各延长 {n} 个工作日。',
     clockHistory: '已结束的特别程序',
     clockProcedureDone: '“{procedure}”（{dept}）：{start} 至 {end}',
+    overdue: '已超过承诺办结期限',
+    overdueTag: '已超期',
+    overdueText:
+      '本件承诺于 {due} 前办结，目前尚未办结，已超过承诺期限（{since} 起）。本件已列入承办部门负责人和政务服务中心电子监察的超期督办清单。',
+    deptRole: { lead: '牵头部门', co: '协办部门' },
+    warningDetail: '{dept}（{role}）的承诺办理期限临近',
+    overdueDetail: '{dept}（{role}）未在承诺期限内完成审查，已上报督办',
   },
   verify: {
     title: '电子证照核验',
@@ -309,6 +316,7 @@ export default {
     not_accepted: '不予受理',
     approved: '审批通过',
     rejected: '审批不通过',
+    deadline_warning: '临近办理期限',
     review_overdue: '审查超期',
     issued: '出件',
     delivered: '送达',
