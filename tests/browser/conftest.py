@@ -127,15 +127,24 @@ def web_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
 
 @pytest.fixture(scope="package")
 def people(web_system: dict[str, str]) -> dict[str, str]:
-    """The citizen and an officer of each department reviewing SD-KFQ-0010, onboarded as
-    ops do (AdminCreateUser, AdminAddUserToGroup): email by role, one demo password."""
-    from infra.constants import GROUP_CITIZEN
-    from infra.local.users import DemoUser, ensure_user, staff_email
-    from shared.names import department_group
+    """The citizen, an officer and a lead of each department reviewing SD-KFQ-0010 (roles
+    `POWER`, `lead-POWER`, …) and the centre's supervisor (`supervisor`), onboarded as ops
+    do (AdminCreateUser, AdminAddUserToGroup): email by role, one demo password."""
+    from infra.constants import GROUP_CITIZEN, GROUP_SUPERVISOR
+    from infra.local.users import DemoUser, ensure_user, lead_email, staff_email
+    from shared.names import department_group, department_lead_group
 
-    roster = {"citizen": DemoUser(CITIZEN, GROUP_CITIZEN)} | {
-        dept: DemoUser(staff_email(dept), department_group(dept)) for dept in DEPARTMENTS
-    }
+    roster = (
+        {"citizen": DemoUser(CITIZEN, GROUP_CITIZEN)}
+        | {dept: DemoUser(staff_email(dept), department_group(dept)) for dept in DEPARTMENTS}
+        | {
+            f"lead-{dept}": DemoUser(
+                lead_email(dept), department_group(dept), (department_lead_group(dept),)
+            )
+            for dept in DEPARTMENTS
+        }
+        | {"supervisor": DemoUser("supervisor@example.com", GROUP_SUPERVISOR)}
+    )
     with _aws(web_system["AwsEndpointUrl"]):
         for user in roster.values():
             ensure_user(web_system["UserPoolId"], user)
