@@ -23,8 +23,11 @@ export function remainingLabel(n: number): string {
   return t('clock.late', -n)
 }
 
-/** The procedure's name as the item lists it (its own words), else the kind's. */
-export function procedureName(item: Schemas['CatalogItem'] | null | undefined, kind: ProcedureKind): string {
+/** The procedure's name as the item lists it (its own words), else the kind's. A pause with
+ * no procedure is a supplement a department asked of the applicant mid-approval (退回补正,
+ * `kind: "supplement"`). */
+export function procedureName(item: Schemas['CatalogItem'] | null | undefined, kind: ProcedureKind | null | undefined): string {
+  if (!kind) return i18n.global.t('clock.supplement')
   const listed = item?.specialProcedures?.find((p) => p.kind === kind)
   return listed ? pick(listed.nameZh, listed.nameEn) : i18n.global.t(`clock.kind.${kind}`)
 }

@@ -355,6 +355,7 @@ const en: typeof zhCN = {
     pausedDays: 'Stopped for {n} working day | Stopped for {n} working days',
     notCounted: 'not counted in the time limit',
     counted: 'counted in the time limit',
+    supplement: 'Supplement',
     kind: {
       hearing: 'Hearing',
       bidding: 'Bidding',

@@ -348,6 +348,7 @@ export default {
     pausedDays: '已暂停 {n} 个工作日',
     notCounted: '不计入办理时限',
     counted: '计入办理时限',
+    supplement: '补正材料',
     kind: {
       hearing: '听证',
       bidding: '招标',
