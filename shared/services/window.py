@@ -97,8 +97,10 @@ def decide(
     clerk's retry of the same decision answers it again; another decision is a 409."""
     _require_clerk(caller)
     case = cases.get_application(task_id)
-    if case is None or case.status is not ApplicationStatus.SUBMITTED:
+    if case is None:
         raise NotFound(f"no case {task_id} waits at the window", field="taskId")
+    if case.status is not ApplicationStatus.SUBMITTED:
+        return _already_decided(caller, case, request)
     unknown = sorted(set(request.checked_originals) - set(case.materials))
     if unknown:
         raise ValidationFailed(
@@ -136,6 +138,21 @@ def decide(
         with contextlib.suppress(Conflict):
             workflow.succeed(token, {"outcome": kept.outcome})
     return kept
+
+
+def _already_decided(
+    caller: Caller, case: Application, request: WindowDecisionRequest
+) -> ClerkDecision:
+    """A case acceptance has acted on: a clerk's retry of their own decision gets it
+    back; any other decision is a conflict naming who decided."""
+    carried = case.acceptance.clerk if case.acceptance else None
+    if carried is None:
+        raise NotFound(f"no case {case.application_id} waits at the window", field="taskId")
+    if (carried.decided_by, carried.outcome) == (caller.username, request.outcome):
+        return carried
+    raise Conflict(
+        f"{carried.decided_by} already decided this case: {carried.outcome}", field="taskId"
+    )
 
 
 def _require_clerk(caller: Caller) -> None:
