@@ -130,9 +130,13 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "UPLOAD_URL_TTL_SECONDS",
         "DOWNLOAD_URL_TTL_SECONDS",
         "CATALOG_REFRESH_SECONDS",
+        # a department's supplement request mid-approval; signing a commitment (容缺)
+        "SUPPLEMENT_WAIT_DAYS",
+        "COMMITMENT_DAYS",
+        "COMMITMENT_BAR_DAYS",
     ],
     "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS", "REVIEW_MARGIN_DAYS"],
-    "supplement": ["TABLE_NAME"],
+    "supplement": ["TABLE_NAME", "COMMITMENT_BAR_DAYS"],
     "approval": ["TABLE_NAME"],
     "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],
     "delivery": ["TABLE_NAME", "COURIER", "ELECTRONIC_DELIVERY_DAYS"],
@@ -152,6 +156,8 @@ SETTING_DEFAULTS: dict[str, str] = setting_defaults(
     "REVIEW_MARGIN_DAYS",
     "COURIER",
     "ELECTRONIC_DELIVERY_DAYS",
+    "COMMITMENT_DAYS",
+    "COMMITMENT_BAR_DAYS",
 )
 
 # The web app (web/, built into web/dist) and the API under one origin: CloudFront's

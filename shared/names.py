@@ -68,6 +68,7 @@ APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
 APPLICATION_DRAFT: Final = f"{APPLICATION}/draft"
+APPLICATION_COMMITMENT: Final = f"{APPLICATION}/commitment"
 APPLICATION_MATERIALS: Final = f"{APPLICATION}/materials"
 APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
@@ -103,6 +104,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATION, False),
     ("GET", APPLICATION_TIMELINE, False),
     ("POST", APPLICATION_DRAFT, False),
+    ("POST", APPLICATION_COMMITMENT, False),
     ("POST", APPLICATION_MATERIALS, False),
     ("POST", APPLICATION_SUBMIT, False),
     ("GET", APPLICATION_RESULT, False),

@@ -33,6 +33,10 @@ class Settings(BaseModel):
     download_url_ttl_seconds: int = Field(default=600, ge=60, le=3600)
     # How long an electronic result stays downloadable after delivery.
     electronic_delivery_days: int = Field(default=30, ge=1, le=365)
+    # 容缺受理: working days after acceptance to supply what was committed, and how long an
+    # applicant who broke a commitment is not offered it again (calendar days).
+    commitment_days: int = Field(default=20, ge=1, le=90)
+    commitment_bar_days: int = Field(default=365, ge=1, le=1825)
     courier: str = "simulated"
     # How long an API container serves its copy of the catalog search index before it
     # checks for a newer catalog (a public, rarely changed list: one read a minute at most).

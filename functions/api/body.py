@@ -31,6 +31,7 @@ JSON_BODY_ROUTES = frozenset(
     {
         ("POST", names.APPLICATIONS),
         ("POST", names.APPLICATION_DRAFT),
+        ("POST", names.APPLICATION_COMMITMENT),
         ("POST", names.APPLICATION_MATERIALS),
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),

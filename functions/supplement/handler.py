@@ -17,9 +17,12 @@ from shared.models.application import (
 from shared.models.common import build_models
 from shared.models.events import SupplementEvent
 from shared.observability import logger, metrics
+from shared.settings import get_settings
 from shared.stages.supplement import (
     await_clerk,
+    await_commitment,
     await_supplement,
+    break_commitment,
     deem_accepted,
     expire_supplement,
 )
@@ -44,6 +47,16 @@ def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return await_clerk(event.application_id, event.task_token, repository)
     if event.action == "deem_accepted":
         return deem_accepted(event.application_id, repository)
+    if event.action == "await_commitment" and event.task_token:
+        output = await_commitment(event.application_id, event.task_token, repository)
+        if output["fulfilled"]:  # nobody else will answer this wait: answer it now
+            from shared.adapters.workflow import answer_token
+
+            answer_token(event.task_token, {"applicationId": event.application_id})
+        return output
+    if event.action == "break_commitment":
+        bar_days = get_settings().commitment_bar_days
+        return break_commitment(event.application_id, bar_days, repository)
     if event.action == "await" and event.task_token:
         return await_supplement(event.application_id, event.task_token, repository)
     return expire_supplement(event.application_id, repository)

@@ -55,6 +55,22 @@ def grant_least_privilege(
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
 
+    # The commitment wait answers its own token when the committed materials came in just
+    # before it began (shared/stages/supplement.py). A policy of its own, not the role's
+    # default one: the state machine names this function, so the function must not wait
+    # for a policy that names the state machine.
+    iam.Policy(
+        functions,
+        "SupplementAnswersItsWait",
+        roles=[functions.roles["supplement"]],
+        statements=[
+            iam.PolicyStatement(
+                actions=["states:SendTaskSuccess"],
+                resources=[workflow.state_machine.state_machine_arn],
+            )
+        ],
+    )
+
     # A retried issuance looks for the document it may have written already (HeadObject is
     # s3:GetObject; ListBucket makes a missing one a 404, not a 403).
     _grant_objects(

@@ -46,10 +46,13 @@ def material_problems(application: Application, item: CatalogItem) -> list[Missi
     and content type; an optional one that was declared must fit too. Materials taken from
     shared data or an issued certificate are not asked for."""
     problems = []
+    committed = committed_materials(application)
     for rule in item.materials:
         if not rule.uploaded:
             continue
         record = application.materials.get(rule.code)
+        if rule.code in committed and (record is None or record.verified_size is None):
+            continue  # 容缺: supplied later, as the applicant committed to
         field_name = f"materials.{rule.code}"
         if record is None:
             if rule.required:
@@ -74,6 +77,20 @@ def material_problems(application: Application, item: CatalogItem) -> list[Missi
                 )
             )
     return problems
+
+
+def committed_materials(application: Application) -> set[str]:
+    commitment = application.commitment
+    return set(commitment.materials) if commitment and commitment.is_open else set()
+
+
+def committed_still_missing(application: Application) -> list[str]:
+    """The committed materials not yet in S3 (as the last submission found them)."""
+    return [
+        code
+        for code in sorted(committed_materials(application))
+        if (record := application.materials.get(code)) is None or record.verified_size is None
+    ]
 
 
 def evaluate(application: Application, item: CatalogItem) -> AcceptanceDecision:

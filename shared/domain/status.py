@@ -13,7 +13,7 @@ any status that is not final ─a stage failed for good─▶ FAILED       COMPL
 from shared.errors import Conflict
 from shared.models.common import ApplicationStatus as S
 
-_FINAL = frozenset({S.NOT_ACCEPTED, S.COMPLETED, S.FAILED})
+_FINAL = frozenset({S.NOT_ACCEPTED, S.COMPLETED, S.COMMITMENT_BROKEN, S.FAILED})
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),
@@ -21,13 +21,15 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.SUBMITTED: frozenset({S.IN_APPROVAL, S.RETURNED, S.NOT_ACCEPTED, S.DRAFT}),
     # Back to RETURNED when a resubmission could not reach the waiting workflow.
     S.RETURNED: frozenset({S.SUBMITTED, S.NOT_ACCEPTED}),
-    S.IN_APPROVAL: frozenset({S.APPROVED, S.REJECTED}),
+    # COMMITMENT_BROKEN: accepted on a commitment (容缺) whose materials never came.
+    S.IN_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.COMMITMENT_BROKEN}),
     S.APPROVED: frozenset({S.ISSUED}),
     S.REJECTED: frozenset({S.DELIVERED}),
     S.ISSUED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset({S.COMPLETED}),
     S.NOT_ACCEPTED: frozenset(),
     S.COMPLETED: frozenset(),
+    S.COMMITMENT_BROKEN: frozenset(),
     S.FAILED: frozenset(),
 }
 # A stage may fail for good wherever the case is still open.

@@ -231,6 +231,15 @@ class WindowTaskDetail(ApiModel):
     clerk_decision: ClerkDecision | None = None  # once decided, until acceptance acts on it
 
 
+class CommitmentRequest(ApiModel):
+    """容缺受理: the materials to supply after acceptance (each one the catalog allows), who
+    signs, and that they agree to the commitment's text (returned in the answer)."""
+
+    materials: Annotated[list[MaterialCode], Field(min_length=1, max_length=20)]
+    signer: Annotated[str, Field(min_length=1, max_length=100)]
+    agreed: Literal[True]
+
+
 # -- the clock --------------------------------------------------------------------------
 
 

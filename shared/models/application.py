@@ -208,6 +208,27 @@ class Delegation(ApiModel):
         return self.starts_at <= moment < self.ends_at
 
 
+class Commitment(ApiModel):
+    """容缺受理: the applicant's signed commitment to supply materials the catalog allows to
+    be missing at acceptance, by a deadline counted from acceptance. The text they agreed to,
+    the signer, when and a SHA-256 digest of all of it are kept."""
+
+    materials: Annotated[list[MaterialCode], Field(min_length=1, max_length=20)]
+    text: Annotated[str, Field(max_length=4000)]
+    signer: Name
+    signed_by: str  # the account that signed it (the applicant, or a clerk with them)
+    signed_at: datetime
+    due_days: Annotated[int, Field(ge=1, le=90)]  # working days after acceptance
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    due_at: datetime | None = None  # set at acceptance
+    fulfilled_at: datetime | None = None
+    broken_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_at is None and self.broken_at is None
+
+
 class ClerkDecision(ApiModel):
     """A window clerk's acceptance decision (前台受理) on a case whose item needs a person,
     or the law's deemed acceptance when none came in time (§32)."""
@@ -285,6 +306,7 @@ HEADER_FIELDS = frozenset(
         "clock",
         "at_window_since",
         "clerk_decision",
+        "commitment",
         "failure_reason",
         "overdue_since",
         "submission_count",
@@ -315,6 +337,7 @@ class Application(ApiModel):
     # decision until acceptance carries it out.
     at_window_since: datetime | None = None
     clerk_decision: ClerkDecision | None = None
+    commitment: Commitment | None = None  # 容缺受理
     failure_reason: str | None = None
     # When a planned review first passed its due time undecided: the case stays in
     # approval, late, not failed (a department being late is not a technical failure).
@@ -348,6 +371,14 @@ class Application(ApiModel):
         require_transition(self.status, status)
         self.status = status
         self.record(stage, status.value.lower(), actor, detail)
+
+    @property
+    def applicant_key(self) -> str:
+        """Who the applicant is across cases: the credit code or the ID number."""
+        applicant = self.applicant
+        if isinstance(applicant, EnterpriseApplicant):
+            return applicant.credit_code
+        return applicant.id_number
 
     @property
     def new_events(self) -> list[TimelineEvent]:

@@ -93,6 +93,9 @@ class ApplicationStatus(StrEnum):
     ISSUED = "ISSUED"
     DELIVERED = "DELIVERED"
     COMPLETED = "COMPLETED"
+    # 容缺: the case was accepted on a commitment to supply materials, which were not in by
+    # the deadline; the applicant is not offered 容缺 again for a period.
+    COMMITMENT_BROKEN = "COMMITMENT_BROKEN"
     # Not one of the 1+3+N outcomes: a stage failed for good; the reason is on the timeline.
     FAILED = "FAILED"
 

@@ -27,7 +27,9 @@ class AcceptanceEvent(StageEvent):
 
 class SupplementEvent(StageEvent):
     # The supplement's wait, or the window clerk's.
-    action: Literal["await", "expire", "await_clerk", "deem_accepted"]
+    action: Literal[
+        "await", "expire", "await_clerk", "deem_accepted", "await_commitment", "break_commitment"
+    ]
     task_token: str | None = Field(default=None, alias="taskToken", repr=False)
 
 

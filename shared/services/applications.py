@@ -1,11 +1,13 @@
 """The applicant's use cases: file, upload materials, submit or resubmit, follow, rate."""
 
+import contextlib
 import re
 from datetime import timedelta
 
 from ulid import ULID
 
 from shared.domain import forms
+from shared.domain.acceptance import committed_still_missing
 from shared.domain.workdays import add_working_days
 from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
@@ -35,7 +37,8 @@ from shared.ports.page import Page
 from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
 from shared.services.clock import supplement_in_approval
-from shared.stages.supplement import SUPPLEMENT_TOKEN
+from shared.services.commitments import open_commitment
+from shared.stages.supplement import COMMITMENT_TOKEN, SUPPLEMENT_TOKEN
 
 # A rating at or below this opens a follow-up ticket: 2 dissatisfied, 1 very dissatisfied.
 DISSATISFIED = 2
@@ -208,6 +211,9 @@ def request_material_upload(
 ) -> MaterialUploadResponse:
     application = get_own_application(caller, application_id, cases)
     asked = _asked_mid_approval(application)
+    commitment = open_commitment(application)
+    if commitment is not None:
+        asked = (asked or set()) | set(commitment.materials)
     if application.status not in _EDITABLE and asked is None:
         raise Conflict(
             f"materials cannot change while the case is {application.status}", field="status"
@@ -286,9 +292,43 @@ def submit(
         # What S3 holds is noted first (as on any submit), then the request closes.
         cases.put_materials(application.application_id, record_uploads(application, store))
         return supplement_in_approval(caller, application, tasks, cases)
+    if open_commitment(application) is not None:
+        return _fulfil_commitment(caller, application, cases, store, workflow)
     raise Conflict(
         f"an application that is {application.status} cannot be submitted", field="status"
     )
+
+
+def _fulfil_commitment(
+    caller: Caller,
+    application: Application,
+    cases: ApplicationRepository,
+    store: DocumentStore,
+    workflow: Workflow,
+) -> Application:
+    """容缺: the committed materials, once all are in S3, fulfil the commitment; an issuance
+    waiting for them goes on."""
+    cases.put_materials(application.application_id, record_uploads(application, store))
+    missing = committed_still_missing(application)
+    if missing:
+        raise ValidationFailed(
+            f"still to upload as committed: {', '.join(missing)}", field="materials"
+        )
+    commitment = application.commitment
+    assert commitment is not None
+    commitment.fulfilled_at = utc_now()
+    application.record(
+        Stage.APPLICATION,
+        "commitment_fulfilled",
+        caller.username,
+        f"{', '.join(commitment.materials)} supplied as committed",
+    )
+    cases.save_application(application)
+    token = cases.get_token(application.application_id, COMMITMENT_TOKEN)
+    if token:  # issuance waits for them; otherwise it will find them in when it runs
+        with contextlib.suppress(Conflict):
+            workflow.succeed(token, {"applicationId": application.application_id})
+    return application
 
 
 def _first_submission(

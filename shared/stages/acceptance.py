@@ -107,6 +107,7 @@ def run_acceptance(
             )
             record.review_bound_at = min(bound, waits_end)
             case.acceptance = record
+            _start_commitment(case, now)
             reviewers = ", ".join(f"{a.department} ({a.role.value})" for a in record.review_plan)
             case.move_to(
                 ApplicationStatus.IN_APPROVAL,
@@ -134,6 +135,25 @@ def run_acceptance(
 
     saved, _ = mutate(cases, application_id, apply, loaded=application)
     return _output(saved, supplement_wait_days)
+
+
+def _start_commitment(case: Application, now: datetime) -> None:
+    """容缺: the deadline to supply the committed materials runs from acceptance."""
+    commitment = case.commitment
+    if commitment is None or not commitment.is_open:
+        return
+    missing = rules.committed_still_missing(case)
+    if not missing:
+        commitment.fulfilled_at = now
+        return
+    commitment.due_at = add_working_days(now, commitment.due_days)
+    case.record(
+        Stage.ACCEPTANCE,
+        "accepted_on_commitment",
+        SYSTEM,
+        f"accepted with {', '.join(missing)} to come by {commitment.due_at.isoformat()}; "
+        "the result is issued once they are in",
+    )
 
 
 def _carried_out(clerk: ClerkDecision) -> rules.AcceptanceDecision:

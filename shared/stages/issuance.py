@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.domain import issuance as docs
+from shared.domain.workdays import seconds_until
 from shared.errors import StageError
 from shared.models.application import Application, ResultRecord
 from shared.models.common import ApplicationStatus, Stage, utc_now
@@ -40,6 +41,21 @@ def issue_result(
     if application.status is not ApplicationStatus.IN_APPROVAL or application.acceptance is None:
         raise StageError(f"application {application_id} is {application.status}, not IN_APPROVAL")
     _require_every_planned_decision(application)
+    commitment = application.commitment
+    if (
+        application.planned_result is None
+        and commitment is not None
+        and commitment.is_open
+        and commitment.due_at is not None
+        and not _rejections(application)
+    ):
+        # 容缺: approved, but the committed materials are not in yet; the workflow waits
+        # for them until the deadline (then the commitment is broken).
+        return {
+            "applicationId": application_id,
+            "outcome": "AWAITING_COMMITMENT",
+            "commitmentTimeoutSeconds": seconds_until(commitment.due_at, utc_now()),
+        }
     names = {d.code: d.name_zh for d in catalog.get_departments()}
     resuming = application.planned_result is not None
     planned = application.planned_result or cases.plan_result(

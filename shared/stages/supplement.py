@@ -2,6 +2,7 @@
 the case when it times out) and for a window clerk (前台受理: park the token, or accept the
 case by law when nobody decided in time)."""
 
+from datetime import timedelta
 from typing import Any
 
 from shared.errors import StageError
@@ -12,6 +13,7 @@ from shared.stages.common import SYSTEM, mutate
 
 SUPPLEMENT_TOKEN = "supplementToken"
 WINDOW_TOKEN = "windowToken"
+COMMITMENT_TOKEN = "commitmentToken"
 
 
 def await_supplement(
@@ -80,3 +82,52 @@ def deem_accepted(application_id: str, cases: ApplicationRepository) -> dict[str
 
     mutate(cases, application_id, deem, tokens={WINDOW_TOKEN: None})
     return {"applicationId": application_id}
+
+
+def await_commitment(
+    application_id: str, task_token: str, cases: ApplicationRepository
+) -> dict[str, Any]:
+    """Keeps the token the applicant's submission of the committed materials answers."""
+
+    def check(case: Application) -> bool:
+        if case.status is not ApplicationStatus.IN_APPROVAL or case.commitment is None:
+            raise StageError(f"application {application_id} awaits no commitment")
+        if not case.commitment.is_open:
+            return True  # the materials came in before this wait began
+        case.record(
+            Stage.ISSUANCE,
+            "awaiting_commitment",
+            SYSTEM,
+            "approved; the result is issued once the committed materials are in",
+        )
+        return False
+
+    _, fulfilled = mutate(cases, application_id, check, tokens={COMMITMENT_TOKEN: task_token})
+    return {"applicationId": application_id, "fulfilled": fulfilled}
+
+
+def break_commitment(
+    application_id: str, bar_days: int, cases: ApplicationRepository
+) -> dict[str, Any]:
+    """The committed materials did not come in time: the case ends as a broken commitment,
+    the applicant is told on its timeline, and 容缺 is not offered to them for `bar_days`."""
+    now = utc_now()
+
+    def end(case: Application) -> Application:
+        commitment = case.commitment
+        if case.status is ApplicationStatus.COMMITMENT_BROKEN or commitment is None:
+            return case
+        commitment.broken_at = now
+        case.move_to(
+            ApplicationStatus.COMMITMENT_BROKEN,
+            Stage.ISSUANCE,
+            SYSTEM,
+            f"the committed materials ({', '.join(commitment.materials)}) were not supplied "
+            f"by {commitment.due_at}; the case ends and 容缺 is not offered to the applicant "
+            f"for {bar_days} days",
+        )
+        return case
+
+    saved, _ = mutate(cases, application_id, end, tokens={COMMITMENT_TOKEN: None})
+    cases.bar_commitments(saved.applicant_key, now + timedelta(days=bar_days), application_id)
+    return {"applicationId": application_id, "outcome": "COMMITMENT_BROKEN"}

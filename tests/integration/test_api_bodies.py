@@ -18,6 +18,7 @@ OFFICER = Caller("sub-staff-power-bodies", "staff-power", ("dept-POWER",))
 ROUTES = [
     pytest.param("/applications", APPLICANT, id="create"),
     pytest.param("/applications/01J0000000000000000000000A/draft", APPLICANT, id="draft"),
+    pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),

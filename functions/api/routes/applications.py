@@ -15,6 +15,7 @@ from shared.models.api import (
     ApplicationPage,
     ApplicationSummary,
     ApplicationView,
+    CommitmentRequest,
     CreateApplicationRequest,
     DraftSaved,
     DraftUpdateRequest,
@@ -25,8 +26,9 @@ from shared.models.api import (
     TimelinePage,
     application_view,
 )
-from shared.models.application import Application
+from shared.models.application import Application, Commitment
 from shared.services import applications as cases
+from shared.services import commitments
 from shared.settings import get_settings
 
 router = APIGatewayRouter()
@@ -151,6 +153,42 @@ def save_draft(application_id: AppId, request: DraftUpdateRequest) -> DraftSaved
     saved = cases.update_draft(caller, application_id, request, repo, repo)
     return DraftSaved(
         application_id=saved.application_id, version=saved.version, updated_at=saved.updated_at
+    )
+
+
+@router.post(
+    names.resolver_path(names.APPLICATION_COMMITMENT),
+    summary="Sign a commitment to supply materials after acceptance (容缺受理)",
+    description=(
+        "Before submitting: each material named must be one the item allows to come later. "
+        "The answer holds the text agreed to, the signer, the time and a SHA-256 digest. The "
+        "case is then accepted without them; its result is issued once they are uploaded and "
+        "the case submitted again, and not at all if they are not in by the deadline "
+        "(`COMMITMENT_BROKEN`, and no 容缺 for the applicant for a period)."
+    ),
+    tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _CASE_NOT_FOUND,
+            CONFLICT: "The case is past submission, or the applicant broke a commitment lately",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def sign_commitment(application_id: AppId, request: CommitmentRequest) -> Commitment:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    application = cases.get_own_application(caller, application_id, repo)
+    item = cases.pinned_item(application, repo)
+    settings = get_settings()
+    return commitments.sign(
+        caller,
+        application,
+        request,
+        item,
+        settings.commitment_days,
+        settings.commitment_bar_days,
+        repo,
     )
 
 

@@ -62,6 +62,7 @@ from shared.ports.applications import CaseRecord
 from shared.ports.page import Page
 
 HEADER = "HEADER"
+COMMITMENT_BAR = "COMMITMENT_BAR"
 FORM = "FORM"
 MATERIAL = "MATERIAL#"
 REVIEW = "REVIEW#"
@@ -268,6 +269,15 @@ class CaseStore(DynamoTable):
         ]
         self._write(operations, Conflict("this case has already been rated", field="rating"))
         application.events_written()
+
+    def bar_commitments(self, applicant_key: str, until: datetime, application_id: str) -> None:
+        """容缺 is not offered to this applicant (an ID number or credit code) until then."""
+        doc = json.dumps({"until": until.isoformat(), "applicationId": application_id})
+        self._put(record(f"APPLICANT#{applicant_key}", COMMITMENT_BAR, doc))
+
+    def commitments_barred_until(self, applicant_key: str) -> datetime | None:
+        item = self._get(f"APPLICANT#{applicant_key}", COMMITMENT_BAR, consistent=True)
+        return datetime.fromisoformat(json.loads(item["doc"]["S"])["until"]) if item else None
 
     def get_status(self, application_id: str) -> ApplicationStatus | None:
         item = self._get(case_pk(application_id), HEADER, consistent=True, projection="status")
