@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from shared.models.catalog import CatalogItem
 
 
+class AwaitingCommitment(Exception):
+    """Not a fault: the workflow's branch to the commitment wait. The message is the
+    seconds until the commitment's deadline, which the wait takes as its timeout."""
+
+
 def issue_result(
     application_id: str,
     cases: ApplicationRepository,
@@ -49,13 +54,9 @@ def issue_result(
         and commitment.due_at is not None
         and not _rejections(application)
     ):
-        # 容缺: approved, but the committed materials are not in yet; the workflow waits
-        # for them until the deadline (then the commitment is broken).
-        return {
-            "applicationId": application_id,
-            "outcome": "AWAITING_COMMITMENT",
-            "commitmentTimeoutSeconds": seconds_until(commitment.due_at, utc_now()),
-        }
+        # 容缺: approved, but the committed materials are not in yet; the workflow catches
+        # this and waits for them until the deadline (then the commitment is broken).
+        raise AwaitingCommitment(str(seconds_until(commitment.due_at, utc_now())))
     names = {d.code: d.name_zh for d in catalog.get_departments()}
     resuming = application.planned_result is not None
     planned = application.planned_result or cases.plan_result(

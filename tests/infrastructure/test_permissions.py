@@ -106,8 +106,17 @@ def test_issuance_writes_results_but_cannot_read_uploads(synth):
     assert _object_prefixes(statements, "s3:GetObject") == {f"{c.DOCUMENTS_PREFIX}*"}
 
 
+def test_the_waits_of_acceptance_may_answer_a_token_and_nothing_else_of_the_workflow(synth):
+    # Given the supplement function, which also keeps the commitment wait (容缺): it answers
+    # its own token when the materials came in just before the wait began
+    actions = synth.function_actions("supplement")
+    # Then its only Step Functions action is SendTaskSuccess, and it touches no S3
+    assert {a for a in actions if a.startswith("states:")} == {"states:SendTaskSuccess"}
+    assert not any(a.startswith("s3:") for a in actions)
+
+
 @pytest.mark.parametrize(
-    "key", ["supplement", "approval", "delivery", "feedback", "failure", "deadlines", "reconcile"]
+    "key", ["approval", "delivery", "feedback", "failure", "deadlines", "reconcile"]
 )
 def test_other_stages_have_no_s3_or_workflow_access(synth, key):
     # Given a stage that only touches the case record
