@@ -538,15 +538,19 @@ class TaskDetail(ApiModel):
 def task_detail_view(review: Review, app: Application) -> TaskDetail:
     return TaskDetail(
         task=task_view(review),
-        application=CaseForReview(
-            **dict(app.summary()),
-            applicant=app.applicant,
-            form=app.form,
-            delivery=app.delivery,
-            acceptance=app.acceptance,
-            clock=clock_view(app.clock, utc_now()) if app.clock else None,
-        ),
+        application=case_for_review(app),
         reviews=[review_record(r) for r in app.reviews.values()],
+    )
+
+
+def case_for_review(app: Application) -> CaseForReview:
+    return CaseForReview(
+        **dict(app.summary()),
+        applicant=app.applicant,
+        form=app.form,
+        delivery=app.delivery,
+        acceptance=app.acceptance,
+        clock=clock_view(app.clock, utc_now()) if app.clock else None,
     )
 
 

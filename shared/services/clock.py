@@ -36,6 +36,7 @@ from shared.models.common import (
 from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
 from shared.ports.tasks import TaskRepository
+from shared.services.department_tasks import own_pending_task
 
 if TYPE_CHECKING:
     from shared.models.catalog import SpecialProcedure
@@ -53,7 +54,7 @@ def start_special_procedure(
     cases: ApplicationRepository,
     catalog: CatalogRepository,
 ) -> Application:
-    review = _own_pending_task(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
 
     def start(case: Application, clock: CaseClock, now: datetime) -> bool:
         mine = [
@@ -110,7 +111,7 @@ def end_special_procedure(
     tasks: TaskRepository,
     cases: ApplicationRepository,
 ) -> Application:
-    review = _own_pending_task(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
 
     def end(case: Application, clock: CaseClock, now: datetime) -> bool:
         pause = clock.pause(pause_id)
@@ -148,7 +149,7 @@ def request_supplement(
     """退回补正 mid-approval: the department's one-time list goes to the applicant, the
     clocks stop until the applicant resubmits (POST /applications/{id}/submit), and every
     department's review stays as it is, decided or pending."""
-    review = _own_pending_task(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
 
     def ask(case: Application, clock: CaseClock, now: datetime) -> bool:
         open_request = clock.open_supplement
@@ -228,7 +229,7 @@ def grant_extension(
     tasks: TaskRepository,
     cases: ApplicationRepository,
 ) -> Application:
-    review = _own_pending_task(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
     if review.role is not ReviewRole.LEAD:
         raise Forbidden("only the lead department grants an extension", field="taskId")
 
@@ -319,17 +320,6 @@ def _change_clock(
             continue
         return case
     raise ConcurrentUpdate("the case kept changing; retry", field="taskId")
-
-
-def _own_pending_task(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
-    review = tasks.get_task(task_id)
-    if review is None:
-        raise NotFound(f"task {task_id} not found", field="taskId")
-    if not caller.in_department(review.department):
-        raise Forbidden(f"task {task_id} belongs to department {review.department}", field="taskId")
-    if review.status != "PENDING":
-        raise Conflict(f"task {task_id} is {review.task_status}", field="taskId")
-    return review
 
 
 def _case_in_approval(review: Review, cases: ApplicationRepository) -> Application:

@@ -11,17 +11,18 @@ who is not can be released or reassigned by the department's leads.
 
 from datetime import datetime, timedelta
 
-from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.errors import Conflict, Forbidden, ValidationFailed
 from shared.identity import Caller
 from shared.models.application import Delegation, Review
 from shared.models.common import utc_now
 from shared.ports.tasks import TaskRepository
+from shared.services.department_tasks import own_pending_task
 
 MAX_DELEGATION = timedelta(days=90)
 
 
 def claim(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
-    review = _pending_task_of_my_department(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
     if review.claimed_by == caller.username:
         return review  # a retry
     if review.claimed_by:
@@ -30,7 +31,7 @@ def claim(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
 
 
 def release(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
-    review = _pending_task_of_my_department(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
     if review.claimed_by is None:
         return review
     if review.claimed_by != caller.username and not caller.leads(review.department):
@@ -42,7 +43,7 @@ def release(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
 
 
 def assign(caller: Caller, task_id: str, assignee: str, tasks: TaskRepository) -> Review:
-    review = _pending_task_of_my_department(caller, task_id, tasks)
+    review = own_pending_task(caller, task_id, tasks)
     if not caller.leads(review.department):
         raise Forbidden(f"only a lead of {review.department} assigns its tasks", field="taskId")
     if review.claimed_by == assignee:
@@ -110,15 +111,4 @@ def _hold(
     review.claimed_by, review.assigned_by = holder, assigned_by
     review.claimed_at = utc_now() if holder else None
     tasks.hold_task(review, expected)
-    return review
-
-
-def _pending_task_of_my_department(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
-    review = tasks.get_task(task_id)
-    if review is None:
-        raise NotFound(f"task {task_id} not found", field="taskId")
-    if not caller.in_department(review.department):
-        raise Forbidden(f"task {task_id} belongs to department {review.department}", field="taskId")
-    if review.status != "PENDING":
-        raise Conflict(f"task {task_id} is {review.task_status}", field="taskId")
     return review

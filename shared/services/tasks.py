@@ -24,6 +24,7 @@ from shared.ports.documents import DocumentStore
 from shared.ports.page import Page
 from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
+from shared.services.department_tasks import own_department_task
 from shared.services.holding import may_decide
 
 
@@ -50,7 +51,7 @@ def decide(
     case is written, so departments deciding at once never contend), then answers the
     token. The case must still be in approval; a case that fails also withdraws its
     pending reviews before it leaves approval, so no decision lands on a closed case."""
-    review = _own_department_task(caller, task_id, tasks)
+    review = own_department_task(caller, task_id, tasks)
     if review.decision is not None:
         if review.decided_by == caller.username and review.decision == request.decision:
             # The same decision again (a client retry): make sure the workflow heard it. The
@@ -95,21 +96,12 @@ def _behalf(holder: str | None) -> str:
     return f" (on behalf of {holder}, who held it)" if holder else ""
 
 
-def _own_department_task(caller: Caller, task_id: str, tasks: TaskRepository) -> Review:
-    review = tasks.get_task(task_id)
-    if review is None:
-        raise NotFound(f"task {task_id} not found", field="taskId")
-    if not caller.in_department(review.department):
-        raise Forbidden(f"task {task_id} belongs to department {review.department}", field="taskId")
-    return review
-
-
 def task_detail(
     caller: Caller, task_id: str, tasks: TaskRepository, cases: ApplicationRepository
 ) -> tuple[Review, Application]:
     """A task of the caller's department with its case, whatever the task's state (an
     officer may look back at what was decided)."""
-    review = _own_department_task(caller, task_id, tasks)
+    review = own_department_task(caller, task_id, tasks)
     application = cases.get_application(review.application_id)
     if application is None:
         raise NotFound(f"the case of task {task_id} is gone", field="taskId")
@@ -125,10 +117,16 @@ def task_materials(
     ttl: int,
 ) -> list[MaterialView]:
     """The case's materials for the department reviewing it: short-lived download links."""
-    review = _own_department_task(caller, task_id, tasks)
+    review = own_department_task(caller, task_id, tasks)
     application = cases.get_application(review.application_id)
     if application is None:
         raise NotFound(f"the case of task {task_id} is gone", field="taskId")
+    return material_views(application, store, ttl)
+
+
+def material_views(application: Application, store: DocumentStore, ttl: int) -> list[MaterialView]:
+    """A case's materials for staff who read them: short-lived links to the S3 version
+    that was submitted (none for a material not in S3)."""
     return [
         MaterialView(
             code=m.code,

@@ -21,6 +21,7 @@ from shared.ports.catalog import CatalogRepository
 from shared.ports.documents import DocumentStore
 from shared.ports.page import Page
 from shared.ports.workflow import Workflow
+from shared.services.tasks import material_views
 from shared.stages.acceptance import WINDOW_WAIT_DAYS
 from shared.stages.common import mutate
 from shared.stages.supplement import WINDOW_TOKEN
@@ -71,19 +72,7 @@ def window_materials(
     ttl: int,
 ) -> list[MaterialView]:
     case, _ = window_case(caller, task_id, cases, catalog)
-    return [
-        MaterialView(
-            code=m.code,
-            file_name=m.file_name,
-            content_type=m.content_type,
-            size=m.verified_size,
-            verified_at=m.verified_at,
-            download_url=store.presigned_download(m.s3_key, ttl, m.file_name, m.verified_version_id)
-            if m.verified_at
-            else None,
-        )
-        for m in case.materials.values()
-    ]
+    return material_views(case, store, ttl)
 
 
 def decide(

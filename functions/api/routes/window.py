@@ -17,15 +17,13 @@ from functions.api.contract import (
 from functions.api.dependencies import current_caller, documents, repository, workflow
 from shared import names
 from shared.models.api import (
-    CaseForReview,
     MaterialList,
     WindowDecisionRequest,
     WindowTaskDetail,
     WindowTaskPage,
-    clock_view,
+    case_for_review,
 )
 from shared.models.application import ClerkDecision
-from shared.models.common import utc_now
 from shared.services import window
 from shared.settings import get_settings
 
@@ -69,14 +67,7 @@ def task(task_id: TaskIdPath) -> WindowTaskDetail:
     case, reason = window.window_case(caller, task_id, repo, repo)
     return WindowTaskDetail(
         task=window.window_task_view(case),
-        application=CaseForReview(
-            **dict(case.summary()),
-            applicant=case.applicant,
-            form=case.form,
-            delivery=case.delivery,
-            acceptance=case.acceptance,
-            clock=clock_view(case.clock, utc_now()) if case.clock else None,
-        ),
+        application=case_for_review(case),
         reason=reason,
         clerk_decision=case.clerk_decision,
     )
