@@ -838,3 +838,53 @@ def test_mutate_does_not_retry_any_other_conflict(repo, stored_case) -> None:
 def test_mutate_of_a_missing_case_is_a_stage_error(repo) -> None:
     with pytest.raises(StageError):
         mutate(repo, NO_SUCH_CASE, lambda case: None)
+
+
+# --- 容缺: the commitment wait ----------------------------------------------------------------
+
+
+def _on_commitment(repo, stored_case, *, fulfilled: bool) -> str:
+    from shared.models.application import Commitment
+
+    application = stored_case(UTILITIES, status=ApplicationStatus.IN_APPROVAL)
+
+    def commit(case: Application) -> None:
+        case.commitment = Commitment(
+            materials=["PROPERTY_PROOF"],
+            text="承诺",
+            signer="李娜",
+            signed_by="zhangwei",
+            signed_at=utc_now(),
+            due_days=20,
+            digest="0" * 64,
+            due_at=utc_now() + timedelta(days=20),
+            fulfilled_at=utc_now() if fulfilled else None,
+        )
+
+    mutate(repo, application.application_id, commit)
+    return application.application_id
+
+
+def test_the_commitment_wait_keeps_its_token_while_the_materials_are_missing(
+    repo, stored_case
+) -> None:
+    from shared.stages.supplement import COMMITMENT_TOKEN, await_commitment
+
+    case = _on_commitment(repo, stored_case, fulfilled=False)
+
+    output = await_commitment(case, "commitment-token", repo)
+
+    assert output == {"applicationId": case, "fulfilled": False}
+    assert repo.get_token(case, COMMITMENT_TOKEN) == "commitment-token"
+    assert "awaiting_commitment" in [e.action for e in repo.timeline(case)]
+
+
+def test_the_commitment_wait_says_so_when_the_materials_came_just_before_it(
+    repo, stored_case
+) -> None:
+    # The applicant's submission found no token to answer; the wait must answer its own
+    from shared.stages.supplement import await_commitment
+
+    case = _on_commitment(repo, stored_case, fulfilled=True)
+
+    assert await_commitment(case, "commitment-token", repo)["fulfilled"] is True
