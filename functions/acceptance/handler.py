@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
+from shared.domain.workdays import prepare_calendar
 from shared.models.application import (
     AcceptanceRecord,
     Application,
@@ -16,7 +17,7 @@ from shared.models.application import (
     TimelineEvent,
 )
 from shared.models.catalog import CatalogItem
-from shared.models.common import build_models
+from shared.models.common import build_models, utc_now
 from shared.models.events import AcceptanceEvent
 from shared.observability import logger, metrics
 from shared.settings import get_settings
@@ -26,6 +27,7 @@ from shared.stages.acceptance import run_acceptance
 # client (each operation it makes readied) and the models every call of this function reads.
 prime("dynamodb", "Query", "GetItem", "TransactWriteItems")
 get_settings()
+prepare_calendar(utc_now().date())
 build_models(
     AcceptanceRecord,
     Application,

@@ -6,8 +6,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
+from shared.domain.workdays import prepare_calendar
 from shared.models.application import Application, MaterialRecord, Review
-from shared.models.common import build_models
+from shared.models.common import build_models, utc_now
 from shared.models.events import ReviewEvent
 from shared.observability import logger, metrics
 from shared.stages.approval import open_review
@@ -15,6 +16,7 @@ from shared.stages.approval import open_review
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
 # client (each operation it makes readied) and the models every call of this function reads.
 prime("dynamodb", "Query", "PutItem")
+prepare_calendar(utc_now().date())
 build_models(Application, MaterialRecord, Review)
 
 

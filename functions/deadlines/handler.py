@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.adapters.aws import prime
 from shared.adapters.repository import DynamoRepository
+from shared.domain.workdays import prepare_calendar
 from shared.models.application import (
     Application,
     ApplicationSummary,
@@ -22,6 +23,7 @@ from shared.stages.deadlines import sweep_deadlines
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
 # client (each operation it makes readied) and the models a sweep reads when it finds a review late.
 prime("dynamodb", "Query", "TransactWriteItems")
+prepare_calendar(utc_now().date())
 build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 

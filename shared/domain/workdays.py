@@ -150,3 +150,10 @@ def working_days_between(start: datetime, end: datetime) -> int:
 def seconds_until(deadline: datetime, now: datetime) -> int:
     """Whole seconds from `now` to `deadline`, at least 1 (a timer cannot wait 0 seconds)."""
     return max(1, math.ceil((deadline - now).total_seconds()))
+
+
+def prepare_calendar(today: date) -> None:
+    """Loads the calendar and this year's and next year's days: called at a function's
+    init (a full core) by the functions that count deadlines on every call."""
+    for year in (today.year, today.year + 1):
+        _year(year)
