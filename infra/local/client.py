@@ -114,6 +114,12 @@ class OneWindowClient:
             "POST", f"/tasks/{task_id}/decision", body={"decision": decision, "comment": comment}
         )
 
+    def window_queue(self, limit: int = 100) -> Any:
+        return self.call("GET", "/window/tasks", params={"limit": limit})
+
+    def accept_at_window(self, task_id: str) -> Any:
+        return self.call("POST", f"/window/tasks/{task_id}/decision", body={"outcome": "accept"})
+
     def verify(self, certificate_no: str, code: str) -> Any:
         return self.call("GET", f"/verify/{certificate_no}", params={"code": code})
 

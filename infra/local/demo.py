@@ -94,6 +94,8 @@ def run(count: int, reject_rate: float, seed: int) -> dict[str, Any]:
     items = [api.catalog_item(i["itemId"]) for i in listed[: min(count, len(listed))]]
     departments = sorted({d for i in items for d in [i["leadDepartment"], *i["coDepartments"]]})
     staff = {d: api.as_user(id_token(client_id, staff_email(d))) for d in departments}
+    # Items that need a person wait at the window: the demo's clerk accepts them.
+    clerk = api.as_user(id_token(client_id, "window@example.com"))
     rng = random.Random(seed)
     run_id = uuid.uuid4().hex[:12]
 
@@ -109,6 +111,8 @@ def run(count: int, reject_rate: float, seed: int) -> dict[str, Any]:
     cases: dict[str, dict[str, Any]] = {}
     with tqdm(total=count, desc="concluding", unit="case") as bar:
         while len(cases) < count:
+            for waiting in clerk.window_queue()["items"]:
+                clerk.accept_at_window(waiting["taskId"])
             _decide_pending(staff, rng, reject_rate)
             for application_id in ids:
                 if application_id in cases:
