@@ -300,3 +300,33 @@ def test_an_expired_token_is_a_401_through_the_gateway(served: Served, signing_k
     finally:
         authorizer._keys = saved
     assert status == 401 and body == {"message": "Unauthorized"}
+
+
+def test_the_local_clock_moves_forward_only_and_only_where_a_clock_is_given() -> None:
+    # Given a gateway holding the local system's clock control (a fake that records)
+    moved: list[float] = []
+
+    def clock(days: float) -> dict[str, float]:
+        moved.append(days)
+        return {"offsetDays": sum(moved)}
+
+    gateway = LocalApiGateway("127.0.0.1", 0, "arn:unused", authorizer=None, clock=clock)  # type: ignore[arg-type]
+    try:
+        # When it is read, moved, moved backwards, or moved with a bad body
+        read = gateway.handle("GET", "/_local/clock", {}, None)
+        forward = gateway.handle("POST", "/_local/clock", {}, '{"advanceDays": 3}')
+        back = gateway.handle("POST", "/_local/clock", {}, '{"advanceDays": -1}')
+        garbled = gateway.handle("POST", "/_local/clock", {}, "[1]")
+    finally:
+        gateway.server.server_close()
+
+    # Then it reads and moves forward, and refuses the rest with a 400
+    assert read[0] == 200 and forward[0] == 200 and json.loads(forward[2]) == {"offsetDays": 3}
+    assert back[0] == 400 and garbled[0] == 400
+    assert moved == [0, 3]
+    # And a gateway without a clock (as deployed: nothing answers it) knows no such path
+    plain = LocalApiGateway("127.0.0.1", 0, "arn:unused", authorizer=None)  # type: ignore[arg-type]
+    try:
+        assert plain.handle("GET", "/_local/clock", {}, None)[0] == 403
+    finally:
+        plain.server.server_close()
