@@ -7,6 +7,7 @@
  *   `isStaff()`, `isCitizen()`, `departments()` (codes from the `dept-<CODE>` groups),
  *   `ledDepartments()` (the departments whose `lead-<CODE>` and `dept-<CODE>` the user has)
  * - `signIn(email, password)`, `signUp(email, password)`, `confirmSignUp(email, code)`, `signOut()`
+ * - `username()`: the API's name for the user (`cognito:username`: holders, delegates)
  * - `idToken()`: a current ID token (refreshed when close to expiry) or null
  * - `AuthError`: thrown with the Cognito error name in `code` (e.g. NotAuthorizedException)
  *
@@ -36,9 +37,10 @@ export class AuthError extends Error {
 }
 
 const KEY = 'ow.session'
-// Department officers, the follow-up team, operations and the centre's supervisors (电子监察).
-// A department's lead (`lead-<CODE>`) is its officer too (`dept-<CODE>`): no group of its own here.
-export const STAFF_GROUPS = ['dept-*', 'followup', 'ops', 'supervisor']
+// Department officers, the follow-up team, operations, the centre's supervisors (电子监察) and
+// its window clerks (前台受理). A department's lead (`lead-<CODE>`) is its officer too
+// (`dept-<CODE>`): no group of its own here.
+export const STAFF_GROUPS = ['dept-*', 'followup', 'ops', 'supervisor', 'window']
 
 function readStored(): Session | null {
   try {
@@ -79,6 +81,19 @@ function sessionFrom(idToken: string, refreshToken: string | null): Session {
     sub: String(c.sub ?? ''),
     groups: Array.isArray(groups) ? groups.map(String) : [],
     expiresAt: typeof c.exp === 'number' ? c.exp * 1000 : Date.now() + 3600_000,
+  }
+}
+
+/** The user name the API knows the user by (the ID token's `cognito:username`; locally the
+ * e-mail): who holds a task, who delegates to whom. */
+export function username(): string {
+  const s = state.session
+  if (!s) return ''
+  try {
+    const c = claims(s.idToken)
+    return String(c['cognito:username'] ?? c.email ?? s.email)
+  } catch {
+    return s.email
   }
 }
 

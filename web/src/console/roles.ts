@@ -1,6 +1,7 @@
 // The staff roles of the signed-in user, from the ID token's `cognito:groups` (see ../auth.ts):
 // department officers `dept-<CODE>`, a department's leads `lead-<CODE>` (also its officers),
-// the centre's supervisors `supervisor`, the follow-up team `followup`, operations `ops`.
+// the centre's supervisors `supervisor`, its window clerks `window` (前台受理), the follow-up
+// team `followup`, operations `ops`.
 // Each role has one landing view; the console's home sends a user to the first of theirs.
 import { computed } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
@@ -9,6 +10,7 @@ import { departments, hasGroup, ledDepartments, session } from '../auth'
 export const GROUP_FOLLOWUP = 'followup'
 export const GROUP_OPS = 'ops'
 export const GROUP_SUPERVISOR = 'supervisor'
+export const GROUP_WINDOW = 'window'
 export const DEPARTMENT_GROUPS = 'dept-*'
 
 export interface StaffRoles {
@@ -16,6 +18,8 @@ export interface StaffRoles {
   /** The departments the user leads (`lead-<CODE>` with `dept-<CODE>`, as the API asks). */
   leads: string[]
   supervisor: boolean
+  /** A window clerk: works the window queue (前台受理). */
+  window: boolean
   followup: boolean
   ops: boolean
 }
@@ -25,6 +29,7 @@ export function staffRoles(): StaffRoles {
     departments: departments(),
     leads: ledDepartments(),
     supervisor: hasGroup(GROUP_SUPERVISOR),
+    window: hasGroup(GROUP_WINDOW),
     followup: hasGroup(GROUP_FOLLOWUP),
     ops: hasGroup(GROUP_OPS),
   }
@@ -44,6 +49,7 @@ export const roles = computed<StaffRoles>(() => {
 /** The landing view of the user's first role, or null for someone with no staff group. */
 export function homeOf(r: StaffRoles): RouteLocationRaw | null {
   if (r.departments.length) return { name: 'console-inbox' }
+  if (r.window) return { name: 'console-window' }
   if (watchesDeadlines(r)) return { name: 'console-supervision' }
   if (r.followup) return { name: 'console-followup' }
   if (r.ops) return { name: 'console-ops' }

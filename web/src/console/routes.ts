@@ -5,7 +5,7 @@
 // Components are lazy-loaded: the citizen's first page ships none of the console.
 import type { NavigationGuard, RouteRecordRaw } from 'vue-router'
 import { hasAnyGroup, isSignedIn, STAFF_GROUPS } from '../auth'
-import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, homeOf, staffRoles, watchesDeadlines } from './roles'
+import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, GROUP_WINDOW, homeOf, staffRoles, watchesDeadlines } from './roles'
 
 /** The router's guard lets a route in on ANY group named along its matched records, so a
  * view narrower than the console (the inbox is officers' only) checks its own groups. */
@@ -45,6 +45,28 @@ export const consoleRoutes: RouteRecordRaw[] = [
         props: true,
         beforeEnter: only([DEPARTMENT_GROUPS]),
         meta: { title: 'console.task.title' },
+      },
+      {
+        path: 'delegation',
+        name: 'console-delegation',
+        component: () => import('./views/DelegationView.vue'),
+        beforeEnter: only([DEPARTMENT_GROUPS]),
+        meta: { title: 'console.delegation.title' },
+      },
+      {
+        path: 'window',
+        name: 'console-window',
+        component: () => import('./views/WindowQueueView.vue'),
+        beforeEnter: only([GROUP_WINDOW]),
+        meta: { title: 'console.window.title' },
+      },
+      {
+        path: 'window/:taskId',
+        name: 'console-window-case',
+        component: () => import('./views/WindowCasePage.vue'),
+        props: true,
+        beforeEnter: only([GROUP_WINDOW]),
+        meta: { title: 'console.windowCase.title' },
       },
       {
         path: 'supervision',

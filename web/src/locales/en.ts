@@ -249,6 +249,15 @@ const en: typeof zhCN = {
     returned: 'Returned for supplement (one-time notice)',
     returnedIntro: 'Your application needs the following, all at once; then resubmit:',
     supplementDue: 'Please supplement by {at}',
+    supplementAsked: 'Supplement requested (one-time notice)',
+    supplementAskedIntro:
+      '{dept} reviewing your case asked on {at} for the following, all at once. Upload what is listed, then submit it: the review goes on from where it stood.',
+    supplementPaused: 'the time limits stop until you submit it',
+    supplementSubmit: 'Submit the supplement',
+    supplementAnswered: 'Supplements provided',
+    supplementAnsweredText: 'Asked by {dept} on {asked}; supplied on {answered}.',
+    atWindow:
+      'Your application is complete and waits for a window clerk of the service centre to accept it (since {at}); bring the originals of your materials to the window. Without a decision in 5 working days it is accepted by law.',
     notAccepted: 'Not accepted',
     failed: 'Something went wrong: {reason}',
     reviews: 'Department reviews',
@@ -334,6 +343,14 @@ const en: typeof zhCN = {
     special_procedure_started: 'Special procedure started',
     special_procedure_ended: 'Special procedure ended',
     extended: 'Time limits extended',
+    at_window: 'Waiting for the window clerk',
+    deemed_accepted: 'Accepted by law (no decision in 5 working days)',
+    supplement_requested: 'Supplement requested',
+    supplemented: 'Supplement provided',
+    accepted_on_commitment: 'Accepted on commitment',
+    awaiting_commitment: 'Awaiting committed materials',
+    commitment_signed: 'Commitment signed',
+    commitment_fulfilled: 'Commitment fulfilled',
   },
   // A case's two clocks (承诺时限, 法定时限), shared by the case page and the console.
   // English counts take plural forms: t(key, n).
