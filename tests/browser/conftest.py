@@ -34,6 +34,9 @@ from tests.browser.support import (
 ITEM = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
 DEPARTMENTS = ("POWER", "WATER", "URBAN")
 CITIZEN = "citizen@example.com"
+WINDOW_CLERK = "window@example.com"
+# A second officer of the water department (claims and assignments are between colleagues).
+WATER_COLLEAGUE = "water2@staff.example.com"
 
 
 def _preflight() -> None:
@@ -128,9 +131,10 @@ def web_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
 @pytest.fixture(scope="package")
 def people(web_system: dict[str, str]) -> dict[str, str]:
     """The citizen, an officer and a lead of each department reviewing SD-KFQ-0010 (roles
-    `POWER`, `lead-POWER`, …) and the centre's supervisor (`supervisor`), onboarded as ops
-    do (AdminCreateUser, AdminAddUserToGroup): email by role, one demo password."""
-    from infra.constants import GROUP_CITIZEN, GROUP_SUPERVISOR
+    `POWER`, `lead-POWER`, …), a second water officer (`WATER-2`), the centre's supervisor
+    (`supervisor`) and a window clerk (`window`), onboarded as ops do (AdminCreateUser,
+    AdminAddUserToGroup): email by role, one demo password."""
+    from infra.constants import GROUP_CITIZEN, GROUP_SUPERVISOR, GROUP_WINDOW
     from infra.local.users import DemoUser, ensure_user, lead_email, staff_email
     from shared.names import department_group, department_lead_group
 
@@ -143,7 +147,9 @@ def people(web_system: dict[str, str]) -> dict[str, str]:
             )
             for dept in DEPARTMENTS
         }
+        | {"WATER-2": DemoUser(WATER_COLLEAGUE, department_group("WATER"))}
         | {"supervisor": DemoUser("supervisor@example.com", GROUP_SUPERVISOR)}
+        | {"window": DemoUser(WINDOW_CLERK, GROUP_WINDOW)}
     )
     with _aws(web_system["AwsEndpointUrl"]):
         for user in roster.values():

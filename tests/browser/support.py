@@ -163,3 +163,50 @@ def screenshot(page: Page, name: str, locale: str) -> None:
 
 def readable(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)[:2000]
+
+
+def file_through_the_api(
+    web_system: dict[str, str],
+    token: str,
+    item_id: str,
+    delivery: dict[str, Any],
+    skip: frozenset[str] = frozenset(),
+) -> str:
+    """A case filed, its required materials uploaded (all but `skip`) and submitted over
+    HTTP, as another client would (the journeys on the page are the other tests'): its id."""
+    from infra.local.client import SAMPLE_ENTERPRISE, OneWindowClient, sample_form, upload_required
+
+    client = OneWindowClient(web_system["ApiUrl"]).as_user(token)
+    item = client.catalog_item(item_id)
+    created = client.create(
+        {
+            "itemId": item_id,
+            "applicant": SAMPLE_ENTERPRISE,
+            "form": sample_form(item),
+            "channel": "web",
+            "delivery": delivery,
+        }
+    )
+    application_id = str(created["applicationId"])
+    upload_required(client, application_id, item, skip=skip)
+    client.submit(application_id)
+    return application_id
+
+
+def decide_through_the_api(
+    web_system: dict[str, str], token: str, task_id: str, decision: str = "approve"
+) -> None:
+    """One department's decision over HTTP (to conclude what a test leaves pending)."""
+    from infra.local.client import OneWindowClient
+
+    OneWindowClient(web_system["ApiUrl"]).as_user(token).decide(task_id, decision, "同意")
+
+
+def username_of(id_token: str) -> str:
+    """The user name the API knows someone by (the ID token's `cognito:username`: under a
+    pool whose users sign in with their e-mail, an opaque id, not the e-mail)."""
+    import base64
+
+    part = id_token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return str(claims.get("cognito:username") or claims.get("email") or claims["sub"])
