@@ -104,6 +104,13 @@ def evaluate(application: Application, item: CatalogItem) -> AcceptanceDecision:
     return AcceptanceDecision("ACCEPTED")
 
 
+_DEPTHS = {
+    OnlineDepth.INFORMATION: "the guide (一星)",
+    OnlineDepth.PRE_REVIEW: "a pre-review (二星)",
+    OnlineDepth.ONLINE: "one visit for the originals or the result (三星)",
+}
+
+
 def needs_a_person(item: CatalogItem) -> str | None:
     """Why a window clerk must accept a complete case of this item (None: the rules
     suffice). An item handled fully online (四星, 全程网办) is accepted on its rules; one with
@@ -112,5 +119,6 @@ def needs_a_person(item: CatalogItem) -> str | None:
     if item.on_site_visits:
         return f"an on-site visit: {item.visit_reason_zh}"
     if item.online_depth is not OnlineDepth.FULLY_ONLINE:
-        return f"handled online to {item.online_depth.value}: a clerk checks the originals"
+        depth = _DEPTHS.get(item.online_depth, item.online_depth.value)
+        return f"handled online only up to {depth}: a clerk checks the originals"
     return None
