@@ -12,6 +12,9 @@ pinned in pyproject.toml):
   the program is stopped; the abandoned waits are daemon threads that do nothing more,
   and what they raise on the way out no longer turns the stopped execution into a failed
   one (`Environment.set_error` and `set_timed_out` leave a stopped program stopped).
+- StopExecution right after StartExecution stops the execution. moto's worker sets up its
+  environment in its own thread, and a stop that came first raised AttributeError (AWS
+  stops an execution whatever it is doing); the stop now waits for that set-up, briefly.
 """
 
 import json
@@ -24,6 +27,7 @@ from moto.stepfunctions.parser.asl.component.program.program import Program
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
 
 from infra.constants import EXECUTION_STATUS_CHANGE
@@ -31,7 +35,9 @@ from infra.constants import EXECUTION_STATUS_CHANGE
 _original: Any = None
 _original_eval: Any = None
 _original_endings: dict[str, Any] = {}
+_original_stop: Any = None
 _SLICE_SECONDS = 0.05
+_SET_UP_SECONDS = 5.0
 
 
 def _millis(moment: datetime | None) -> int | None:
@@ -98,8 +104,16 @@ def _unless_stopped(name: str) -> Any:
     return ending
 
 
+def _stop_once_set_up(self: ExecutionWorker, *args: Any, **kwargs: Any) -> None:
+    """moto's ExecutionWorker.stop, once the worker's thread has made its environment."""
+    deadline = time.monotonic() + _SET_UP_SECONDS
+    while self.env is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    _original_stop(self, *args, **kwargs)
+
+
 def install() -> None:
-    global _original, _original_eval
+    global _original, _original_eval, _original_stop
     for name in ("set_error", "set_timed_out"):
         if name not in _original_endings:
             _original_endings[name] = getattr(Environment, name)
@@ -110,3 +124,6 @@ def install() -> None:
     if _original_eval is None:
         _original_eval = Program.eval
         Program.eval = _eval_until_stopped  # type: ignore[method-assign]
+    if _original_stop is None:
+        _original_stop = ExecutionWorker.stop
+        ExecutionWorker.stop = _stop_once_set_up  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 executions that end outside the Catch paths are reconciled from EventBridge, a late
 department marks the case overdue instead of failing it, and every wait has a bound."""
 
+import time
 from datetime import timedelta
 
 import boto3
@@ -166,3 +167,31 @@ def _no_leftover_dead_letters(system: System):
         QueueUrl=dead, AttributeNames=["ApproximateNumberOfMessages"]
     )
     assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_an_execution_stopped_as_soon_as_it_starts_is_aborted(system: System) -> None:
+    # Given a machine that only waits, on the same embedded AWS (a stop must not depend
+    # on how far moto's worker thread has got)
+    sfn = boto3.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name="onewindow-test-waits",
+        definition='{"StartAt":"Wait","States":{"Wait":{"Type":"Wait","Seconds":60,"End":true}}}',
+        roleArn="arn:aws:iam::123456789012:role/onewindow-local-states",
+    )
+    # When each of several executions is stopped straight after its start
+    arns = [
+        sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"now-{n}")[
+            "executionArn"
+        ]
+        for n in range(5)
+    ]
+    for arn in arns:
+        sfn.stop_execution(executionArn=arn)
+    # Then every one of them ends ABORTED (moto reflects the end from its worker's thread)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        statuses = {sfn.describe_execution(executionArn=arn)["status"] for arn in arns}
+        if "RUNNING" not in statuses:
+            break
+        time.sleep(0.02)
+    assert statuses == {"ABORTED"}
