@@ -79,6 +79,8 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     # and the reconciler of executions that ended without settling their case (EventBridge).
     "deadlines": {"memory": 256, "timeout": 60},
     "reconcile": {"memory": 256, "timeout": 30},
+    # The audit trail: the main table's stream, as records chained per case (and person).
+    "audit": {"memory": 256, "timeout": 60},
     # The user pool's post-confirmation trigger: a citizen who signed up joins `citizen`.
     # Cognito waits at most 5 s for a trigger.
     "signup": {"memory": 256, "timeout": 5},
@@ -118,6 +120,10 @@ DEADLINE_SWEEP_MINUTES = 15
 EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
 UNSETTLED_ENDS = UNSETTLED_EXECUTION_ENDS
 RECONCILE_ATTEMPTS = 5  # receives of one message before it goes to the dead-letter queue
+# The audit function's feed from the main table's stream (infra/constructs/audit.py).
+AUDIT_BATCH_SIZE = 100
+AUDIT_BATCHING_SECONDS = 2
+AUDIT_RETRIES = 10
 
 # Environment variables each function gets besides the POWERTOOLS_* ones; values are
 # resource names CDK resolves or setting defaults. The local runtime gives the same set.
@@ -125,6 +131,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
     "api": [
         "TABLE_NAME",
         "IDEMPOTENCY_TABLE_NAME",
+        "AUDIT_TABLE_NAME",
         "DOCUMENTS_BUCKET",
         "STATE_MACHINE_ARN",
         "UPLOAD_URL_TTL_SECONDS",
@@ -144,6 +151,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
     "failure": ["TABLE_NAME"],
     "deadlines": ["TABLE_NAME"],
     "reconcile": ["TABLE_NAME"],
+    "audit": ["AUDIT_TABLE_NAME"],
     # The pool and user come in the trigger event; the group is shared/names.py's.
     "signup": [],
 }

@@ -17,6 +17,7 @@ from infra.constructs import (
     Workflow,
     grant_least_privilege,
 )
+from infra.constructs.audit import AuditFeed
 from infra.constructs.tracing import Tracing
 from infra.constructs.web import Web
 from shared.models.catalog import Catalog
@@ -60,6 +61,7 @@ class OneWindowStack(Stack):
             environment={
                 "TABLE_NAME": self.data.table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
+                "AUDIT_TABLE_NAME": self.data.audit_table.table_name,
                 "DOCUMENTS_BUCKET": self.documents.bucket.bucket_name,
                 **c.SETTING_DEFAULTS,
             },
@@ -85,6 +87,10 @@ class OneWindowStack(Stack):
             state_machine=self.workflow.state_machine,
             deadlines=self.functions["deadlines"],
             reconcile=self.functions["reconcile"],
+        )
+
+        self.audit_feed = AuditFeed(
+            self, "AuditFeed", table=self.data.table, audit=self.functions["audit"]
         )
 
         self.api = Api(
@@ -118,6 +124,7 @@ class OneWindowStack(Stack):
             "DocumentsBucketName": self.documents.bucket.bucket_name,
             "StateMachineArn": self.workflow.state_machine.state_machine_arn,
             "TableName": self.data.table.table_name,
+            "AuditTableName": self.data.audit_table.table_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

@@ -53,6 +53,8 @@ GSI2_PK: Final = "GSI2PK"
 GSI2_SK: Final = "GSI2SK"
 # The one non-key attribute the indexes project: a JSON summary of what their pages show.
 SUMMARY_ATTRIBUTE: Final = "summary"
+# Who wrote a record, set on every write (shared/acting.py); the audit trail reads it.
+AUDIT_STAMP: Final = "by"
 INDEX_KEYS: Final = {GSI1: (GSI1_PK, GSI1_SK), GSI2: (GSI2_PK, GSI2_SK)}
 IDEMPOTENCY_PK: Final = "id"
 IDEMPOTENCY_TTL: Final = "expiration"
@@ -73,6 +75,9 @@ APPLICATION_MATERIALS: Final = f"{APPLICATION}/materials"
 APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
 APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
+APPLICATION_AUDIT: Final = f"{APPLICATION}/audit"
+AUDIT: Final = "/audit"
+AUDIT_EXPORT: Final = "/audit/export"
 TASKS: Final = "/tasks"
 TASK_DECISIONS: Final = "/tasks/decisions"
 TASK: Final = "/tasks/{taskId}"
@@ -109,6 +114,9 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", APPLICATION_SUBMIT, False),
     ("GET", APPLICATION_RESULT, False),
     ("POST", APPLICATION_FEEDBACK, False),
+    ("GET", APPLICATION_AUDIT, False),
+    ("GET", AUDIT, False),
+    ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),
     ("POST", TASK_DECISIONS, False),
     ("GET", TASK, False),

@@ -13,7 +13,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from functions.api import body
 from functions.api.contract import HEADER_NAMES
 from functions.api.dependencies import current_caller
-from functions.api.routes import applications, holding, public, supervision, tasks, window
+from functions.api.routes import (
+    applications,
+    audit,
+    holding,
+    public,
+    supervision,
+    tasks,
+    window,
+)
 from shared import names
 from shared.errors import DomainError, TransientError
 from shared.identity import Unauthenticated
@@ -27,6 +35,7 @@ app.include_router(tasks.router)
 app.include_router(supervision.router)
 app.include_router(holding.router)
 app.include_router(window.router)
+app.include_router(audit.router)
 
 
 def _error(

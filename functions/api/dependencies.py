@@ -1,15 +1,18 @@
 """The API's ports, created on first use and kept for the life of the container."""
 
 from functools import cache
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
+from shared.acting import Actor
 from shared.adapters.aws import client
 from shared.adapters.documents import S3DocumentStore
+from shared.adapters.dynamo.audit import AuditStore
 from shared.adapters.repository import DynamoRepository
 from shared.adapters.workflow import StepFunctionsWorkflow
 from shared.errors import TransientError
-from shared.identity import Caller, caller_from_claims
+from shared.identity import Caller, Unauthenticated, caller_from_claims
 from shared.models.api import CatalogItemSummary, CatalogPage
 from shared.models.common import build_models
 from shared.observability import logger
@@ -20,6 +23,11 @@ from shared.settings import MissingSetting, get_settings
 @cache
 def repository() -> DynamoRepository:
     return DynamoRepository()
+
+
+@cache
+def audit_trail() -> AuditStore:
+    return AuditStore()
 
 
 @cache
@@ -53,10 +61,26 @@ def prepare() -> None:
 
 
 def reset() -> None:
-    for getter in (repository, documents, workflow, catalog_index):
+    for getter in (repository, audit_trail, documents, workflow, catalog_index):
         getter.cache_clear()
 
 
 def current_caller(app: APIGatewayRestResolver) -> Caller:
     authorizer = app.current_event.request_context.authorizer
     return caller_from_claims(authorizer.claims if authorizer else None)
+
+
+ANONYMOUS = "anonymous"
+
+
+def request_actor(event: dict[str, Any]) -> Actor:
+    """Who a request acts as, for the audit stamp on what it writes: the caller's name (as
+    the case's history names them), or anonymous on the public routes; via the route."""
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims")
+    try:
+        name = caller_from_claims(claims).username
+    except Unauthenticated:
+        name = ANONYMOUS
+    route = f"{event.get('httpMethod', '')} {event.get('resource', '')}".strip()
+    return Actor(name=name, via=route, request_id=str(context.get("requestId", "")))

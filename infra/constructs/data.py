@@ -1,4 +1,5 @@
-"""DynamoDB: the single table of cases, tasks and timelines, and the idempotency table."""
+"""DynamoDB: the single table of cases, tasks and timelines (its stream feeds the audit
+trail), the audit table, and the idempotency table."""
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
@@ -10,12 +11,14 @@ _STRING = dynamodb.AttributeType.STRING
 
 
 class Data(Construct):
-    """The main table (PK/SK, GSI1 and GSI2) and the Powertools idempotency table."""
+    """The main table (PK/SK, GSI1 and GSI2, a stream of old and new images), the audit
+    table (PK/SK, GSI1 by actor) and the Powertools idempotency table."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.table = self._build_main_table()
         self.idempotency_table = self._build_idempotency_table()
+        self.audit_table = self._build_audit_table()
 
     def _build_main_table(self) -> dynamodb.TableV2:
         # Cases are public records of administrative acts: never delete them with the stack.
@@ -35,6 +38,34 @@ class Data(Construct):
                     non_key_attributes=[c.SUMMARY_ATTRIBUTE],
                 )
                 for index, (pk, sk) in c.INDEX_KEYS.items()
+            ],
+            # Who changed what, before and after: the audit function reads every change.
+            dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            billing=dynamodb.Billing.on_demand(),
+            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _build_audit_table(self) -> dynamodb.TableV2:
+        # The audit trail outlives everything it records: retained, protected, and written
+        # only by the audit function, which may add items and nothing else.
+        pk, sk = c.INDEX_KEYS[c.GSI1]
+        return dynamodb.TableV2(
+            self,
+            "AuditTable",
+            partition_key=dynamodb.Attribute(name=c.TABLE_PK, type=_STRING),
+            sort_key=dynamodb.Attribute(name=c.TABLE_SK, type=_STRING),
+            global_secondary_indexes=[
+                dynamodb.GlobalSecondaryIndexPropsV2(
+                    index_name=c.GSI1,
+                    partition_key=dynamodb.Attribute(name=pk, type=_STRING),
+                    sort_key=dynamodb.Attribute(name=sk, type=_STRING),
+                    projection_type=dynamodb.ProjectionType.ALL,
+                )
             ],
             billing=dynamodb.Billing.on_demand(),
             encryption=dynamodb.TableEncryptionV2.aws_managed_key(),

@@ -33,6 +33,20 @@ def grant_least_privilege(
 
     api = functions["api"]
     data.idempotency_table.grant_read_write_data(api)
+    # Parties, supervisors and ops read the audit trail; only the audit function adds to it,
+    # and nothing may change or remove what is there (no UpdateItem, no DeleteItem).
+    data.audit_table.grant_read_data(api)
+    acknowledge(
+        functions.roles["api"],
+        arn_finding(data.audit_table, "/index/*"),
+        "An actor's audit records are read from the audit table's GSI1, which IAM names "
+        "only as <table ARN>/index/*.",
+    )
+    iam.Grant.add_to_principal(
+        grantee=functions["audit"],
+        actions=["dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"],
+        resource_arns=[data.audit_table.table_arn],
+    )
     # The api function signs presigned POSTs (the browser uploads with its authority),
     # presigned GETs of materials for the reviewing departments, and of issued results; on
     # submit it reads each material's size and type (HeadObject) for acceptance.

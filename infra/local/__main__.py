@@ -145,6 +145,7 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     from infra.local import moto_patches
+    from infra.local.audit_feed import AuditFeed
     from infra.local.gateway import CognitoAuthorizer, LocalApiGateway
     from infra.local.lambda_runtime import LocalLambdaRuntime
     from infra.local.provision import provision
@@ -154,8 +155,9 @@ def main() -> None:
     aws = ThreadedMotoServer(ip_address=LOOPBACK, port=args.aws_port, verbose=False)
     aws.start()
     requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
-    LocalLambdaRuntime().install()
+    runtime = LocalLambdaRuntime().install()
     outputs = provision(region=args.region)
+    runtime.after_each_invocation(AuditFeed(outputs).drain)
     authorizer = CognitoAuthorizer(
         endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
     )

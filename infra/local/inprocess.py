@@ -16,6 +16,7 @@ from moto import mock_aws
 
 from infra.constants import FUNCTIONS
 from infra.local import moto_patches
+from infra.local.audit_feed import AuditFeed
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
 from infra.local.offline import REGION
@@ -94,14 +95,20 @@ class InProcessSystem:
         raw = self.invoke_api(event)
         response_headers = {k: v[-1] for k, v in (raw.get("multiValueHeaders") or {}).items()}
         response_headers.update(raw.get("headers") or {})
+        text = raw.get("body") or "null"
+        is_json = response_headers.get("Content-Type", "application/json").startswith(
+            "application/json"
+        )
         return Response(
-            int(raw["statusCode"]), json.loads(raw.get("body") or "null"), response_headers
+            int(raw["statusCode"]), json.loads(text) if is_json else text, response_headers
         )
 
     def invoke_api(self, event: dict[str, Any]) -> dict[str, Any]:
         """In turn with the stage functions (see LocalLambdaRuntime.exclusive)."""
         with self.runtime.exclusive(self.api_env):
-            return self.run_api_handler(event)
+            answer = self.run_api_handler(event)
+        self.runtime.settle()
+        return answer
 
     def run_api_handler(self, event: dict[str, Any]) -> dict[str, Any]:
         from functions.api.handler import handler
@@ -311,6 +318,7 @@ def running_system(
         runtime = runtime or LocalLambdaRuntime()
         if install_runtime:
             runtime.install()
+            runtime.after_each_invocation(AuditFeed(outputs).drain)
         try:
             yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
         finally:

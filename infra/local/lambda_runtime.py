@@ -65,6 +65,24 @@ class LocalLambdaRuntime:
         self._handlers: dict[str, Handler] = {}
         self.invocations: list[Invocation] = []
         self._original: Any = None
+        # What Lambda's pollers do between invocations (the audit feed), run after each.
+        self._after: list[Callable[[], None]] = []
+        self._settling = False
+
+    def after_each_invocation(self, work: Callable[[], None]) -> None:
+        self._after.append(work)
+
+    def settle(self) -> None:
+        """Runs the pollers now (in turn with the handlers), once, never from within one."""
+        with self._lock:
+            if self._settling:
+                return
+            self._settling = True
+            try:
+                for work in self._after:
+                    work()
+            finally:
+                self._settling = False
 
     # -- installing the hook ----------------------------------------------------------
     def install(self) -> "LocalLambdaRuntime":
@@ -121,6 +139,7 @@ class LocalLambdaRuntime:
         self.invocations.append(
             Invocation(fn.function_name, (time.perf_counter() - started) * 1000, error)
         )
+        self.settle()
         return payload.encode()
 
     @contextmanager

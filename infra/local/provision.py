@@ -26,6 +26,7 @@ INFRA_DIR = Path(__file__).resolve().parent.parent
 class LocalNames:
     table: str = "onewindow-local"
     idempotency_table: str = "onewindow-local-idempotency"
+    audit_table: str = "onewindow-local-audit"
     bucket: str = "onewindow-local-documents"
     state_machine: str = "onewindow-local-application"
     unsettled_queue: str = "onewindow-local-unsettled-executions"
@@ -54,6 +55,7 @@ def environment_from_outputs(key: str, outputs: dict[str, str]) -> dict[str, str
         {
             "TABLE_NAME": outputs["TableName"],
             "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
+            "AUDIT_TABLE_NAME": outputs["AuditTableName"],
             "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
             "STATE_MACHINE_ARN": outputs["StateMachineArn"],
         },
@@ -86,6 +88,30 @@ def _create_tables(names: LocalNames) -> None:
                 },
             }
             for index, (pk, sk) in c.INDEX_KEYS.items()
+        ],
+        # As Data: the audit function reads every change (infra/local/audit_feed.py).
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    pk, sk = c.INDEX_KEYS[c.GSI1]
+    ddb.create_table(
+        TableName=names.audit_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": a, "AttributeType": "S"} for a in (c.TABLE_PK, c.TABLE_SK, pk, sk)
+        ],
+        KeySchema=[
+            {"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
+            {"AttributeName": c.TABLE_SK, "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": c.GSI1,
+                "KeySchema": [
+                    {"AttributeName": pk, "KeyType": "HASH"},
+                    {"AttributeName": sk, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
     )
     ddb.create_table(
@@ -251,6 +277,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     resources = {
         "TABLE_NAME": names.table,
         "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
+        "AUDIT_TABLE_NAME": names.audit_table,
         "DOCUMENTS_BUCKET": names.bucket,
         "STATE_MACHINE_ARN": machine_arn,
     }
@@ -269,6 +296,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     return {
         "TableName": names.table,
         "IdempotencyTableName": names.idempotency_table,
+        "AuditTableName": names.audit_table,
         "DocumentsBucketName": names.bucket,
         "StateMachineArn": machine,
         "UnsettledExecutionsQueueUrl": queue,

@@ -5,6 +5,7 @@ import contextlib
 
 from pydantic import ValidationError
 
+from shared.acting import on_behalf_of
 from shared.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
@@ -87,7 +88,8 @@ def decide(
         detail=f"{review.department}{_behalf(on_behalf)}: {request.comment}".rstrip(": "),
     )
     # Record first (the claim), then answer the token: issuance must find every decision.
-    tasks.decide_review(review, [event])
+    with on_behalf_of(on_behalf):
+        tasks.decide_review(review, [event])
     workflow.succeed(review.task_token, _token_output(review))
     return review
 

@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
+from shared.acting import current_actor
 from shared.adapters.aws import client
 from shared.adapters.aws_errors import AWS_ERRORS, error_code, translate
 from shared.adapters.pagination import CursorScope, decode_cursor, encode_cursor
 from shared.errors import Conflict, TransientError, ValidationFailed
-from shared.names import INDEX_KEYS, SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
+from shared.models.common import utc_now
+from shared.names import AUDIT_STAMP, INDEX_KEYS, SUMMARY_ATTRIBUTE, TABLE_PK, TABLE_SK
 from shared.ports.page import Page
 from shared.settings import get_settings
 
@@ -68,6 +70,52 @@ def stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def actor_stamp() -> dict[str, Any]:
+    """Who writes, how and when (the `by` map each write carries): a: actor, v: via,
+    o: on whose behalf, r: request, t: time."""
+    actor = current_actor()
+    stamped = {"a": s(actor.name), "v": s(actor.via), "t": s(stamp(utc_now()))}
+    if actor.on_behalf_of:
+        stamped["o"] = s(actor.on_behalf_of)
+    if actor.request_id:
+        stamped["r"] = s(actor.request_id)
+    return {"M": stamped}
+
+
+def stamped_item(item: Item) -> Item:
+    return {**item, AUDIT_STAMP: actor_stamp()}
+
+
+def stamped_update(body: Mapping[str, Any]) -> dict[str, Any]:
+    """An UpdateItem body that also sets who writes (every update here SETs something)."""
+    expression: str = body["UpdateExpression"]
+    setting = "#by_ = :by_"
+    if expression.startswith("SET "):
+        expression = f"SET {setting}, {expression[4:]}"
+    else:
+        expression = f"SET {setting} {expression}"
+    return {
+        **body,
+        "UpdateExpression": expression,
+        "ExpressionAttributeNames": {
+            **body.get("ExpressionAttributeNames", {}),
+            "#by_": AUDIT_STAMP,
+        },
+        "ExpressionAttributeValues": {
+            **body.get("ExpressionAttributeValues", {}),
+            ":by_": actor_stamp(),
+        },
+    }
+
+
+def _stamped(kind: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    if kind == "Put":
+        return {**body, "Item": stamped_item(body["Item"])}
+    if kind == "Update":
+        return stamped_update(body)
+    return dict(body)
 
 
 class DynamoTable:
@@ -189,7 +237,7 @@ class DynamoTable:
     def _put(
         self, item: Item, *, condition: str | None = None, conflict: Conflict | None = None
     ) -> None:
-        kwargs: dict[str, Any] = {"TableName": self.table, "Item": item}
+        kwargs: dict[str, Any] = {"TableName": self.table, "Item": stamped_item(item)}
         if condition:
             kwargs["ConditionExpression"] = condition
         try:
@@ -198,14 +246,30 @@ class DynamoTable:
             raise translate(exc, conflict) from exc
 
     def _delete(self, pk: str, sk: str) -> None:
+        """Deletes a record, first stamping who deletes it: the stream's REMOVE carries the
+        last image, so the audit trail names the deleter, not the record's last writer."""
+        key = {TABLE_PK: s(pk), TABLE_SK: s(sk)}
         try:
-            self._db.delete_item(TableName=self.table, Key={TABLE_PK: s(pk), TABLE_SK: s(sk)})
+            self._db.update_item(
+                TableName=self.table,
+                Key=key,
+                UpdateExpression="SET #by_ = :by_",
+                ConditionExpression="attribute_exists(#pk)",
+                ExpressionAttributeNames={"#by_": AUDIT_STAMP, "#pk": TABLE_PK},
+                ExpressionAttributeValues={":by_": actor_stamp()},
+            )
+            self._db.delete_item(TableName=self.table, Key=key)
         except AWS_ERRORS as exc:
+            if (
+                isinstance(exc, ClientError)
+                and error_code(exc) == "ConditionalCheckFailedException"
+            ):
+                return  # nothing to delete
             raise translate(exc) from exc
 
     def _update(self, update: Mapping[str, Any], conflict: Conflict | None = None) -> None:
         try:
-            self._db.update_item(TableName=self.table, **update)
+            self._db.update_item(TableName=self.table, **stamped_update(update))
         except AWS_ERRORS as exc:
             raise translate(exc, conflict) from exc
 
@@ -222,11 +286,11 @@ class DynamoTable:
             if len(operations) == 1:
                 ((kind, body),) = operations[0].items()
                 call = self._db.put_item if kind == "Put" else self._db.update_item
-                call(TableName=self.table, **body)
+                call(TableName=self.table, **_stamped(kind, body))
             else:
                 self._db.transact_write_items(
                     TransactItems=[
-                        {kind: {"TableName": self.table, **body}}
+                        {kind: {"TableName": self.table, **_stamped(kind, body)}}
                         for operation in operations
                         for kind, body in operation.items()
                     ]
@@ -236,7 +300,7 @@ class DynamoTable:
 
     def _batch_put(self, items: Sequence[Item]) -> None:
         """Unconditional puts, 25 at a time, retrying what DynamoDB leaves unprocessed."""
-        self._batch([{"PutRequest": {"Item": i}} for i in items])
+        self._batch([{"PutRequest": {"Item": stamped_item(i)}} for i in items])
 
     def _batch_delete(self, keys: Sequence[Item]) -> None:
         self._batch([{"DeleteRequest": {"Key": k}} for k in keys])
