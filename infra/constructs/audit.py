@@ -10,6 +10,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constants import AUDIT_BATCH_SIZE, AUDIT_BATCHING_SECONDS, AUDIT_RETRIES
+from infra.constructs.nag import acknowledge
 from shared.stages.audit import AUDITED_SUBJECTS
 
 
@@ -29,6 +30,13 @@ class AuditFeed(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.days(14),
+        )
+        acknowledge(
+            self.dead_letters,
+            "AwsSolutions-SQS3",
+            "This queue is the dead-letter destination itself: the stream's event source "
+            "mapping sends it the batches the audit function failed on (on_failure); "
+            "nothing consumes it but ops.",
         )
         audit.add_event_source(
             sources.DynamoEventSource(

@@ -1,4 +1,6 @@
-"""DynamoDB: the single table and the idempotency table."""
+"""DynamoDB: the single table (with its stream), the audit table and the idempotency table."""
+
+import json
 
 from aws_cdk.assertions import Match
 
@@ -97,11 +99,56 @@ def test_idempotency_table_expires_records_and_has_pitr(synth):
     )
 
 
-def test_stack_has_exactly_the_two_tables(synth):
-    # Given the stack; When counting tables; Then there are the main and idempotency tables
+def test_stack_has_exactly_the_three_tables(synth):
+    # Given the stack; When counting tables; Then there are the main, audit and idempotency
+    # tables
     keys = sorted(
         table["Properties"]["KeySchema"][0]["AttributeName"]
         for table in synth.of_type("AWS::DynamoDB::GlobalTable").values()
     )
-    assert keys == sorted([c.TABLE_PK, c.IDEMPOTENCY_PK])
+    assert keys == sorted([c.TABLE_PK, c.TABLE_PK, c.IDEMPOTENCY_PK])
     assert not synth.of_type("AWS::DynamoDB::Table")
+
+
+def _audit_table(synth):
+    (table,) = [
+        t
+        for t in synth.of_type("AWS::DynamoDB::GlobalTable").values()
+        if not t["Properties"].get("StreamSpecification")
+        and t["Properties"]["KeySchema"][0]["AttributeName"] == c.TABLE_PK
+    ]
+    return table
+
+
+def test_the_main_table_streams_old_and_new_images_to_the_audit_function(synth):
+    synth.template.has_resource_properties(
+        "AWS::DynamoDB::GlobalTable",
+        {
+            "GlobalSecondaryIndexes": Match.array_with([Match.object_like({"IndexName": c.GSI2})]),
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+        },
+    )
+    (props,) = [
+        m["Properties"]
+        for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": synth.function("audit")[0]}
+    ]
+    assert props["StartingPosition"] == "TRIM_HORIZON"
+    assert props["ParallelizationFactor"] == 1  # each case's changes in order
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["MaximumRetryAttempts"] == c.AUDIT_RETRIES
+    assert "OnFailure" in props["DestinationConfig"]
+    patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    prefixes = [p["prefix"] for p in patterns[0]["dynamodb"]["Keys"]["PK"]["S"]]
+    assert prefixes == ["APP#", "USER#", "APPLICANT#", "TICKET#"]
+
+
+def test_the_audit_table_is_kept_protected_and_indexed_by_actor(synth):
+    table = _audit_table(synth)
+    assert table["DeletionPolicy"] == "Retain"
+    replica = table["Properties"]["Replicas"][0]
+    assert replica["DeletionProtectionEnabled"] is True
+    assert replica["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    (index,) = table["Properties"]["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == c.GSI1
+    assert index["Projection"] == {"ProjectionType": "ALL"}

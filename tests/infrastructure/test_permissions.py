@@ -142,3 +142,42 @@ def test_no_action_wildcards_beyond_the_table_grant(synth, key):
         for action in as_list(statement["Action"]):
             if "*" in action:
                 assert action.startswith("dynamodb:"), action
+
+
+def _audit_table_id(synth):
+    tables = synth.of_type("AWS::DynamoDB::GlobalTable")
+    return next(
+        key
+        for key, table in tables.items()
+        if table["Properties"]["KeySchema"][0]["AttributeName"] == c.TABLE_PK
+        and "StreamSpecification" not in table["Properties"]
+    )
+
+
+def test_only_the_audit_function_adds_to_the_audit_trail_and_nothing_changes_it(synth):
+    audit_table = {"Fn::GetAtt": [_audit_table_id(synth), "Arn"]}
+    # The audit function: add, read its trail's last record; no update, no delete, and no
+    # access to the main table but its stream
+    statements = synth.function_statements("audit")
+    on_audit = {
+        action
+        for s in statements
+        if audit_table in as_list(s["Resource"])
+        for action in as_list(s["Action"])
+    }
+    assert on_audit == {"dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"}
+    actions = synth.function_actions("audit")
+    assert not actions & {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+    assert "dynamodb:GetRecords" in actions  # the stream, granted by the event source
+    # Every other function: never a write on the audit table
+    for key in c.FUNCTIONS:
+        if key == "audit":
+            continue
+        for statement in synth.function_statements(key):
+            if audit_table in as_list(statement["Resource"]):
+                written = {
+                    a
+                    for a in as_list(statement["Action"])
+                    if "Put" in a or "Update" in a or "Delete" in a or "Write" in a
+                }
+                assert not written, (key, written)

@@ -155,8 +155,11 @@ def test_unsettled_execution_ends_reach_the_reconciler_through_a_queue(synth, ma
     assert queue["SqsManagedSseEnabled"] is True
     assert queue["RedrivePolicy"]["maxReceiveCount"] == c.RECONCILE_ATTEMPTS
     # Which the reconcile function consumes, reporting failed records one by one
-    [mapping] = synth.of_type("AWS::Lambda::EventSourceMapping").values()
-    properties = mapping["Properties"]
+    [properties] = [
+        m["Properties"]
+        for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": synth.function("reconcile")[0]}
+    ]
     assert properties["EventSourceArn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert properties["FunctionName"] == {"Ref": synth.function("reconcile")[0]}
     assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
