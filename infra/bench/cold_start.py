@@ -138,11 +138,16 @@ def build_seed(path: Path, warm: int) -> None:
         ]
         tables = [
             _create_kwargs(cast(dict[str, Any], ddb.describe_table(TableName=name)["Table"]))
-            for name in (table, h.outputs["IdempotencyTableName"])
+            for name in (
+                table,
+                h.outputs["IdempotencyTableName"],
+                h.outputs["AuditTableName"],
+            )
         ]
         resources = {
             "TABLE_NAME": table,
             "IDEMPOTENCY_TABLE_NAME": h.outputs["IdempotencyTableName"],
+            "AUDIT_TABLE_NAME": h.outputs["AuditTableName"],
             "DOCUMENTS_BUCKET": bucket,
             "STATE_MACHINE_ARN": h.outputs["StateMachineArn"],
         }
@@ -173,6 +178,8 @@ def build_seed(path: Path, warm: int) -> None:
         # of a case in approval that was stopped.
         "deadlines": ({"source": "aws.events", "detail-type": "Scheduled Event"}, "accepted"),
         "reconcile": (_stopped_execution_batch(case), "accepted"),
+        # The stream's batch for acceptance's write: the header before and after, its event.
+        "audit": (_stream_batch(snapshots["submitted"], snapshots["accepted"]), None),
         # A citizen confirming their sign-up (the pool, its group and the user are made in
         # the child, whose moto hands out the pool id: see cold_child's _cognito).
         "signup": (_sign_up_confirmed(), None),
@@ -251,6 +258,35 @@ def _sign_up_confirmed() -> dict[str, Any]:
         },
         "response": {},
     }
+
+
+def _stream_batch(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
+    """A DynamoDB Streams batch as Lambda gets it: each record of `after` that is new or
+    changed since `before`, with its old and new images."""
+    old = {i["SK"]["S"]: i for i in before}
+    records = []
+    for n, item in enumerate(after, start=1):
+        previous = old.get(item["SK"]["S"])
+        if previous == item:
+            continue
+        data: dict[str, Any] = {
+            "Keys": {"PK": item["PK"], "SK": item["SK"]},
+            "NewImage": item,
+            "SequenceNumber": str(1000 + n),
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+        if previous:
+            data["OldImage"] = previous
+        records.append(
+            {
+                "eventID": f"bench-{n}",
+                "eventName": "MODIFY" if previous else "INSERT",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": "us-east-1",
+                "dynamodb": data,
+            }
+        )
+    return {"Records": records}
 
 
 def _stopped_execution_batch(application_id: str) -> dict[str, Any]:

@@ -123,7 +123,12 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
         },
     }
-    query = {"code": world.verification_code} if resource == "/verify/{certificateNo}" else None
+    queries = {
+        "/verify/{certificateNo}": {"code": world.verification_code},
+        "/audit": {"actor": "staff-power"},
+        "/audit/export": {"applicationId": world.completed},
+    }
+    query = queries.get(resource)
     body = bodies.get(resource) if method == "POST" else None
     return {"method": method, "path": path, "body": body, "query": query}
 
@@ -148,6 +153,11 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),
+    # The case's parties (the applicant, a reviewing department, the centre): others 404.
+    ("GET", "/applications/{applicationId}/audit"): (401, 200, 404, 200, 404, 200),
+    # An actor's trail: supervisors and ops; the export: ops only.
+    ("GET", "/audit"): (401, 403, 403, 403, 403, 200),
+    ("GET", "/audit/export"): (401, 403, 403, 403, 403, 200),
     ("GET", "/tasks"): (401, 403, 403, 200, 200, 403),
     # Each decision answered on its own: HEALTH's staff get a 403 inside the 200.
     ("POST", "/tasks/decisions"): (401, 403, 403, 200, 200, 403),

@@ -187,6 +187,11 @@ def test_no_api_route_or_stage_ever_scans(
     supervisor = Caller("sub-supervisor", "supervisor", ("supervisor",))
     ok(system.api("GET", "/supervision/overdue", caller=supervisor))
     ok(system.api("GET", "/supervision/overdue", caller=power_lead, query={"department": "POWER"}))
+    ok(system.api("GET", f"/applications/{at_window}/audit", caller=CITIZEN))
+    ok(system.api("GET", "/audit", caller=supervisor, query={"actor": clerk.username}))
+    ops = Caller("sub-ops", "ops", ("ops",))
+    exported = system.api("GET", "/audit/export", caller=ops, query={"applicationId": at_window})
+    assert exported.status == 200, exported.body
     page = ok(system.api("GET", "/catalog/items", query={"limit": "2"}))
     ok(system.api("GET", "/catalog/items", query={"limit": "2", "cursor": page["nextCursor"]}))
     ok(
