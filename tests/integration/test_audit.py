@@ -145,6 +145,9 @@ def test_the_centre_reads_what_one_actor_did_and_nobody_else_does(system: System
     )
     assert reversed_period.status == 422
     assert reversed_period.body["fields"][0]["field"] == "since"
+    # The system's own writes are in each case's trail, not listed by actor
+    system_listed = system.api("GET", "/audit", caller=SUPERVISOR, query={"actor": "system"})
+    assert system_listed.status == 200 and system_listed.body["items"] == []
     # An officer may not read a colleague's trail
     refused = system.api("GET", "/audit", caller=officer, query={"actor": "staff-water"})
     assert refused.status == 403, refused.body

@@ -54,9 +54,10 @@ def case_trail(
     names.resolver_path(names.AUDIT),
     summary="What one actor did, newest first, optionally within [since, until)",
     description=(
-        "For the centre's supervisors and ops. `actor` is a name as the trail records it "
-        "(an account's name, or `system`). Each record's own hash is checked; the links "
-        "belong to each case's trail."
+        "For the centre's supervisors and ops. `actor` is a person's name as the trail "
+        "records it; the system's own writes (the stages') are in each case's trail, not "
+        "listed here. Each record's own hash is checked; the links belong to each case's "
+        "trail."
     ),
     tags=["audit"],
     responses=responses(errors={FORBIDDEN: _CENTRE, UNAVAILABLE: DESCRIPTIONS[UNAVAILABLE]}),
