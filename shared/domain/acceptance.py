@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from shared.domain.forms import form_problems
 from shared.models.application import Application, MissingItem
 from shared.models.catalog import CatalogItem, OnlineDepth
+from shared.models.common import Channel
 
 
 @dataclass
@@ -109,6 +110,17 @@ _DEPTHS = {
     OnlineDepth.PRE_REVIEW: "a pre-review (二星)",
     OnlineDepth.ONLINE: "one visit for the originals or the result (三星)",
 }
+
+
+WALK_IN_REASON = "filed at the window for a walk-in applicant: the clerk checks the originals"
+
+
+def case_needs_a_person(application: Application, item: CatalogItem) -> str | None:
+    """Why a clerk accepts this case: it was filed at the window (the clerk has the
+    originals in hand), or its item needs a person."""
+    if application.channel is Channel.WINDOW:
+        return WALK_IN_REASON
+    return needs_a_person(item)
 
 
 def needs_a_person(item: CatalogItem) -> str | None:

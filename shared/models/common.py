@@ -80,6 +80,9 @@ class Channel(StrEnum):
     WEB = "web"  # 网上办
     MOBILE = "mobile"  # 掌上办
     ASSISTED = "assisted"  # 云帮办 / 帮办代办
+    # 窗口办: a walk-in applicant, filed at the window by a clerk who scans the materials in;
+    # acceptance is then the clerk's, with the originals in front of them.
+    WINDOW = "window"
 
 
 class ApplicationStatus(StrEnum):

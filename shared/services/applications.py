@@ -51,6 +51,8 @@ _RATEABLE = {
     ApplicationStatus.COMPLETED,
     ApplicationStatus.NOT_ACCEPTED,
 }
+# Channels on which staff file for the applicant (who is not the account that files).
+_FILED_BY_STAFF = frozenset({Channel.ASSISTED, Channel.WINDOW})
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
 
@@ -81,7 +83,7 @@ def create_application(
         applicant=request.applicant,
         form=forms.normalised(item, request.form),
         channel=request.channel,
-        assisted_by=caller.username if request.channel is Channel.ASSISTED else None,
+        assisted_by=caller.username if request.channel in _FILED_BY_STAFF else None,
         delivery=request.delivery,
     )
     application.record(
@@ -139,8 +141,15 @@ def update_draft(
 
 
 def _require_filing_right(caller: Caller, channel: Channel) -> None:
-    """Applicants file for themselves; staff file only as service agents on someone's
-    behalf (the assisted channel), so that no case is owned by a staff account."""
+    """Applicants file for themselves; staff file only on someone's behalf: service agents
+    on the assisted channel, window clerks for a walk-in applicant on the window channel."""
+    if channel is Channel.WINDOW:
+        if not caller.is_window_clerk:
+            raise Forbidden(
+                "only window clerks file at the window for a walk-in applicant",
+                field="channel",
+            )
+        return
     if channel is Channel.ASSISTED:
         if not caller.is_staff:
             raise ValidationFailed(

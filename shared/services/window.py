@@ -59,7 +59,7 @@ def window_case(
     if case is None or (case.at_window_since is None and case.clerk_decision is None):
         raise NotFound(f"no case {task_id} waits at the window", field="taskId")
     item = catalog.get_catalog_item(case.item_id, case.item_version)
-    reason = (rules.needs_a_person(item) if item else None) or "a clerk's judgement"
+    reason = (rules.case_needs_a_person(case, item) if item else None) or "a clerk's judgement"
     return case, reason
 
 

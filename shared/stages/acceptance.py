@@ -51,8 +51,13 @@ def run_acceptance(
     now = utc_now()
     waits_end = (execution_started_at or now) + EXECUTION_LIFETIME - LIFETIME_RESERVE
     clerk = application.clerk_decision
-    if decision.outcome == "ACCEPTED" and clerk is None and rules.needs_a_person(item):
-        # Complete, but the item needs a person: the case waits in the window queue, at
+    if (
+        decision.outcome == "ACCEPTED"
+        and clerk is None
+        and rules.case_needs_a_person(application, item)
+    ):
+        # Complete, but a person decides (the item needs one, or it was filed at the
+        # window for a walk-in applicant): the case waits in the window queue, at
         # most the law's 5 days (then it is deemed accepted, §32). Nothing is written here.
         due = min(add_working_days(now, WINDOW_WAIT_DAYS), waits_end)
         return {

@@ -141,3 +141,39 @@ def test_nobody_deciding_in_time_accepts_the_case_by_law(system: System, monkeyp
     assert accepted.acceptance is not None and accepted.acceptance.clerk is not None
     assert accepted.acceptance.clerk.deemed is True
     assert "deemed_accepted" in system.actions(case)
+
+
+def test_a_clerk_files_for_a_walk_in_applicant_and_accepts_it_at_the_window(
+    system: System,
+) -> None:
+    # Given an applicant at the window, for an item that is otherwise accepted online
+    from tests.integration.journeys import complete_form, upload_required
+
+    created = system.create(
+        FULLY_ONLINE, form=complete_form(FULLY_ONLINE), channel="window", caller=CLERK
+    )
+    assert created.status == 201, created.body
+    case = created.body["applicationId"]
+    # When the clerk scans the materials in and submits
+    upload_required(system, case, FULLY_ONLINE, caller=CLERK)
+    submitted = system.api("POST", f"/applications/{case}/submit", caller=CLERK)
+    assert submitted.status == 200, submitted.body
+
+    # Then it waits at the window, for the clerk who has the originals in hand
+    waiting = system.wait_for(case, lambda a: a.at_window_since is not None)
+    assert waiting.channel.value == "window" and waiting.assisted_by == CLERK.username
+    detail = system.api("GET", f"/window/tasks/{case}", caller=CLERK)
+    assert "walk-in" in detail.body["reason"]
+    # And once the clerk accepts it with the originals checked, the departments review it
+    body = {"outcome": "accept", "checkedOriginals": ["APPLICATION_FORM", "ID_CARD"]}
+    assert decide(system, case, body).status == 200
+    accepted = system.wait_for(case, lambda a: len(a.reviews) == 3)
+    assert accepted.materials["ID_CARD"].original_checked_by == CLERK.username
+    assert created.body["status"] == "DRAFT"
+
+
+def test_only_a_window_clerk_files_on_the_window_channel(system: System) -> None:
+    for caller in (CITIZEN, staff("POWER")):
+        refused = system.create(FULLY_ONLINE, channel="window", caller=caller)
+        assert refused.status == 403, refused.body
+        assert refused.body["fields"][0]["field"] == "channel"
