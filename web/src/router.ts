@@ -50,6 +50,13 @@ export const portalRoutes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'case.title' },
   },
   {
+    path: '/cases/:applicationId/audit',
+    name: 'case-audit',
+    component: () => import('./views/CaseAuditView.vue'),
+    props: true,
+    meta: { requiresAuth: true, title: 'audit.title' },
+  },
+  {
     path: '/verify/:certificateNo',
     name: 'verify',
     component: () => import('./views/VerifyView.vue'),

@@ -5,7 +5,16 @@
 // Components are lazy-loaded: the citizen's first page ships none of the console.
 import type { NavigationGuard, RouteRecordRaw } from 'vue-router'
 import { hasAnyGroup, isSignedIn, STAFF_GROUPS } from '../auth'
-import { DEPARTMENT_GROUPS, GROUP_FOLLOWUP, GROUP_OPS, GROUP_WINDOW, homeOf, staffRoles, watchesDeadlines } from './roles'
+import {
+  DEPARTMENT_GROUPS,
+  GROUP_FOLLOWUP,
+  GROUP_OPS,
+  GROUP_SUPERVISOR,
+  GROUP_WINDOW,
+  homeOf,
+  staffRoles,
+  watchesDeadlines,
+} from './roles'
 
 /** The router's guard lets a route in on ANY group named along its matched records, so a
  * view narrower than the console (the inbox is officers' only) checks its own groups. */
@@ -78,6 +87,33 @@ export const consoleRoutes: RouteRecordRaw[] = [
         // Supervisors, and the leads of a department (lead-<CODE> with dept-<CODE>).
         beforeEnter: () => (watchesDeadlines(staffRoles()) ? true : { name: 'forbidden' }),
         meta: { title: 'console.supervision.title' },
+      },
+      {
+        path: 'audit',
+        name: 'console-audit',
+        component: () => import('./views/AuditView.vue'),
+        props: (r) => ({
+          actor: typeof r.query.actor === 'string' ? r.query.actor : '',
+          since: typeof r.query.since === 'string' ? r.query.since : '',
+          until: typeof r.query.until === 'string' ? r.query.until : '',
+        }),
+        // The centre's supervisors and ops (the API answers others 403).
+        beforeEnter: only([GROUP_SUPERVISOR, GROUP_OPS]),
+        meta: { title: 'console.audit.title' },
+      },
+      {
+        path: 'cases/:applicationId/audit',
+        name: 'console-case-audit',
+        component: () => import('./views/CaseAuditPage.vue'),
+        props: (r) => ({
+          applicationId: String(r.params.applicationId),
+          task: typeof r.query.task === 'string' ? r.query.task : null,
+          window: typeof r.query.window === 'string' ? r.query.window : null,
+        }),
+        // The case's parties among staff: its reviewing departments, a window clerk who had it,
+        // supervisors, ops (the API answers anyone else 404).
+        beforeEnter: only([DEPARTMENT_GROUPS, GROUP_WINDOW, GROUP_SUPERVISOR, GROUP_OPS]),
+        meta: { title: 'console.audit.caseHeading' },
       },
       {
         path: 'followup',
