@@ -157,7 +157,7 @@ def main() -> None:
     requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
     runtime = LocalLambdaRuntime().install()
     outputs = provision(region=args.region)
-    runtime.after_each_invocation(AuditFeed(outputs).drain)
+    runtime.after_each_invocation(AuditFeed(outputs, runtime.lock).drain)
     authorizer = CognitoAuthorizer(
         endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
     )

@@ -31,8 +31,10 @@ def _jsonable(value: Any) -> Any:
 
 
 class AuditFeed:
-    def __init__(self, outputs: dict[str, str]) -> None:
-        """From the local stack's outputs: the table, the audit function, where they are."""
+    def __init__(self, outputs: dict[str, str], lock: Any) -> None:
+        """From the local stack's outputs: the table, the audit function, where they are;
+        `lock` is the one the handlers run under (moto's tables are not thread-safe)."""
+        self.lock = lock
         self.table_name = outputs["TableName"]
         self.function_name = outputs["AuditFunctionArn"]
         _, _, _, self.region, self.account, *_ = self.function_name.split(":")
@@ -45,13 +47,14 @@ class AuditFeed:
         DescribeStream with 404 under mock_aws."""
         from moto.dynamodb.models import dynamodb_backends
 
-        table = dynamodb_backends[self.account][self.region].get_table(self.table_name)
-        shard = table.stream_shard
-        if shard is None or not shard.items:
-            return []
-        self.stream_arn = table.latest_stream_label or ""
-        taken, shard.items = shard.items, []
-        shard.starting_sequence_number += len(taken)
+        with self.lock:
+            table = dynamodb_backends[self.account][self.region].get_table(self.table_name)
+            shard = table.stream_shard
+            if shard is None or not shard.items:
+                return []
+            self.stream_arn = table.latest_stream_label or ""
+            taken, shard.items = shard.items, []
+            shard.starting_sequence_number += len(taken)
         return [json.loads(json.dumps(r.to_json(), default=_jsonable)) for r in taken]
 
     def drain(self) -> None:

@@ -318,7 +318,7 @@ def running_system(
         runtime = runtime or LocalLambdaRuntime()
         if install_runtime:
             runtime.install()
-            runtime.after_each_invocation(AuditFeed(outputs).drain)
+            runtime.after_each_invocation(AuditFeed(outputs, runtime.lock).drain)
         try:
             yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
         finally:

@@ -67,22 +67,34 @@ class LocalLambdaRuntime:
         self._original: Any = None
         # What Lambda's pollers do between invocations (the audit feed), run after each.
         self._after: list[Callable[[], None]] = []
-        self._settling = False
+        self._settling = threading.Lock()
+        self._asked_again = False
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock handlers run under: a poller takes it to read moto's state."""
+        return self._lock
 
     def after_each_invocation(self, work: Callable[[], None]) -> None:
         self._after.append(work)
 
     def settle(self) -> None:
-        """Runs the pollers now (in turn with the handlers), once, never from within one."""
-        with self._lock:
-            if self._settling:
+        """Runs the pollers now, one thread at a time, never from within one of their own
+        invocations. Not under the handlers' lock: under `make run` a poller's invocation
+        goes through moto's server, whose thread must take that lock. A call that finds
+        the pollers running asks them to go round once more, so no write is left behind."""
+        while True:
+            if not self._settling.acquire(blocking=False):
+                self._asked_again = True
                 return
-            self._settling = True
             try:
+                self._asked_again = False
                 for work in self._after:
                     work()
             finally:
-                self._settling = False
+                self._settling.release()
+            if not self._asked_again:
+                return
 
     # -- installing the hook ----------------------------------------------------------
     def install(self) -> "LocalLambdaRuntime":
