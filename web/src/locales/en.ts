@@ -207,7 +207,7 @@ const en: typeof zhCN = {
       fileEmpty: 'The file is empty',
     },
   },
-  channel: { web: 'Online', mobile: 'Mobile', assisted: 'Assisted' },
+  channel: { web: 'Online', mobile: 'Mobile', assisted: 'Assisted', window: 'At the window' },
   status: {
     DRAFT: 'Draft',
     SUBMITTED: 'Submitted',

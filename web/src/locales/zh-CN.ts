@@ -205,7 +205,7 @@ export default {
       fileEmpty: '文件为空',
     },
   },
-  channel: { web: '网上办', mobile: '掌上办', assisted: '帮办代办' },
+  channel: { web: '网上办', mobile: '掌上办', assisted: '帮办代办', window: '窗口办' },
   status: {
     DRAFT: '草稿',
     SUBMITTED: '已提交',
