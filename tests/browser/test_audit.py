@@ -196,9 +196,7 @@ def test_the_parties_read_a_cases_audit_trail_supervisors_search_an_actor_ops_ex
     supervisor.get_by_test_id("console-nav-audit").click()
     supervisor.wait_for_url("**/console/audit")
     expect(supervisor.get_by_role("heading", level=1)).to_have_text(SEARCH_TITLE[locale])
-    expect(supervisor.get_by_test_id("console-nav-audit")).to_have_attribute(
-        "aria-current", "page"
-    )
+    expect(supervisor.get_by_test_id("console-nav-audit")).to_have_attribute("aria-current", "page")
     a11y.check(supervisor, "audit search (empty)")
     supervisor.get_by_test_id("audit-search").click()
     expect(supervisor.get_by_test_id("audit-actor-error")).to_be_visible()
@@ -217,7 +215,10 @@ def test_the_parties_read_a_cases_audit_trail_supervisors_search_an_actor_ops_ex
     expect(found.first).to_be_visible()
     every = results.get_by_test_id("audit-record")
     assert {every.nth(n).get_attribute("data-actor") for n in range(every.count())} == {officer}
-    times = [every.nth(n).get_by_test_id("audit-at").get_attribute("datetime") or "" for n in range(every.count())]
+    times = [
+        every.nth(n).get_by_test_id("audit-at").get_attribute("datetime") or ""
+        for n in range(every.count())
+    ]
     moments = [datetime.fromisoformat(x.replace("Z", "+00:00")) for x in times]
     assert moments == sorted(moments, reverse=True), times
     expect(results.get_by_test_id("audit-chain")).to_have_attribute("data-intact", "true")
