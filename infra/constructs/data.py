@@ -1,6 +1,8 @@
 """DynamoDB: the single table of cases, tasks and timelines (its stream feeds the audit
 trail), the audit table, and the idempotency table."""
 
+from typing import Any
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
@@ -8,6 +10,19 @@ from constructs import Construct
 from infra import constants as c
 
 _STRING = dynamodb.AttributeType.STRING
+_PITR = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
+# What every table here has: on demand, encrypted, recoverable to the second.
+_EVERY_TABLE: dict[str, Any] = {
+    "billing": dynamodb.Billing.on_demand(),
+    "encryption": dynamodb.TableEncryptionV2.aws_managed_key(),
+    "point_in_time_recovery_specification": _PITR,
+}
+# A table of public records (the cases, the audit trail): never deleted with the stack.
+_KEPT_FOR_GOOD: dict[str, Any] = {
+    **_EVERY_TABLE,
+    "deletion_protection": True,
+    "removal_policy": RemovalPolicy.RETAIN,
+}
 
 
 class Data(Construct):
@@ -41,13 +56,7 @@ class Data(Construct):
             ],
             # Who changed what, before and after: the audit function reads every change.
             dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            **_KEPT_FOR_GOOD,
         )
 
     def _build_audit_table(self) -> dynamodb.TableV2:
@@ -67,13 +76,7 @@ class Data(Construct):
                     projection_type=dynamodb.ProjectionType.ALL,
                 )
             ],
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            **_KEPT_FOR_GOOD,
         )
 
     def _build_idempotency_table(self) -> dynamodb.TableV2:
@@ -84,10 +87,6 @@ class Data(Construct):
             "IdempotencyTable",
             partition_key=dynamodb.Attribute(name=c.IDEMPOTENCY_PK, type=_STRING),
             time_to_live_attribute=c.IDEMPOTENCY_TTL,
-            billing=dynamodb.Billing.on_demand(),
-            encryption=dynamodb.TableEncryptionV2.aws_managed_key(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
+            **_EVERY_TABLE,
             removal_policy=RemovalPolicy.DESTROY,
         )
