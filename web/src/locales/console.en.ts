@@ -412,10 +412,10 @@ const en: typeof zhCN = {
     },
     audit: {
       title: 'Audit trail search',
-      intro: "What one member of staff (or the system) changed, newest first; or open a case's trail by its application ID.",
+      intro: "What one member of staff changed, newest first (the system's own changes are in each case's trail); or open a case's trail by its application ID.",
       actorTitle: 'What one person did',
       actor: 'Actor (user name)',
-      actorHint: 'The user name as the trail records it (each officer finds theirs on the “Delegate while away” page), or system.',
+      actorHint: 'The user name as the trail records it (each officer finds theirs on the “Delegate while away” page).',
       actorRequired: "Enter the actor's user name.",
       since: 'From',
       until: 'To (inclusive)',
