@@ -24,6 +24,7 @@ from shared.names import (
     IDEMPOTENCY_TTL,
     INDEX_KEYS,
     ROUTES,
+    STATS_TTL,
     SUMMARY_ATTRIBUTE,
     TABLE_PK,
     TABLE_SK,
@@ -50,6 +51,7 @@ __all__ = [
     "IDEMPOTENCY_TTL",
     "INDEX_KEYS",
     "ROUTES",
+    "STATS_TTL",
     "SUMMARY_ATTRIBUTE",
     "TABLE_PK",
     "TABLE_SK",
@@ -81,6 +83,8 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     "reconcile": {"memory": 256, "timeout": 30},
     # The audit trail: the main table's stream, as records chained per case (and person).
     "audit": {"memory": 256, "timeout": 60},
+    # The published figures: case headers and reviews from the same stream, as counters.
+    "stats": {"memory": 256, "timeout": 60},
     # The user pool's post-confirmation trigger: a citizen who signed up joins `citizen`.
     # Cognito waits at most 5 s for a trigger.
     "signup": {"memory": 256, "timeout": 5},
@@ -120,10 +124,10 @@ DEADLINE_SWEEP_MINUTES = 15
 EXECUTION_STATUS_CHANGE = "Step Functions Execution Status Change"
 UNSETTLED_ENDS = UNSETTLED_EXECUTION_ENDS
 RECONCILE_ATTEMPTS = 5  # receives of one message before it goes to the dead-letter queue
-# The audit function's feed from the main table's stream (infra/constructs/audit.py).
-AUDIT_BATCH_SIZE = 100
-AUDIT_BATCHING_SECONDS = 2
-AUDIT_RETRIES = 10
+# The stream consumers' feeds from the main table (infra/constructs/streams.py).
+STREAM_BATCH_SIZE = 100
+STREAM_BATCHING_SECONDS = 2
+STREAM_RETRIES = 10
 
 # Environment variables each function gets besides the POWERTOOLS_* ones; values are
 # resource names CDK resolves or setting defaults. The local runtime gives the same set.
@@ -132,6 +136,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "TABLE_NAME",
         "IDEMPOTENCY_TABLE_NAME",
         "AUDIT_TABLE_NAME",
+        "STATS_TABLE_NAME",
         "DOCUMENTS_BUCKET",
         "STATE_MACHINE_ARN",
         "UPLOAD_URL_TTL_SECONDS",
@@ -152,6 +157,8 @@ FUNCTION_ENV: dict[str, list[str]] = {
     "deadlines": ["TABLE_NAME"],
     "reconcile": ["TABLE_NAME"],
     "audit": ["AUDIT_TABLE_NAME"],
+    # TABLE_NAME: a decided review's time needs its case's clock (GetItem of the header).
+    "stats": ["STATS_TABLE_NAME", "TABLE_NAME"],
     # The pool and user come in the trigger event; the group is shared/names.py's.
     "signup": [],
 }

@@ -13,14 +13,16 @@ from infra.constructs import (
     Documents,
     Functions,
     Identity,
+    StreamConsumer,
     Watchers,
     Workflow,
     grant_least_privilege,
 )
-from infra.constructs.audit import AuditFeed
 from infra.constructs.tracing import Tracing
 from infra.constructs.web import Web
 from shared.models.catalog import Catalog
+from shared.stages.audit import AUDITED_SUBJECTS
+from shared.stages.stats import TALLIED_RECORDS
 
 CATALOG_FILE = Path(__file__).resolve().parent.parent / "shared" / "data" / "catalog.json"
 TAGS = {"project": c.SERVICE_NAME, "managed-by": "cdk"}
@@ -62,6 +64,7 @@ class OneWindowStack(Stack):
                 "TABLE_NAME": self.data.table.table_name,
                 "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
                 "AUDIT_TABLE_NAME": self.data.audit_table.table_name,
+                "STATS_TABLE_NAME": self.data.stats_table.table_name,
                 "DOCUMENTS_BUCKET": self.documents.bucket.bucket_name,
                 **c.SETTING_DEFAULTS,
             },
@@ -89,8 +92,21 @@ class OneWindowStack(Stack):
             reconcile=self.functions["reconcile"],
         )
 
-        self.audit_feed = AuditFeed(
-            self, "AuditFeed", table=self.data.table, audit=self.functions["audit"]
+        self.audit_feed = StreamConsumer(
+            self,
+            "AuditFeed",
+            table=self.data.table,
+            function=self.functions["audit"],
+            keys={c.TABLE_PK: AUDITED_SUBJECTS},
+            dead_letter_id="AuditDlq",
+        )
+        self.stats_feed = StreamConsumer(
+            self,
+            "StatsFeed",
+            table=self.data.table,
+            function=self.functions["stats"],
+            keys=TALLIED_RECORDS,
+            dead_letter_id="StatsDlq",
         )
 
         self.api = Api(
@@ -125,6 +141,7 @@ class OneWindowStack(Stack):
             "StateMachineArn": self.workflow.state_machine.state_machine_arn,
             "TableName": self.data.table.table_name,
             "AuditTableName": self.data.audit_table.table_name,
+            "StatsTableName": self.data.stats_table.table_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

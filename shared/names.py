@@ -58,6 +58,8 @@ AUDIT_STAMP: Final = "by"
 INDEX_KEYS: Final = {GSI1: (GSI1_PK, GSI1_SK), GSI2: (GSI2_PK, GSI2_SK)}
 IDEMPOTENCY_PK: Final = "id"
 IDEMPOTENCY_TTL: Final = "expiration"
+# The stats table's TTL: when the record of an event already tallied may go.
+STATS_TTL: Final = "expiresAt"
 
 # -- The API contract: (method, path in API Gateway syntax, public) ------------------------
 # Public routes have no authorizer; all others need a Cognito ID token. CDK, the local
@@ -78,6 +80,8 @@ APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
 APPLICATION_AUDIT: Final = f"{APPLICATION}/audit"
 AUDIT: Final = "/audit"
 AUDIT_EXPORT: Final = "/audit/export"
+STATS_ITEMS: Final = "/stats/items"
+STATS_DEPARTMENTS: Final = "/stats/departments"
 TASKS: Final = "/tasks"
 TASK_DECISIONS: Final = "/tasks/decisions"
 TASK: Final = "/tasks/{taskId}"
@@ -104,6 +108,8 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", CATALOG_ITEMS, True),
     ("GET", CATALOG_ITEM, True),
     ("GET", VERIFY, True),
+    ("GET", STATS_ITEMS, True),
+    ("GET", STATS_DEPARTMENTS, True),
     ("POST", APPLICATIONS, False),
     ("GET", APPLICATIONS, False),
     ("GET", APPLICATION, False),

@@ -22,6 +22,7 @@ class Settings(BaseModel):
     table_name: str = ""
     idempotency_table_name: str = ""
     audit_table_name: str = ""
+    stats_table_name: str = ""
     documents_bucket: str = ""
     state_machine_arn: str = ""
     # Working days an applicant has to supplement a returned case before it is deemed

@@ -18,6 +18,7 @@ from functions.api.routes import (
     audit,
     holding,
     public,
+    stats,
     supervision,
     tasks,
     window,
@@ -36,6 +37,7 @@ app.include_router(supervision.router)
 app.include_router(holding.router)
 app.include_router(window.router)
 app.include_router(audit.router)
+app.include_router(stats.router)
 
 
 def _error(

@@ -9,6 +9,7 @@ from shared.acting import Actor
 from shared.adapters.aws import client
 from shared.adapters.documents import S3DocumentStore
 from shared.adapters.dynamo.audit import AuditStore
+from shared.adapters.dynamo.stats import StatsStore
 from shared.adapters.repository import DynamoRepository
 from shared.adapters.workflow import StepFunctionsWorkflow
 from shared.errors import TransientError
@@ -28,6 +29,11 @@ def repository() -> DynamoRepository:
 @cache
 def audit_trail() -> AuditStore:
     return AuditStore()
+
+
+@cache
+def stats_ledger() -> StatsStore:
+    return StatsStore()
 
 
 @cache
@@ -61,7 +67,7 @@ def prepare() -> None:
 
 
 def reset() -> None:
-    for getter in (repository, audit_trail, documents, workflow, catalog_index):
+    for getter in (repository, audit_trail, stats_ledger, documents, workflow, catalog_index):
         getter.cache_clear()
 
 

@@ -142,12 +142,14 @@ def build_seed(path: Path, warm: int) -> None:
                 table,
                 h.outputs["IdempotencyTableName"],
                 h.outputs["AuditTableName"],
+                h.outputs["StatsTableName"],
             )
         ]
         resources = {
             "TABLE_NAME": table,
             "IDEMPOTENCY_TABLE_NAME": h.outputs["IdempotencyTableName"],
             "AUDIT_TABLE_NAME": h.outputs["AuditTableName"],
+            "STATS_TABLE_NAME": h.outputs["StatsTableName"],
             "DOCUMENTS_BUCKET": bucket,
             "STATE_MACHINE_ARN": h.outputs["StateMachineArn"],
         }
@@ -180,6 +182,8 @@ def build_seed(path: Path, warm: int) -> None:
         "reconcile": (_stopped_execution_batch(case), "accepted"),
         # The stream's batch for acceptance's write: the header before and after, its event.
         "audit": (_stream_batch(snapshots["submitted"], snapshots["accepted"]), None),
+        # The same change as the stats function gets it (filtered): the case accepted.
+        "stats": (_tallied(_stream_batch(snapshots["submitted"], snapshots["accepted"])), None),
         # A citizen confirming their sign-up (the pool, its group and the user are made in
         # the child, whose moto hands out the pool id: see cold_child's _cognito).
         "signup": (_sign_up_confirmed(), None),
@@ -315,6 +319,13 @@ def _base64(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"B64": base64.b64encode(value).decode()}
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _tallied(batch: dict[str, Any]) -> dict[str, Any]:
+    """The batch as the stats function's filter passes it (case headers and reviews)."""
+    from shared.stages.stats import is_tallied
+
+    return {"Records": [r for r in batch["Records"] if is_tallied(r)]}
 
 
 def _create_kwargs(described: dict[str, Any]) -> dict[str, Any]:

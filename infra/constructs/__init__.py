@@ -6,6 +6,7 @@ from infra.constructs.documents import Documents
 from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.permissions import grant_least_privilege
+from infra.constructs.streams import StreamConsumer
 from infra.constructs.watchers import Watchers
 from infra.constructs.web import Web
 from infra.constructs.workflow import Workflow
@@ -16,6 +17,7 @@ __all__ = [
     "Documents",
     "Functions",
     "Identity",
+    "StreamConsumer",
     "Watchers",
     "Web",
     "Workflow",

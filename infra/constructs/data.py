@@ -1,5 +1,6 @@
 """DynamoDB: the single table of cases, tasks and timelines (its stream feeds the audit
-trail), the audit table, and the idempotency table."""
+trail and the published figures), the audit table, the stats table, and the idempotency
+table."""
 
 from typing import Any
 
@@ -34,6 +35,7 @@ class Data(Construct):
         self.table = self._build_main_table()
         self.idempotency_table = self._build_idempotency_table()
         self.audit_table = self._build_audit_table()
+        self.stats_table = self._build_stats_table()
 
     def _build_main_table(self) -> dynamodb.TableV2:
         # Cases are public records of administrative acts: never delete them with the stack.
@@ -76,6 +78,18 @@ class Data(Construct):
                     projection_type=dynamodb.ProjectionType.ALL,
                 )
             ],
+            **_KEPT_FOR_GOOD,
+        )
+
+    def _build_stats_table(self) -> dynamodb.TableV2:
+        # The published figures: counters that only the stream's changes can rebuild, so
+        # kept like the records they count; the events already tallied expire (TTL).
+        return dynamodb.TableV2(
+            self,
+            "StatsTable",
+            partition_key=dynamodb.Attribute(name=c.TABLE_PK, type=_STRING),
+            sort_key=dynamodb.Attribute(name=c.TABLE_SK, type=_STRING),
+            time_to_live_attribute=c.STATS_TTL,
             **_KEPT_FOR_GOOD,
         )
 

@@ -15,12 +15,15 @@ from infra.constructs.functions import Functions
 from infra.constructs.nag import acknowledge, arn_finding
 from infra.constructs.workflow import Workflow
 
+# Functions that read one record of a case and write none (granted below, not read-write).
+_READS_ONE_CASE_RECORD = frozenset({"stats"})
+
 
 def grant_least_privilege(
     functions: Functions, data: Data, documents: Documents, workflow: Workflow
 ) -> None:
     for key, function in functions.functions.items():
-        if "TABLE_NAME" not in c.FUNCTION_ENV[key]:
+        if "TABLE_NAME" not in c.FUNCTION_ENV[key] or key in _READS_ONE_CASE_RECORD:
             continue  # the sign-up trigger touches no case (Identity grants its one action)
         # Every stage reads and updates the case; GSI1 serves inboxes and listings.
         data.table.grant_read_write_data(function)
@@ -46,6 +49,22 @@ def grant_least_privilege(
         grantee=functions["audit"],
         actions=["dynamodb:PutItem", "dynamodb:Query", "dynamodb:GetItem"],
         resource_arns=[data.audit_table.table_arn],
+    )
+    # The published figures: only the stats function counts (its transactions put the
+    # event's record and add to the counters); it reads a case's header for its clock. The
+    # API reads the counters for everyone.
+    iam.Grant.add_to_principal(
+        grantee=functions["stats"],
+        actions=["dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resource_arns=[data.stats_table.table_arn],
+    )
+    iam.Grant.add_to_principal(
+        grantee=functions["stats"],
+        actions=["dynamodb:GetItem"],
+        resource_arns=[data.table.table_arn],
+    )
+    iam.Grant.add_to_principal(
+        grantee=api, actions=["dynamodb:Query"], resource_arns=[data.stats_table.table_arn]
     )
     # The api function signs presigned POSTs (the browser uploads with its authority),
     # presigned GETs of materials for the reviewing departments, and of issued results; on

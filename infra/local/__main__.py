@@ -145,10 +145,10 @@ def main() -> None:
     from moto.server import ThreadedMotoServer
 
     from infra.local import moto_patches
-    from infra.local.audit_feed import AuditFeed
     from infra.local.gateway import CognitoAuthorizer, LocalApiGateway
     from infra.local.lambda_runtime import LocalLambdaRuntime
     from infra.local.provision import provision
+    from infra.local.stream_feed import StreamFeed
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call is noise
     moto_patches.install()
@@ -157,7 +157,7 @@ def main() -> None:
     requests.post(f"{endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=5).raise_for_status()
     runtime = LocalLambdaRuntime().install()
     outputs = provision(region=args.region)
-    runtime.after_each_invocation(AuditFeed(outputs, runtime.lock).drain)
+    runtime.after_each_invocation(StreamFeed(outputs, runtime.lock).drain)
     authorizer = CognitoAuthorizer(
         endpoint, args.region, outputs["UserPoolId"], outputs["UserPoolClientId"]
     )

@@ -16,11 +16,11 @@ from moto import mock_aws
 
 from infra.constants import FUNCTIONS
 from infra.local import moto_patches
-from infra.local.audit_feed import AuditFeed
 from infra.local.events import groups_claim, rest_event
 from infra.local.lambda_runtime import LocalContext, LocalLambdaRuntime
 from infra.local.offline import REGION
 from infra.local.provision import environment_from_outputs, provision
+from infra.local.stream_feed import StreamFeed
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import Application, TimelineEvent
@@ -107,7 +107,7 @@ class InProcessSystem:
         """In turn with the stage functions (see LocalLambdaRuntime.exclusive)."""
         with self.runtime.exclusive(self.api_env):
             answer = self.run_api_handler(event)
-        self.runtime.settle()
+        self.runtime.settle(wait=True)
         return answer
 
     def run_api_handler(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -252,6 +252,7 @@ class InProcessSystem:
             FunctionName=f"onewindow-local-{key}", Payload=json.dumps(event).encode()
         )
         payload = json.loads(response["Payload"].read() or b"null")
+        self.runtime.settle(wait=True)
         assert "FunctionError" not in response, payload
         return cast(dict[str, Any], payload)
 
@@ -318,7 +319,7 @@ def running_system(
         runtime = runtime or LocalLambdaRuntime()
         if install_runtime:
             runtime.install()
-            runtime.after_each_invocation(AuditFeed(outputs, runtime.lock).drain)
+            runtime.after_each_invocation(StreamFeed(outputs, runtime.lock).drain)
         try:
             yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
         finally:

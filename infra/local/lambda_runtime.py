@@ -68,6 +68,7 @@ class LocalLambdaRuntime:
         # What Lambda's pollers do between invocations (the audit feed), run after each.
         self._after: list[Callable[[], None]] = []
         self._settling = threading.Lock()
+        self._settler: int | None = None  # the thread running the pollers
         self._asked_again = False
 
     @property
@@ -78,20 +79,25 @@ class LocalLambdaRuntime:
     def after_each_invocation(self, work: Callable[[], None]) -> None:
         self._after.append(work)
 
-    def settle(self) -> None:
+    def settle(self, wait: bool = False) -> None:
         """Runs the pollers now, one thread at a time, never from within one of their own
         invocations. Not under the handlers' lock: under `make run` a poller's invocation
         goes through moto's server, whose thread must take that lock. A call that finds
-        the pollers running asks them to go round once more, so no write is left behind."""
+        the pollers running asks them to go round once more, so no write is left behind;
+        with `wait` (a test's in-process call, whose pollers run in its own thread) it
+        waits for them instead, so that what it reads next includes what they deliver."""
         while True:
-            if not self._settling.acquire(blocking=False):
+            blocking = wait and self._settler != threading.get_ident()
+            if not self._settling.acquire(blocking=blocking):
                 self._asked_again = True
                 return
+            self._settler = threading.get_ident()
             try:
                 self._asked_again = False
                 for work in self._after:
                     work()
             finally:
+                self._settler = None
                 self._settling.release()
             if not self._asked_again:
                 return

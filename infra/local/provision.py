@@ -27,6 +27,7 @@ class LocalNames:
     table: str = "onewindow-local"
     idempotency_table: str = "onewindow-local-idempotency"
     audit_table: str = "onewindow-local-audit"
+    stats_table: str = "onewindow-local-stats"
     bucket: str = "onewindow-local-documents"
     state_machine: str = "onewindow-local-application"
     unsettled_queue: str = "onewindow-local-unsettled-executions"
@@ -56,6 +57,7 @@ def environment_from_outputs(key: str, outputs: dict[str, str]) -> dict[str, str
             "TABLE_NAME": outputs["TableName"],
             "IDEMPOTENCY_TABLE_NAME": outputs["IdempotencyTableName"],
             "AUDIT_TABLE_NAME": outputs["AuditTableName"],
+            "STATS_TABLE_NAME": outputs["StatsTableName"],
             "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
             "STATE_MACHINE_ARN": outputs["StateMachineArn"],
         },
@@ -89,7 +91,7 @@ def _create_tables(names: LocalNames) -> None:
             }
             for index, (pk, sk) in c.INDEX_KEYS.items()
         ],
-        # As Data: the audit function reads every change (infra/local/audit_feed.py).
+        # As Data: the audit and stats functions read the changes (infra/local/stream_feed.py).
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     )
     pk, sk = c.INDEX_KEYS[c.GSI1]
@@ -113,6 +115,21 @@ def _create_tables(names: LocalNames) -> None:
                 "Projection": {"ProjectionType": "ALL"},
             }
         ],
+    )
+    ddb.create_table(
+        TableName=names.stats_table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": a, "AttributeType": "S"} for a in (c.TABLE_PK, c.TABLE_SK)
+        ],
+        KeySchema=[
+            {"AttributeName": c.TABLE_PK, "KeyType": "HASH"},
+            {"AttributeName": c.TABLE_SK, "KeyType": "RANGE"},
+        ],
+    )
+    ddb.update_time_to_live(
+        TableName=names.stats_table,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": c.STATS_TTL},
     )
     ddb.create_table(
         TableName=names.idempotency_table,
@@ -278,6 +295,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         "TABLE_NAME": names.table,
         "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
         "AUDIT_TABLE_NAME": names.audit_table,
+        "STATS_TABLE_NAME": names.stats_table,
         "DOCUMENTS_BUCKET": names.bucket,
         "STATE_MACHINE_ARN": machine_arn,
     }
@@ -297,6 +315,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         "TableName": names.table,
         "IdempotencyTableName": names.idempotency_table,
         "AuditTableName": names.audit_table,
+        "StatsTableName": names.stats_table,
         "DocumentsBucketName": names.bucket,
         "StateMachineArn": machine,
         "UnsettledExecutionsQueueUrl": queue,

@@ -132,6 +132,13 @@ class CatalogIndex:
     def __len__(self) -> int:
         return len(self._items)
 
+    def entry(self, item_id: str) -> dict[str, Any] | None:
+        """The listed item of that id, found by bisection (the ids are in order)."""
+        position = bisect.bisect_left(self._ids, item_id)
+        if position < len(self._ids) and self._ids[position] == item_id:
+            return self._items[position].entry
+        return None
+
     def search(
         self,
         filters: SearchFilters,

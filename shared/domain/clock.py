@@ -137,3 +137,15 @@ def statutory(clock: CaseClock, now: datetime) -> ClockReading:
 def remaining_until(deadline: datetime, now: datetime) -> int:
     """Working days left before `deadline` for a clock with no pause (a task's own)."""
     return _remaining(local_date(deadline), local_date(now), frozenset())
+
+
+def working_days_used(clock: CaseClock | None, start: datetime, end: datetime) -> int:
+    """Working days counted from `start` to `end` (the day of `start` not counted), less
+    the days the case's pauses cover in that span: how long a case, or a department's
+    review of it, took by the clock the law counts."""
+    if end <= start:
+        return 0
+    first, last = local_date(start), local_date(end)
+    paused = paused_days(clock, end) if clock else frozenset()
+    span = range(1, (last - first).days + 1)
+    return sum(_counted(first + timedelta(days=i), paused) for i in span)

@@ -10,7 +10,6 @@ trail are skipped, so nothing is recorded twice and the chain never forks.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from shared.errors import Conflict
 from shared.models.audit import AuditChangeKind, AuditRecord
 from shared.names import AUDIT_STAMP, TABLE_PK, TABLE_SK
 from shared.ports.audit import AuditTrail
+from shared.stages.stream import image_document
 
 # Whose records are audited: cases, people (delegations), applicants (commitment bars),
 # follow-up tickets. The catalog's bulk imports and the statistics are not actions on
@@ -48,13 +48,6 @@ class Change:
     stamp: dict[str, str]
 
 
-def _doc(image: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not image or "doc" not in image:
-        return None
-    loaded = json.loads(image["doc"]["S"])
-    return loaded if isinstance(loaded, dict) else {"value": loaded}
-
-
 def _stamp(image: dict[str, Any] | None) -> dict[str, str]:
     raw = (image or {}).get(AUDIT_STAMP, {}).get("M", {})
     return {key: value.get("S", "") for key, value in raw.items()}
@@ -70,7 +63,7 @@ def read_change(stream_record: dict[str, Any]) -> Change | None:
         return None
     change = _CHANGE[stream_record["eventName"]]
     old, new = data.get("OldImage"), data.get("NewImage")
-    before, after = _doc(old), _doc(new)
+    before, after = image_document(old), image_document(new)
     if change == "changed" and before == after:
         return None
     # A deletion names who deleted it in the last image (DynamoTable._delete stamps first).

@@ -99,25 +99,38 @@ def test_idempotency_table_expires_records_and_has_pitr(synth):
     )
 
 
-def test_stack_has_exactly_the_three_tables(synth):
-    # Given the stack; When counting tables; Then there are the main, audit and idempotency
-    # tables
+def test_stack_has_exactly_the_four_tables(synth):
+    # Given the stack; When counting tables; Then there are the main, audit, stats and
+    # idempotency tables
     keys = sorted(
         table["Properties"]["KeySchema"][0]["AttributeName"]
         for table in synth.of_type("AWS::DynamoDB::GlobalTable").values()
     )
-    assert keys == sorted([c.TABLE_PK, c.TABLE_PK, c.IDEMPOTENCY_PK])
+    assert keys == sorted([c.TABLE_PK, c.TABLE_PK, c.TABLE_PK, c.IDEMPOTENCY_PK])
     assert not synth.of_type("AWS::DynamoDB::Table")
 
 
-def _audit_table(synth):
+def table_named(synth, name):
+    """The table whose construct id is `name` (under Data): its logical id starts so."""
     (table,) = [
         t
-        for t in synth.of_type("AWS::DynamoDB::GlobalTable").values()
-        if not t["Properties"].get("StreamSpecification")
-        and t["Properties"]["KeySchema"][0]["AttributeName"] == c.TABLE_PK
+        for key, t in synth.of_type("AWS::DynamoDB::GlobalTable").items()
+        if key.startswith(f"Data{name}")
     ]
     return table
+
+
+def _audit_table(synth):
+    return table_named(synth, "AuditTable")
+
+
+def _stream_mapping(synth, function):
+    (props,) = [
+        m["Properties"]
+        for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["FunctionName"] == {"Ref": synth.function(function)[0]}
+    ]
+    return props
 
 
 def test_the_main_table_streams_old_and_new_images_to_the_audit_function(synth):
@@ -128,15 +141,11 @@ def test_the_main_table_streams_old_and_new_images_to_the_audit_function(synth):
             "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
         },
     )
-    (props,) = [
-        m["Properties"]
-        for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()
-        if m["Properties"]["FunctionName"] == {"Ref": synth.function("audit")[0]}
-    ]
+    props = _stream_mapping(synth, "audit")
     assert props["StartingPosition"] == "TRIM_HORIZON"
     assert props["ParallelizationFactor"] == 1  # each case's changes in order
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert props["MaximumRetryAttempts"] == c.AUDIT_RETRIES
+    assert props["MaximumRetryAttempts"] == c.STREAM_RETRIES
     assert "OnFailure" in props["DestinationConfig"]
     patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
     prefixes = [p["prefix"] for p in patterns[0]["dynamodb"]["Keys"]["PK"]["S"]]
@@ -152,3 +161,30 @@ def test_the_audit_table_is_kept_protected_and_indexed_by_actor(synth):
     (index,) = table["Properties"]["GlobalSecondaryIndexes"]
     assert index["IndexName"] == c.GSI1
     assert index["Projection"] == {"ProjectionType": "ALL"}
+
+
+def test_the_stats_function_reads_only_case_headers_and_reviews_of_the_stream(synth):
+    # Given the stream's second consumer, the published figures
+    props = _stream_mapping(synth, "stats")
+    # Then it reads in order per shard, reports the record it failed on, keeps what keeps
+    # failing in its own dead-letter queue, and Lambda filters out every other record
+    assert props["ParallelizationFactor"] == 1
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["MaximumRetryAttempts"] == c.STREAM_RETRIES
+    assert "OnFailure" in props["DestinationConfig"]
+    (pattern,) = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    keys = pattern["dynamodb"]["Keys"]
+    assert [p["prefix"] for p in keys["PK"]["S"]] == ["APP#"]
+    assert [p["prefix"] for p in keys["SK"]["S"]] == ["HEADER", "REVIEW#"]
+
+
+def test_the_stats_table_is_kept_and_forgets_tallied_events_by_ttl(synth):
+    table = table_named(synth, "StatsTable")
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": c.STATS_TTL,
+        "Enabled": True,
+    }
+    replica = table["Properties"]["Replicas"][0]
+    assert replica["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert "GlobalSecondaryIndexes" not in table["Properties"]  # one query per page

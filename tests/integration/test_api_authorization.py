@@ -143,6 +143,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/catalog/items"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items/{itemId}"): (200, 200, 200, 200, 200, 200),
     ("GET", "/verify/{certificateNo}"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/stats/items"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/stats/departments"): (200, 200, 200, 200, 200, 200),
     ("POST", "/applications"): (401, 201, 201, 403, 403, 403),
     ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),

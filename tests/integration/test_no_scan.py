@@ -202,6 +202,10 @@ def test_no_api_route_or_stage_ever_scans(
         )
     )
     ok(system.api("GET", f"/catalog/items/{STANDARD}"))
+    # The published figures, a page of each (counters, never the cases)
+    figures = ok(system.api("GET", "/stats/items", query={"limit": "1"}))
+    assert figures["items"], figures
+    ok(system.api("GET", "/stats/departments", query={"period": "all", "limit": "1"}))
     ok(system.api("GET", "/openapi.json"))
 
     # And the refusals a caller can provoke answer without scanning either
