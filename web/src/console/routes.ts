@@ -70,6 +70,19 @@ export const consoleRoutes: RouteRecordRaw[] = [
         meta: { title: 'console.window.title' },
       },
       {
+        // 窗口办: a clerk files for a walk-in applicant (a static segment: ranked before :taskId).
+        path: 'window/file',
+        name: 'console-window-file',
+        component: () => import('./views/WalkInFilingView.vue'),
+        props: (r) => ({
+          itemId: typeof r.query.item === 'string' ? r.query.item : null,
+          draftId: typeof r.query.draft === 'string' ? r.query.draft : null,
+          filedId: typeof r.query.filed === 'string' ? r.query.filed : null,
+        }),
+        beforeEnter: only([GROUP_WINDOW]),
+        meta: { title: 'console.walkIn.title' },
+      },
+      {
         path: 'window/:taskId',
         name: 'console-window-case',
         component: () => import('./views/WindowCasePage.vue'),
