@@ -63,6 +63,7 @@ export const portalRoutes: RouteRecordRaw[] = [
     props: (r) => ({ certificateNo: r.params.certificateNo, code: r.query.code ?? '' }),
     meta: { title: 'verify.title' },
   },
+  { path: '/stats', name: 'stats', component: () => import('./views/StatsView.vue'), meta: { title: 'stats.title' } },
   { path: '/signin', name: 'signin', component: () => import('./views/SignInView.vue'), meta: { title: 'auth.signIn' } },
   { path: '/signup', name: 'signup', component: () => import('./views/SignUpView.vue'), meta: { title: 'auth.signUp' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: 'errors.forbidden' } },
