@@ -33,6 +33,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_COMMITMENT),
         ("POST", names.APPLICATION_MATERIALS),
+        ("POST", names.APPLICATION_MATERIAL_REUSE),
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),
         ("POST", names.TASK_DECISIONS),

@@ -5,11 +5,13 @@ Pure: what S3 held for each material was recorded on the case when it was submit
 it pinned alone.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from shared.domain.forms import form_problems
-from shared.models.application import Application, MissingItem
-from shared.models.catalog import CatalogItem, OnlineDepth
+from shared.models.application import Application, CheckedDocument, MissingItem
+from shared.models.catalog import CatalogItem, MaterialRule, OnlineDepth
 from shared.models.common import Channel
 
 
@@ -117,10 +119,88 @@ WALK_IN_REASON = "filed at the window for a walk-in applicant: the clerk checks 
 
 def case_needs_a_person(application: Application, item: CatalogItem) -> str | None:
     """Why a clerk accepts this case: it was filed at the window (the clerk has the
-    originals in hand), or its item needs a person."""
+    originals in hand), or its item needs a person. An item that needs one only to see
+    the originals (三星, no site visit) needs none when every original it asks to see was
+    checked already: reused documents a clerk checked in an earlier case (可复用)."""
     if application.channel is Channel.WINDOW:
         return WALK_IN_REASON
-    return needs_a_person(item)
+    reason = needs_a_person(item)
+    if reason and _only_for_originals(item) and originals_all_checked(application, item):
+        return None
+    return reason
+
+
+def _only_for_originals(item: CatalogItem) -> bool:
+    return not item.on_site_visits and item.online_depth is OnlineDepth.ONLINE
+
+
+def originals_all_checked(application: Application, item: CatalogItem) -> bool:
+    """True when the case has every material whose original the item asks to see, each
+    already checked against it."""
+    shown = [r for r in item.materials if r.uploaded and r.originals and r.required]
+    return bool(shown) and all(
+        r.code in application.materials and application.materials[r.code].original_checked_by
+        for r in shown
+    )
+
+
+# A document checked against its original is reused for a year; then the centre sees the
+# original again (an ID card or a licence may have been renewed or revoked meanwhile).
+CHECKED_DOCUMENT_DAYS = 365
+
+
+def reusable_until(document: CheckedDocument) -> datetime:
+    return document.checked_at + timedelta(days=CHECKED_DOCUMENT_DAYS)
+
+
+def reusable_for(
+    rule: MaterialRule, documents: Iterable[CheckedDocument], now: datetime
+) -> CheckedDocument | None:
+    """The checked document this material may reuse now: of its kind, still within its
+    year, of a type and size the material accepts."""
+    for document in documents:
+        if (
+            rule.reusable_as is not None
+            and document.kind is rule.reusable_as
+            and now < reusable_until(document)
+            and document.content_type in rule.content_types
+            and document.size <= rule.max_size_bytes
+        ):
+            return document
+    return None
+
+
+def checked_documents(application: Application, item: CatalogItem) -> list[CheckedDocument]:
+    """The case's reusable documents a clerk checked against their originals (uploaded
+    here, not themselves reused), to keep for the applicant's later cases."""
+    kept = []
+    for rule in item.materials:
+        material = application.materials.get(rule.code)
+        if (
+            rule.reusable_as is None
+            or material is None
+            or material.reused_from is not None
+            or material.original_checked_by is None
+            or material.original_checked_at is None
+            or material.verified_size is None
+        ):
+            continue
+        kept.append(
+            CheckedDocument(
+                kind=rule.reusable_as,
+                owner_id=application.owner_id,
+                application_id=application.application_id,
+                material_code=rule.code,
+                file_name=material.file_name,
+                content_type=material.verified_content_type or material.content_type,
+                size=material.verified_size,
+                s3_key=material.s3_key,
+                version_id=material.verified_version_id,
+                checked_by=material.original_checked_by,
+                checked_at=material.original_checked_at,
+            )
+        )
+    return kept
 
 
 def needs_a_person(item: CatalogItem) -> str | None:

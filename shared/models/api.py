@@ -27,6 +27,7 @@ from shared.models.common import (
     Channel,
     DeliveryMode,
     ItemType,
+    ReusableDocument,
     ReviewDecision,
     ReviewRole,
     SpecialProcedureKind,
@@ -91,6 +92,30 @@ class MaterialUploadResponse(ApiModel):
     key: str
     expires_at: datetime
     max_size: int
+
+
+class MaterialReuseRequest(ApiModel):
+    material_code: MaterialCode
+
+
+class ReusableMaterial(ApiModel):
+    """A document of the applicant's, checked against its original at a window in an
+    earlier case of this account (trust level B), which this case may reuse for
+    `materialCode` instead of an upload (可复用)."""
+
+    material_code: str
+    kind: ReusableDocument
+    file_name: str
+    content_type: str
+    size: int
+    checked_by: str
+    checked_at: datetime
+    from_application_id: str
+    reusable_until: datetime
+
+
+class ReusableMaterialList(ApiModel):
+    items: list[ReusableMaterial]
 
 
 class FeedbackRequest(ApiModel):

@@ -25,6 +25,7 @@ from shared.models.common import (
     Channel,
     DeliveryMode,
     MissingItem,
+    ReusableDocument,
     ReviewDecision,
     ReviewRole,
     Stage,
@@ -122,6 +123,26 @@ class MaterialRecord(ApiModel):
     # level B): who and when.
     original_checked_by: str | None = None
     original_checked_at: datetime | None = None
+    # Reused (可复用): the applicant's document checked in that earlier case; the upload is
+    # that case's, and its facts above are the ones checked there.
+    reused_from: ApplicationId | None = None
+
+
+class CheckedDocument(ApiModel):
+    """An applicant's document a window clerk checked against its original (trust level B),
+    kept for the same account's later cases for the same applicant (可复用)."""
+
+    kind: ReusableDocument
+    owner_id: str
+    application_id: ApplicationId  # the case it was checked in
+    material_code: MaterialCode
+    file_name: str
+    content_type: str
+    size: int
+    s3_key: str
+    version_id: str | None = None
+    checked_by: str
+    checked_at: datetime
 
 
 class TimelineEvent(ApiModel):

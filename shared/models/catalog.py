@@ -19,7 +19,13 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from shared.domain.identifiers import is_valid_credit_code
-from shared.models.common import ApiModel, DeliveryMode, ItemType, SpecialProcedureKind
+from shared.models.common import (
+    ApiModel,
+    DeliveryMode,
+    ItemType,
+    ReusableDocument,
+    SpecialProcedureKind,
+)
 from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
 
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -165,6 +171,8 @@ class MaterialRule(ApiModel):
     source_item: ItemId | None = None
     # 容缺: may be accepted on a signed commitment to supply it by a deadline.
     commitment_allowed: bool = False
+    # 可复用: which reusable document this is, when it is one (ReusableDocument).
+    reusable_as: ReusableDocument | None = None
     notes_zh: Annotated[str, Field(max_length=500)] = ""
 
     @model_validator(mode="after")
@@ -179,6 +187,8 @@ class MaterialRule(ApiModel):
             raise ValueError("requiredWhenZh is for optional materials (required: false)")
         if self.commitment_allowed and not self.required:
             raise ValueError("only a required material can be accepted on commitment")
+        if self.reusable_as and self.source is not MaterialSource.APPLICANT:
+            raise ValueError("only a material the applicant submits is reused (reusableAs)")
         return self
 
     @property

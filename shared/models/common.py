@@ -103,6 +103,16 @@ class ApplicationStatus(StrEnum):
     FAILED = "FAILED"
 
 
+class ReusableDocument(StrEnum):
+    """A document about the applicant rather than the case (可复用). Once a window clerk has
+    checked it against its original (trust level B), the same account's later cases for the
+    same applicant may reuse it for a material of the same kind, in any item."""
+
+    BUSINESS_LICENCE = "business_licence"  # 营业执照
+    LEGAL_REPRESENTATIVE_ID = "legal_representative_id"  # 法定代表人（负责人）身份证件
+    APPLICANT_ID = "applicant_id"  # 申请人（自然人）身份证件
+
+
 class ReviewRole(StrEnum):
     LEAD = "lead"
     CO = "co"

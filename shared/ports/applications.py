@@ -7,6 +7,7 @@ from typing import Protocol
 from shared.models.application import (
     Application,
     ApplicationSummary,
+    CheckedDocument,
     DeliveryRecord,
     FollowUpTicket,
     MaterialRecord,
@@ -84,6 +85,17 @@ class ApplicationRepository(Protocol):
         ...
 
     def commitments_barred_until(self, applicant_key: str) -> datetime | None: ...
+
+    def keep_checked_documents(
+        self, applicant_key: str, documents: Sequence[CheckedDocument]
+    ) -> None:
+        """Keeps the applicant's documents checked against their originals, each replacing
+        the one of its kind the same account had (可复用)."""
+        ...
+
+    def checked_documents(self, applicant_key: str, owner_id: str) -> list[CheckedDocument]:
+        """The applicant's checked documents that this account's cases may reuse."""
+        ...
 
     def list_window_queue(self, limit: int, cursor: str | None) -> Page[ApplicationSummary]:
         """Cases waiting for a window clerk, the longest waiting first."""

@@ -7,7 +7,7 @@ from datetime import timedelta
 from ulid import ULID
 
 from shared.domain import forms
-from shared.domain.acceptance import committed_still_missing
+from shared.domain.acceptance import committed_still_missing, reusable_for, reusable_until
 from shared.domain.workdays import add_working_days
 from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
@@ -15,18 +15,22 @@ from shared.models.api import (
     CreateApplicationRequest,
     DraftUpdateRequest,
     FeedbackRequest,
+    MaterialReuseRequest,
     MaterialUploadRequest,
     MaterialUploadResponse,
     ResultView,
+    ReusableMaterial,
+    ReusableMaterialList,
 )
 from shared.models.application import (
     Application,
+    CheckedDocument,
     FollowUpTicket,
     MaterialRecord,
     Rating,
     TimelineEvent,
 )
-from shared.models.catalog import CatalogItem
+from shared.models.catalog import CatalogItem, MaterialRule
 from shared.models.common import ApplicationStatus, Channel, Stage, utc_now
 from shared.models.ids import is_application_id
 from shared.names import upload_key
@@ -219,30 +223,7 @@ def request_material_upload(
     ttl: int,
 ) -> MaterialUploadResponse:
     application = get_own_application(caller, application_id, cases)
-    asked = _asked_mid_approval(application)
-    commitment = open_commitment(application)
-    if commitment is not None:
-        asked = (asked or set()) | set(commitment.materials)
-    if application.status not in _EDITABLE and asked is None:
-        raise Conflict(
-            f"materials cannot change while the case is {application.status}", field="status"
-        )
-    if asked is not None and request.material_code not in asked:
-        raise Conflict(
-            f"the department asked for {', '.join(sorted(asked))}, not {request.material_code}",
-            field="materialCode",
-        )
-    rule = pinned_item(application, catalog).material(request.material_code)
-    if rule is None:
-        raise ValidationFailed(
-            f"{request.material_code} is not a material of this item", field="materialCode"
-        )
-    if not rule.uploaded:
-        raise ValidationFailed(
-            f"{rule.name_zh} is taken from {rule.source.value.replace('_', ' ')}; "
-            "nothing to upload",
-            field="materialCode",
-        )
+    rule = _material_to_change(application, request.material_code, catalog)
     if request.content_type not in rule.content_types:
         raise ValidationFailed(
             f"contentType must be one of {rule.content_types}", field="contentType"
@@ -273,6 +254,109 @@ def request_material_upload(
         expires_at=now + timedelta(seconds=ttl),
         max_size=request.size,
     )
+
+
+def reusable_materials(
+    caller: Caller,
+    application_id: str,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+) -> ReusableMaterialList:
+    """What this case may reuse instead of uploading: the applicant's documents a window
+    clerk checked against their originals in this account's earlier cases (可复用)."""
+    application = get_own_application(caller, application_id, cases)
+    item = pinned_item(application, catalog)
+    documents = cases.checked_documents(application.applicant_key, application.owner_id)
+    now = utc_now()
+    offered = []
+    for rule in item.materials:
+        document = reusable_for(rule, documents, now) if rule.uploaded else None
+        if document is not None and document.application_id != application_id:
+            offered.append(_offered(rule.code, document))
+    return ReusableMaterialList(items=offered)
+
+
+def reuse_material(
+    caller: Caller,
+    application_id: str,
+    request: MaterialReuseRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+) -> ReusableMaterial:
+    """Puts a checked document in the case for the material, in place of an upload."""
+    application = get_own_application(caller, application_id, cases)
+    rule = _material_to_change(application, request.material_code, catalog)
+    documents = cases.checked_documents(application.applicant_key, application.owner_id)
+    now = utc_now()
+    document = reusable_for(rule, documents, now)
+    if document is None or document.application_id == application_id:
+        raise NotFound(
+            f"no checked document of this applicant to reuse for {rule.name_zh}",
+            field="materialCode",
+        )
+    record = MaterialRecord(
+        code=rule.code,
+        file_name=document.file_name,
+        content_type=document.content_type,
+        declared_size=document.size,
+        s3_key=document.s3_key,
+        requested_at=now,
+        verified_size=document.size,
+        verified_content_type=document.content_type,
+        verified_version_id=document.version_id,
+        verified_at=now,
+        original_checked_by=document.checked_by,
+        original_checked_at=document.checked_at,
+        reused_from=document.application_id,
+    )
+    cases.put_materials(application_id, [record])
+    return _offered(rule.code, document)
+
+
+def _offered(material_code: str, document: CheckedDocument) -> ReusableMaterial:
+    return ReusableMaterial(
+        material_code=material_code,
+        kind=document.kind,
+        file_name=document.file_name,
+        content_type=document.content_type,
+        size=document.size,
+        checked_by=document.checked_by,
+        checked_at=document.checked_at,
+        from_application_id=document.application_id,
+        reusable_until=reusable_until(document),
+    )
+
+
+def _material_to_change(
+    application: Application, material_code: str, catalog: CatalogRepository
+) -> MaterialRule:
+    """The item's rule for a material the applicant may upload (or reuse) now: while the
+    case is editable, or what a department or a commitment still asks for."""
+    asked = _asked_mid_approval(application)
+    commitment = open_commitment(application)
+    if commitment is not None:
+        asked = (asked or set()) | set(commitment.materials)
+    if application.status not in _EDITABLE and asked is None:
+        raise Conflict(
+            f"materials cannot change while the case is {application.status}", field="status"
+        )
+    if asked is not None and material_code not in asked:
+        raise Conflict(
+            f"the department asked for {', '.join(sorted(asked))}, not {material_code}",
+            field="materialCode",
+        )
+    rule = pinned_item(application, catalog).material(material_code)
+    if rule is None:
+        raise ValidationFailed(
+            f"{material_code} is not a material of this item", field="materialCode"
+        )
+    if not rule.uploaded:
+        raise ValidationFailed(
+            f"{rule.name_zh} is taken from {rule.source.value.replace('_', ' ')}; "
+            "nothing to upload",
+            field="materialCode",
+        )
+    return rule
 
 
 def _asked_mid_approval(application: Application) -> set[str] | None:
@@ -379,9 +463,10 @@ def record_uploads(application: Application, store: DocumentStore) -> list[Mater
     upload itself went straight from the browser to S3 under a POST policy that fixed the
     key, the type and the size. Every material is looked at before any is changed, so a
     store that fails half-way leaves the case's records untouched."""
-    found = {code: store.head(record.s3_key) for code, record in application.materials.items()}
+    uploaded = {c: r for c, r in application.materials.items() if r.reused_from is None}
+    found = {code: store.head(record.s3_key) for code, record in uploaded.items()}
     now = utc_now()
-    for code, record in application.materials.items():
+    for code, record in uploaded.items():  # a reused one keeps the facts checked with it
         stored = found[code]
         record.verified_size = stored.size if stored else None
         record.verified_content_type = stored.content_type if stored else None

@@ -139,6 +139,9 @@ def run_acceptance(
             )
 
     saved, _ = mutate(cases, application_id, apply, loaded=application)
+    checked = rules.checked_documents(saved, item)
+    if checked:  # trust level B: the applicant's later cases may reuse them (可复用)
+        cases.keep_checked_documents(saved.applicant_key, checked)
     return _output(saved, supplement_wait_days)
 
 

@@ -96,6 +96,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "contentType": "application/pdf",
             "size": 1024,
         },
+        "/applications/{applicationId}/materials/reuse": {"materialCode": "BUSINESS_LICENCE"},
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/commitment": {
             "materials": ["PROPERTY_PROOF"],
@@ -152,6 +153,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/applications/{applicationId}/draft"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/commitment"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/materials/reuse"): (401, 409, 404, 404, 404, 404),
+    ("GET", "/applications/{applicationId}/reusable-materials"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

@@ -20,6 +20,7 @@ ROUTES = [
     pytest.param("/applications/01J0000000000000000000000A/draft", APPLICANT, id="draft"),
     pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
+    pytest.param("/applications/01J0000000000000000000000A/materials/reuse", APPLICANT, id="reuse"),
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),
     pytest.param("/tasks/decisions", OFFICER, id="decisions"),

@@ -181,9 +181,14 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("GET", "/window/tasks", caller=clerk))
     ok(system.api("GET", f"/window/tasks/{at_window}", caller=clerk))
     ok(system.api("GET", f"/window/tasks/{at_window}/materials", caller=clerk))
-    accept = {"outcome": "accept", "checkedOriginals": ["APPLICATION_FORM"]}
+    accept = {"outcome": "accept", "checkedOriginals": ["APPLICATION_FORM", "BUSINESS_LICENCE"]}
     ok(system.api("POST", f"/window/tasks/{at_window}/decision", caller=clerk, body=accept))
     system.wait_for(at_window, lambda a: "FIRE" in a.reviews)
+    # (the checked licence, offered to the applicant's next case and reused there)
+    reusing = ok(system.create("SD-KFQ-0002"))["applicationId"]
+    ok(system.api("GET", f"/applications/{reusing}/reusable-materials", caller=CITIZEN))
+    licence = {"materialCode": "BUSINESS_LICENCE"}
+    ok(system.api("POST", f"/applications/{reusing}/materials/reuse", caller=CITIZEN, body=licence))
     supervisor = Caller("sub-supervisor", "supervisor", ("supervisor",))
     ok(system.api("GET", "/supervision/overdue", caller=supervisor))
     ok(system.api("GET", "/supervision/overdue", caller=power_lead, query={"department": "POWER"}))

@@ -34,6 +34,7 @@ from shared.identity import Caller
 from shared.models.application import (
     Application,
     ApplicationSummary,
+    CheckedDocument,
     Delegation,
     DeliveryRecord,
     FollowUpTicket,
@@ -218,8 +219,18 @@ class InMemoryRepository:
         self.before_next_save: list[Callable[[InMemoryRepository], None]] = []
         # Likewise just before the next decide_review checks the review (a rival decision).
         self.before_next_decide: list[Callable[[InMemoryRepository], None]] = []
+        self.checked: dict[tuple[str, str, str], CheckedDocument] = {}
         if catalog is not None:
             import_catalog(catalog, self)
+
+    def keep_checked_documents(
+        self, applicant_key: str, documents: Sequence[CheckedDocument]
+    ) -> None:
+        for d in documents:
+            self.checked[(applicant_key, d.owner_id, d.kind.value)] = d.model_copy(deep=True)
+
+    def checked_documents(self, applicant_key: str, owner_id: str) -> list[CheckedDocument]:
+        return [d for (k, o, _), d in self.checked.items() if (k, o) == (applicant_key, owner_id)]
 
     @classmethod
     def with_shipped_catalog(cls) -> InMemoryRepository:

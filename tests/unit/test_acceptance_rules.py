@@ -1,10 +1,20 @@
 """Front-end acceptance (前台受理): accepted, returned with a one-time notice, or not accepted."""
 
+from datetime import UTC, datetime, timedelta
+
 from shared.adapters.documents import StoredObject
-from shared.domain.acceptance import AcceptanceDecision, evaluate
+from shared.domain.acceptance import (
+    WALK_IN_REASON,
+    AcceptanceDecision,
+    case_needs_a_person,
+    checked_documents,
+    evaluate,
+    originals_all_checked,
+    reusable_for,
+)
 from shared.models.application import Application
 from shared.models.catalog import CatalogItem
-from shared.models.common import DeliveryMode
+from shared.models.common import Channel, DeliveryMode, ReusableDocument
 from tests.unit.fakes import (
     ENTERPRISE,
     FILING,
@@ -182,3 +192,59 @@ def test_not_accepted_takes_precedence_over_missing_materials() -> None:
     assert decision.outcome == "NOT_ACCEPTED"
     assert len(decision.reasons) == 2
     assert decision.missing == []
+
+
+# -- 可复用: documents checked against their originals, reused --------------------------
+FIRE_CHECK = "SD-KFQ-0018"  # 三星: a visit for the originals of its form and commitment
+
+
+def _checked(application: Application, *codes: str) -> None:
+    for code in codes:
+        application.materials[code].original_checked_by = "window.sun"
+        application.materials[code].original_checked_at = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def test_an_item_needing_a_visit_only_for_originals_needs_none_once_all_are_checked() -> None:
+    # Given the fire check, whose form and commitment a clerk must see in the original
+    item = catalog_item(FIRE_CHECK)
+    application = new_application(FIRE_CHECK)
+    _with_required_materials(application, item)
+    assert case_needs_a_person(application, item)
+    # When only the reusable licence and ID were checked before: still a clerk
+    _checked(application, "BUSINESS_LICENCE", "ID_CARD")
+    assert case_needs_a_person(application, item)
+    # When every original it asks to see is checked already: no visit for them
+    _checked(application, "APPLICATION_FORM", "COMMITMENT")
+    assert originals_all_checked(application, item)
+    assert case_needs_a_person(application, item) is None
+    # But a walk-in at the window, or an item with a site visit, still has its clerk
+    walk_in = application.model_copy(update={"channel": Channel.WINDOW})
+    assert case_needs_a_person(walk_in, item) == WALK_IN_REASON
+    visited = item.model_copy(update={"on_site_visits": 1, "visit_reason_zh": "现场核查"})
+    assert case_needs_a_person(application, visited)
+
+
+def test_a_checked_document_is_reused_for_its_kind_within_a_year_if_it_fits() -> None:
+    item = catalog_item(FIRE_CHECK)
+    application = new_application(FIRE_CHECK)
+    _with_required_materials(application, item)
+    _checked(application, "BUSINESS_LICENCE", "APPLICATION_FORM")
+    application.materials["BUSINESS_LICENCE"].verified_size = 4096
+    # Only the reusable document is kept (the form is this case's own)
+    (licence,) = checked_documents(application, item)
+    assert (licence.kind, licence.material_code) == (
+        ReusableDocument.BUSINESS_LICENCE,
+        "BUSINESS_LICENCE",
+    )
+    rule = item.material("BUSINESS_LICENCE")
+    assert rule is not None
+    checked_at = licence.checked_at
+    assert reusable_for(rule, [licence], checked_at + timedelta(days=364)) == licence
+    assert reusable_for(rule, [licence], checked_at + timedelta(days=366)) is None
+    too_big = licence.model_copy(update={"size": rule.max_size_bytes + 1})
+    assert reusable_for(rule, [too_big], checked_at) is None
+    id_card = item.material("ID_CARD")
+    assert id_card is not None and reusable_for(id_card, [licence], checked_at) is None
+    # A document reused here is not kept again as if it were checked here
+    application.materials["BUSINESS_LICENCE"].reused_from = "01M8VH64TVTJQZS594YR3WQM3J"
+    assert checked_documents(application, item) == []

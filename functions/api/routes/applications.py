@@ -20,9 +20,12 @@ from shared.models.api import (
     DraftSaved,
     DraftUpdateRequest,
     FeedbackRequest,
+    MaterialReuseRequest,
     MaterialUploadRequest,
     MaterialUploadResponse,
     ResultView,
+    ReusableMaterial,
+    ReusableMaterialList,
     TimelinePage,
     application_view,
 )
@@ -213,6 +216,47 @@ def upload_material(
     return cases.request_material_upload(
         caller, application_id, request, repo, repo, documents(), ttl
     )
+
+
+@router.get(
+    names.resolver_path(names.APPLICATION_REUSABLE_MATERIALS),
+    summary="The applicant's checked documents this case may reuse",
+    description=(
+        "可复用: documents a window clerk checked against their originals (trust level B) "
+        "in this account's earlier cases for the same applicant (the ID number or credit "
+        "code), for this item's materials of the same kind, within a year of the check."
+    ),
+    tags=["applications"],
+    responses=responses(errors={NOT_FOUND: _CASE_NOT_FOUND, UNAVAILABLE: _BUSY}),
+)
+def reusable_materials(application_id: AppId) -> ReusableMaterialList:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return cases.reusable_materials(caller, application_id, repo, repo)
+
+
+@router.post(
+    names.resolver_path(names.APPLICATION_MATERIAL_REUSE),
+    summary="Reuse a checked document for one material, instead of an upload",
+    description=(
+        "The material is the earlier case's checked upload, with who checked it and "
+        "when; a later upload for the same material replaces it. Where the item needs a "
+        "visit only to see the originals and every one it asks to see is checked this "
+        "way, acceptance needs no window clerk."
+    ),
+    tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: "No such case, or no checked document to reuse for that material",
+            CONFLICT: "The case's materials cannot change now",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def reuse_material(application_id: AppId, request: MaterialReuseRequest) -> ReusableMaterial:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return cases.reuse_material(caller, application_id, request, repo, repo)
 
 
 @router.post(

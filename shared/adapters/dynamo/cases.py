@@ -48,6 +48,7 @@ from shared.models.application import (
     HEADER_FIELDS,
     Application,
     ApplicationSummary,
+    CheckedDocument,
     DeliveryRecord,
     FollowUpTicket,
     MaterialRecord,
@@ -63,6 +64,9 @@ from shared.ports.page import Page
 
 HEADER = "HEADER"
 COMMITMENT_BAR = "COMMITMENT_BAR"
+# An applicant's documents checked against their originals, per account and kind (可复用):
+# a handful at most, so a query reads them all.
+CHECKED = "CHECKED#"
 FORM = "FORM"
 MATERIAL = "MATERIAL#"
 REVIEW = "REVIEW#"
@@ -278,6 +282,33 @@ class CaseStore(DynamoTable):
     def commitments_barred_until(self, applicant_key: str) -> datetime | None:
         item = self._get(f"APPLICANT#{applicant_key}", COMMITMENT_BAR, consistent=True)
         return datetime.fromisoformat(json.loads(item["doc"]["S"])["until"]) if item else None
+
+    def keep_checked_documents(
+        self, applicant_key: str, documents: Sequence[CheckedDocument]
+    ) -> None:
+        self._batch_put(
+            [
+                record(
+                    f"APPLICANT#{applicant_key}",
+                    f"{CHECKED}{d.owner_id}#{d.kind.value}",
+                    dump(d),
+                )
+                for d in documents
+            ]
+        )
+
+    def checked_documents(self, applicant_key: str, owner_id: str) -> list[CheckedDocument]:
+        items = self._query_all(
+            TableName=self.table,
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :mine)",
+            ExpressionAttributeNames={"#pk": "PK", "#sk": "SK"},
+            ExpressionAttributeValues={
+                ":pk": s(f"APPLICANT#{applicant_key}"),
+                ":mine": s(f"{CHECKED}{owner_id}#"),
+            },
+            ConsistentRead=True,
+        )
+        return [parse(CheckedDocument, i) for i in items]
 
     def get_status(self, application_id: str) -> ApplicationStatus | None:
         item = self._get(case_pk(application_id), HEADER, consistent=True, projection="status")
