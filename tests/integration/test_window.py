@@ -84,7 +84,9 @@ def test_a_clerk_returns_a_case_with_the_one_time_notice_and_it_comes_back(
     view = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
     assert view["acceptance"]["missing"][0]["reason"] == "平面图未标注疏散通道"
 
-    # When the applicant resubmits, the case is back at the window for a clerk
+    # When the applicant resubmits (once the workflow waits for it), the case is back at
+    # the window for a clerk
+    system.wait_for_action(case, "awaiting_supplement")
     again = system.api("POST", f"/applications/{case}/submit", caller=CITIZEN)
     assert again.status == 200, again.body
     system.wait_for(case, lambda a: a.at_window_since is not None and a.status.value == "SUBMITTED")
