@@ -238,6 +238,9 @@ class Commitment(ApiModel):
     text: Annotated[str, Field(max_length=4000)]
     signer: Name
     signed_by: str  # the account that signed it (the applicant, or a clerk with them)
+    # At the window: the clerk before whom the applicant signed in person (their account
+    # files the case); the text says so, and the digest covers it.
+    witnessed_by: str | None = None
     signed_at: datetime
     due_days: Annotated[int, Field(ge=1, le=90)]  # working days after acceptance
     digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

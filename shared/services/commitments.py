@@ -14,7 +14,7 @@ from shared.identity import Caller
 from shared.models.api import CommitmentRequest
 from shared.models.application import Application, Commitment
 from shared.models.catalog import CatalogItem
-from shared.models.common import ApplicationStatus, Stage, utc_now
+from shared.models.common import ApplicationStatus, Channel, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
 
 _SIGNABLE = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
@@ -55,11 +55,16 @@ def sign(
         f"{due_days}个工作日内补齐以下材料：{names}，并对所补材料的真实性负责。逾期未补齐的，"
         f"本申请终止办理，申请人自终止之日起{bar_days}日内不再适用容缺受理，并记入信用记录。"
     )
+    # At the window the applicant signs in person before the clerk, whose account files it.
+    witnessed = application.channel is Channel.WINDOW
+    if witnessed:
+        text += f"本承诺由{request.signer}本人到场，在窗口工作人员见证下签署。"
     commitment = Commitment(
         materials=list(dict.fromkeys(request.materials)),
         text=text,
         signer=request.signer,
         signed_by=caller.username,
+        witnessed_by=caller.username if witnessed else None,
         signed_at=now,
         due_days=due_days,
         digest=_digest(application.application_id, text, request.signer, caller.username, now),

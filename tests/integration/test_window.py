@@ -179,3 +179,31 @@ def test_only_a_window_clerk_files_on_the_window_channel(system: System) -> None
         refused = system.create(FULLY_ONLINE, channel="window", caller=caller)
         assert refused.status == 403, refused.body
         assert refused.body["fields"][0]["field"] == "channel"
+
+
+def test_a_walk_in_applicant_signs_a_commitment_before_the_clerk(system: System) -> None:
+    # Given a walk-in applicant whose property proof may come later (容缺)
+    from tests.integration.journeys import complete_form, upload_required
+
+    created = system.create(
+        FULLY_ONLINE, form=complete_form(FULLY_ONLINE), channel="window", caller=CLERK
+    )
+    case = created.body["applicationId"]
+    upload_required(system, case, FULLY_ONLINE, caller=CLERK, skip={"PROPERTY_PROOF"})
+
+    # When the applicant signs the commitment at the window, on the clerk's screen
+    body = {"materials": ["PROPERTY_PROOF"], "signer": "李娜", "agreed": True}
+    signed = system.api("POST", f"/applications/{case}/commitment", caller=CLERK, body=body)
+
+    # Then it is the applicant's signature, witnessed by the clerk, and the text says so
+    assert signed.status == 200, signed.body
+    assert (signed.body["signer"], signed.body["signedBy"]) == ("李娜", CLERK.username)
+    assert signed.body["witnessedBy"] == CLERK.username
+    assert "李娜本人到场，在窗口工作人员见证下签署" in signed.body["text"]
+    # And once the clerk accepts it, it is reviewed with the proof to come
+    assert system.api("POST", f"/applications/{case}/submit", caller=CLERK).status == 200
+    system.wait_for(case, lambda a: a.at_window_since is not None)
+    accept = {"outcome": "accept", "checkedOriginals": ["APPLICATION_FORM", "ID_CARD"]}
+    assert decide(system, case, accept).status == 200
+    accepted = system.wait_for_status(case, "IN_APPROVAL")
+    assert accepted.commitment is not None and accepted.commitment.due_at is not None
