@@ -112,11 +112,13 @@ def update_draft(
     too), checked as at creation against the item version the case pinned. No timeline
     event: a draft is saved every few seconds, and what counts is what is submitted."""
     application = get_own_application(caller, application_id, cases)
-    if application.status not in _EDITABLE:
+    asked = _asked_mid_approval(application)
+    if application.status not in _EDITABLE and asked is None:
         raise Conflict(
             f"an application that is {application.status} can no longer be edited",
             field="status",
         )
+    corrected = _only_what_was_asked(application, request, asked) if asked is not None else set()
     if request.version != application.version:
         raise ConcurrentUpdate(
             f"the draft is at version {application.version}, not {request.version}: it was "
@@ -140,8 +142,38 @@ def update_draft(
     if request.delivery is not None:
         application.delivery = request.delivery
     application.updated_at = utc_now()
+    if corrected:  # in approval: the department sees what changed, on the timeline
+        application.record(
+            Stage.APPLICATION,
+            "form_supplemented",
+            caller.username,
+            f"{', '.join(sorted(corrected))} corrected as the department asked",
+        )
     cases.save_draft(application)
     return application
+
+
+def _only_what_was_asked(
+    application: Application, request: DraftUpdateRequest, asked: set[str]
+) -> set[str]:
+    """In approval, a department's supplement request (退回补正) opens only the form fields it
+    lists: the applicant and delivery stay as accepted, every other field as it was."""
+    if request.applicant is not None or request.delivery is not None:
+        field = "applicant" if request.applicant is not None else "delivery"
+        raise Conflict("only the fields the department asked for may change now", field=field)
+    changed = {
+        name
+        for name in set(application.form) | set(request.form or {})
+        if request.form is not None and application.form.get(name) != request.form.get(name)
+    }
+    refused = sorted(changed - asked)
+    if refused:
+        raise Conflict(
+            f"the department asked for {', '.join(sorted(asked))}; "
+            f"{', '.join(refused)} may not change now",
+            fields=[(f"form.{name}", "not asked for by the department") for name in refused],
+        )
+    return changed
 
 
 def _require_filing_right(caller: Caller, channel: Channel) -> None:

@@ -253,3 +253,45 @@ def decide_all_pending(system: System, case: str) -> None:
             body={"decision": "approve", "comment": "同意"},
         )
         assert decided.status == 200, decided.body
+
+
+def test_form_fields_a_department_asks_for_mid_approval_are_corrected_and_nothing_else(
+    shared_system: System,
+) -> None:
+    system = shared_system
+    # Given the water department asking for the power capacity to be restated
+    case = submitted_case(system, JOINT)
+    water = task_of(system, case, CO)
+    notice = [{"field": "powerCapacity", "reason": "用电容量与设计图纸不一致，请核实后重填"}]
+    asked = system.api(
+        "POST", f"/tasks/{water['taskId']}/supplement-request", caller=CO, body={"missing": notice}
+    )
+    assert asked.status == 200, asked.body
+    view = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    form = dict(view["form"])
+
+    def save(changes: dict[str, Any], **extra: Any) -> Any:
+        body = {"version": view["version"], "form": {**form, **changes}, **extra}
+        return system.api("POST", f"/applications/{case}/draft", caller=CITIZEN, body=body)
+
+    # When the applicant changes a field nobody asked for, or the delivery: refused, named
+    other = save({"contactName": "王强"})
+    assert other.status == 409, other.body
+    assert [f["field"] for f in other.body["fields"]] == ["form.contactName"]
+    moved = save({}, delivery={"mode": "pickup"})
+    assert moved.status == 409 and moved.body["fields"][0]["field"] == "delivery"
+
+    # When the applicant restates the power capacity
+    corrected = save({"powerCapacity": 630})
+
+    # Then the form holds it, the timeline says so, and the resubmission resumes the review
+    assert corrected.status == 200, corrected.body
+    assert system.application(case).form["powerCapacity"] == 630
+    assert "form_supplemented" in system.actions(case)
+    resubmitted = system.api("POST", f"/applications/{case}/submit", caller=CITIZEN)
+    assert resubmitted.status == 200, resubmitted.body
+    after = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    assert after["clock"]["paused"] is False
+    # And once answered, the form is closed again
+    view = after
+    assert save({"powerCapacity": 800}).status == 409
