@@ -82,6 +82,7 @@ MATERIAL_COLUMNS = [
     "sourceDepartment",
     "sourceItem",
     "commitmentAllowed",
+    "reusableAs",
     "notesZh",
 ]
 FORM_FIELD_COLUMNS = [
