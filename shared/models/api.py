@@ -11,6 +11,7 @@ from shared.models.application import (
     Application,
     ApplicationSummary,
     ClerkDecision,
+    Commitment,
     Delegation,
     DeliveryRecord,
     DeliveryRequest,
@@ -399,6 +400,8 @@ class ApplicationView(ApplicationSummary):
     reviews: list[ReviewRecord]
     acceptance: AcceptanceRecord | None
     clock: ClockView | None = None
+    # 容缺受理: the signed commitment (text, signer, witness, digest, due date once accepted).
+    commitment: Commitment | None = None
     result: dict[str, Any] | None
     delivery_record: DeliveryRecord | None
     feedback: Rating | None
@@ -613,6 +616,7 @@ def application_view(
         reviews=[review_record(r) for r in app.reviews.values()],
         acceptance=app.acceptance,
         clock=clock_view(app.clock, utc_now()) if app.clock else None,
+        commitment=app.commitment,
         result=result,
         delivery_record=app.delivery_record,
         feedback=app.feedback,

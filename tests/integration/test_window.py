@@ -200,6 +200,8 @@ def test_a_walk_in_applicant_signs_a_commitment_before_the_clerk(system: System)
     assert (signed.body["signer"], signed.body["signedBy"]) == ("李娜", CLERK.username)
     assert signed.body["witnessedBy"] == CLERK.username
     assert "李娜本人到场，在窗口工作人员见证下签署" in signed.body["text"]
+    view = system.api("GET", f"/applications/{case}", caller=CLERK).body
+    assert view["commitment"]["digest"] == signed.body["digest"]
     # And once the clerk accepts it, it is reviewed with the proof to come
     assert system.api("POST", f"/applications/{case}/submit", caller=CLERK).status == 200
     system.wait_for(case, lambda a: a.at_window_since is not None)
