@@ -160,3 +160,47 @@ export function draftFromView(d: ApplicationDraft, view: Schemas['ApplicationVie
   }
   return uploaded
 }
+
+/** A material's check against its original (trust level B) as a case's record carries it:
+ * the clerk and the time, and for a reused document (可复用) the earlier case it was checked
+ * in. GET /applications/{id} sends these on `materials` (an untyped map in the contract);
+ * the staff's material lists read them under the same names once the API sends them there. */
+export interface OriginalCheck {
+  fileName: string
+  checkedBy: string
+  checkedAt: string | null
+  reusedFrom: string | null
+}
+
+/** The check of one material record, when a clerk checked it (else null). */
+export function originalCheckOf(material: unknown): OriginalCheck | null {
+  const m = (material ?? {}) as Record<string, unknown>
+  const by = typeof m.originalCheckedBy === 'string' ? m.originalCheckedBy : ''
+  if (!by) return null
+  return {
+    fileName: typeof m.fileName === 'string' ? m.fileName : '',
+    checkedBy: by,
+    checkedAt: typeof m.originalCheckedAt === 'string' ? m.originalCheckedAt : null,
+    reusedFrom: typeof m.reusedFrom === 'string' && m.reusedFrom ? m.reusedFrom : null,
+  }
+}
+
+/** The materials of a saved case that reuse a document checked in an earlier case, by code. */
+export function reusedFromView(view: Schemas['ApplicationView']): Record<string, OriginalCheck> {
+  const out: Record<string, OriginalCheck> = {}
+  for (const [code, m] of Object.entries(view.materials ?? {})) {
+    const check = originalCheckOf(m)
+    if (check?.reusedFrom) out[code] = check
+  }
+  return out
+}
+
+/** What POST /applications/{id}/materials/reuse put in the case, as its record says it. */
+export function reusedFromOffer(offer: Schemas['ReusableMaterial']): OriginalCheck {
+  return { fileName: offer.fileName, checkedBy: offer.checkedBy, checkedAt: offer.checkedAt, reusedFrom: offer.fromApplicationId }
+}
+
+/** The offers of GET /applications/{id}/reusable-materials, by material code. */
+export function offersByCode(list: Schemas['ReusableMaterialList']): Record<string, Schemas['ReusableMaterial']> {
+  return Object.fromEntries(list.items.map((o) => [o.materialCode, o]))
+}

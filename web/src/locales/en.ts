@@ -207,6 +207,23 @@ const en: typeof zhCN = {
       fileEmpty: 'The file is empty',
     },
   },
+  // 可复用: a document a window clerk checked against its original in an earlier case.
+  reuse: {
+    offered: 'Checked against the original — reuse it',
+    file: 'File',
+    checked: 'Checked',
+    checkedBy: 'Checked against the original by window clerk {who} on {at}',
+    checkedAt: 'Checked against the original by a window clerk on {at}',
+    inCase: 'application {id}',
+    until: 'Reusable until',
+    use: 'Reuse this file',
+    orUpload: 'Or upload a new file:',
+    uploadInstead: 'Upload a different file instead',
+    reused: 'Reused (checked against the original): {name}',
+    gone: 'This file can no longer be reused (its check has expired or it is not the current applicant’s): upload a file.',
+    failed: 'Could not reuse it: {message}',
+    stale: 'The reused file is not the current applicant’s or its check has expired: reuse or upload it again.',
+  },
   channel: { web: 'Online', mobile: 'Mobile', assisted: 'Assisted', window: 'At the window' },
   status: {
     DRAFT: 'Draft',

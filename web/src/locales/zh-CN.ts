@@ -205,6 +205,23 @@ export default {
       fileEmpty: '文件为空',
     },
   },
+  // 可复用: a document a window clerk checked against its original in an earlier case.
+  reuse: {
+    offered: '已核验原件，可直接复用',
+    file: '文件',
+    checked: '原件核验',
+    checkedBy: '窗口工作人员 {who} 于 {at} 核验原件',
+    checkedAt: '窗口工作人员于 {at} 核验原件',
+    inCase: '申请 {id}',
+    until: '可复用至',
+    use: '复用此文件',
+    orUpload: '或上传新文件：',
+    uploadInstead: '改为上传其他文件',
+    reused: '复用（已核验原件）：{name}',
+    gone: '该文件已不能复用（核验已过期或不属于当前申请人），请上传文件。',
+    failed: '复用失败：{message}',
+    stale: '复用的文件不属于当前申请人或核验已过期，请重新复用或上传。',
+  },
   channel: { web: '网上办', mobile: '掌上办', assisted: '帮办代办', window: '窗口办' },
   status: {
     DRAFT: '草稿',
