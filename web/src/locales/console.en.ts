@@ -226,6 +226,14 @@ const en: typeof zhCN = {
         loadError: 'The application’s status did not load: {message}',
       },
     },
+    // 可复用: a material whose original a clerk checked already (in this case or an earlier one).
+    reuse: {
+      checkedBy: 'Checked against the original by {who}, {at}',
+      checkedAt: 'Checked against the original by a window clerk, {at}',
+      reusedFrom: 'reused from application {id}, where it was checked',
+      noteBy: 'Checked against the original by {who} on {at}: no need to see it again',
+      noteAt: 'Checked against the original by a window clerk on {at}: no need to see it again',
+    },
     // 容缺受理 at the window (walk-in filing): the option, the signing panel, the signed record.
     commitment: {
       option: 'Accept now, supplied later on commitment',

@@ -227,6 +227,14 @@ const zhCN = {
         loadError: '申请状态读取失败：{message}',
       },
     },
+    // 可复用: a material whose original a clerk checked already (in this case or an earlier one).
+    reuse: {
+      checkedBy: '原件已核验：{who}，{at}',
+      checkedAt: '原件已核验：窗口工作人员，{at}',
+      reusedFrom: '复用申请 {id} 中核验的文件',
+      noteBy: '{who} 已于 {at} 核验原件，无需再次查验',
+      noteAt: '窗口工作人员已于 {at} 核验原件，无需再次查验',
+    },
     // 容缺受理 at the window (walk-in filing): the option, the signing panel, the signed record.
     commitment: {
       option: '容缺受理：申请人承诺后补',
