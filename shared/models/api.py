@@ -431,6 +431,11 @@ class MaterialView(ApiModel):
     verified_at: datetime | None = None
     # Only once acceptance found the object in S3; a few minutes' validity.
     download_url: str | None = None
+    # Checked against the original by a window clerk (trust level B): who and when; and,
+    # for a document reused from an earlier case (可复用), which.
+    original_checked_by: str | None = None
+    original_checked_at: datetime | None = None
+    reused_from: str | None = None
 
 
 class TaskView(ApiModel):

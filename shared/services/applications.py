@@ -359,6 +359,29 @@ def _offered(material_code: str, document: CheckedDocument) -> ReusableMaterial:
     )
 
 
+def _require_reused_still_theirs(application: Application, cases: ApplicationRepository) -> None:
+    """A reused document stays the applicant's named on the case: a draft whose applicant
+    changed since must reuse (or upload) it again."""
+    reused = {c: m for c, m in application.materials.items() if m.reused_from}
+    if not reused:
+        return
+    sources = {m.reused_from for m in reused.values()}
+    theirs = {
+        source
+        for source in sources
+        if (earlier := cases.get_application(str(source))) is not None
+        and (earlier.applicant_key, earlier.owner_id)
+        == (application.applicant_key, application.owner_id)
+    }
+    foreign = sorted(c for c, m in reused.items() if m.reused_from not in theirs)
+    if foreign:
+        raise ValidationFailed(
+            f"{', '.join(foreign)} reused a document of another applicant; reuse or upload "
+            "this applicant's own",
+            fields=[(f"materials.{c}", "not this applicant's checked document") for c in foreign],
+        )
+
+
 def _material_to_change(
     application: Application, material_code: str, catalog: CatalogRepository
 ) -> MaterialRule:
@@ -409,6 +432,7 @@ def submit(
     tasks: TaskRepository | None = None,
 ) -> Application:
     application = get_own_application(caller, application_id, cases)
+    _require_reused_still_theirs(application, cases)
     if application.status is ApplicationStatus.DRAFT:
         return _first_submission(caller, application, cases, store, workflow)
     if application.status is ApplicationStatus.RETURNED:

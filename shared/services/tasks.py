@@ -139,6 +139,9 @@ def material_views(application: Application, store: DocumentStore, ttl: int) -> 
             download_url=store.presigned_download(m.s3_key, ttl, m.file_name, m.verified_version_id)
             if m.verified_at
             else None,
+            original_checked_by=m.original_checked_by,
+            original_checked_at=m.original_checked_at,
+            reused_from=m.reused_from,
         )
         for m in application.materials.values()
     ]

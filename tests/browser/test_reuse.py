@@ -349,15 +349,6 @@ def reused_at_the_window(
     return case
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "API gap: the staff's material views (GET /window/tasks/{taskId}/materials, "
-        "GET /tasks/{taskId}/materials: MaterialView) carry no reusedFrom, originalCheckedBy "
-        "or originalCheckedAt, so the window page cannot know a material was checked before. "
-        "The console reads them under those names; remove this mark once the API sends them."
-    ),
-)
 @pytest.mark.parametrize("locale", ["zh", "en"])
 def test_the_window_clerk_finds_reused_documents_checked_already(
     locale: str,

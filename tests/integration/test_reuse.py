@@ -96,6 +96,7 @@ def test_checked_documents_are_reused_in_the_next_case_instead_of_uploaded(
     assert links.status == 200, links.body
     licence_link = next(m for m in links.body["items"] if m["code"] == "BUSINESS_LICENCE")
     assert licence_link["downloadUrl"]
+    assert (licence_link["reusedFrom"], licence_link["originalCheckedBy"]) == (first, "window.sun")
     # And the case it came from is not offered its own documents
     assert reusable(system, first) == []
 
@@ -128,3 +129,32 @@ def test_a_submitted_case_cannot_take_a_reused_document(system: System) -> None:
     submit(system, case)
     late = reuse(system, case, "BUSINESS_LICENCE")
     assert late.status == 409 and late.body["fields"][0]["field"] == "status"
+
+
+def test_a_reused_document_does_not_follow_the_draft_to_another_applicant(
+    system: System,
+) -> None:
+    # Given a draft that reused the enterprise's checked licence
+    checked_at_the_window(system)
+    case = filed(system, NEXT_ITEM, skip={"BUSINESS_LICENCE"})
+    assert reuse(system, case, "BUSINESS_LICENCE").status == 200
+    # When the applicant is changed to another enterprise before submitting
+    view = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    other = {
+        **view["applicant"],
+        "creditCode": "91370200MA3C5K7Q2A",
+        "name": "青岛蓝海食品有限公司",
+    }
+    saved = system.api(
+        "POST",
+        f"/applications/{case}/draft",
+        caller=CITIZEN,
+        body={"version": view["version"], "applicant": other},
+    )
+    assert saved.status == 200, saved.body
+
+    # Then the submit is refused, naming the material to reuse or upload again
+    refused = system.api("POST", f"/applications/{case}/submit", caller=CITIZEN)
+    assert refused.status == 422, refused.body
+    assert [f["field"] for f in refused.body["fields"]] == ["materials.BUSINESS_LICENCE"]
+    assert system.application(case).status.value == "DRAFT"
