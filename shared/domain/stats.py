@@ -33,8 +33,9 @@ from shared.models.common import ApiModel, ApplicationStatus
 
 StatsScope = Literal["item", "department"]
 ALL_TIME = "all"
-# Besides the figures' own counters: `timed`, the decisions whose time is known (the
-# rates' denominator), and `workingDays`, their days added up.
+# Besides the figures' own counters, a row keeps `timed`, the decisions whose time is known
+# (the rates' denominator), and `workingDays`, their days added up.
+
 # Leaving approval decided: issuance may write the approval and the issue as one change.
 _DECIDED = {
     ApplicationStatus.APPROVED: "approved",

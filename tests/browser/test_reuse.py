@@ -136,25 +136,11 @@ def checked_at_the_window(
     """Over HTTP: a case of SD-KFQ-0018 for the enterprise, accepted by the window clerk with
     the application form, the business licence and the legal representative's ID card
     checked against their originals (as tests/integration/test_reuse.py does): its id."""
-    from infra.local.client import OneWindowClient, sample_form, upload_required
+    from infra.local.client import OneWindowClient, upload_required
 
     client = OneWindowClient(web_system["ApiUrl"]).as_user(citizen_token)
     clerk = OneWindowClient(web_system["ApiUrl"]).as_user(clerk_token)
-    item = client.catalog_item(CHECKED_AT_THE_WINDOW)
-    form = sample_form(item) | {
-        "enterpriseName": applicant["name"],
-        "creditCode": applicant["creditCode"],
-    }
-    created = client.create(
-        {
-            "itemId": CHECKED_AT_THE_WINDOW,
-            "applicant": applicant,
-            "form": form,
-            "channel": "web",
-            "delivery": {"mode": "pickup"},
-        }
-    )
-    case = str(created["applicationId"])
+    case, item = _drafted(client, CHECKED_AT_THE_WINDOW, applicant)
     upload_required(client, case, item)
     client.submit(case)
     _until(lambda: client.application(case).get("atWindowSince"), f"{case} at the window")
@@ -320,24 +306,10 @@ def reused_at_the_window(
 ) -> str:
     """Over HTTP: a case of SD-KFQ-0002 for the enterprise with the two checked documents
     reused and the rest uploaded, submitted and waiting at the window: its id."""
-    from infra.local.client import OneWindowClient, sample_form, upload_required
+    from infra.local.client import OneWindowClient, upload_required
 
     client = OneWindowClient(web_system["ApiUrl"]).as_user(token)
-    item = client.catalog_item(ITEM)
-    form = sample_form(item) | {
-        "enterpriseName": applicant["name"],
-        "creditCode": applicant["creditCode"],
-    }
-    created = client.create(
-        {
-            "itemId": ITEM,
-            "applicant": applicant,
-            "form": form,
-            "channel": "web",
-            "delivery": {"mode": "pickup"},
-        }
-    )
-    case = str(created["applicationId"])
+    case, item = _drafted(client, ITEM, applicant)
     upload_required(client, case, item, skip=frozenset(REUSED))
     for code in REUSED:
         done = client.call(
@@ -416,3 +388,25 @@ def test_the_window_clerk_finds_reused_documents_checked_already(
         assert view["materials"][code]["originalCheckedBy"] == clerk_name
         assert view["materials"][code]["reusedFrom"] == first
     a11y.assert_clean()
+
+
+def _drafted(client: Any, item_id: str, applicant: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Over HTTP: a draft of the item for the enterprise, its form filled in: its id, and
+    the item as the catalog serves it."""
+    from infra.local.client import sample_form
+
+    item: dict[str, Any] = client.catalog_item(item_id)
+    form = sample_form(item) | {
+        "enterpriseName": applicant["name"],
+        "creditCode": applicant["creditCode"],
+    }
+    created = client.create(
+        {
+            "itemId": item_id,
+            "applicant": applicant,
+            "form": form,
+            "channel": "web",
+            "delivery": {"mode": "pickup"},
+        }
+    )
+    return str(created["applicationId"]), item
