@@ -266,6 +266,19 @@ class CommitmentRequest(ApiModel):
     agreed: Literal[True]
 
 
+class CommitmentTerms(ApiModel):
+    """容缺受理 as a case may have it, before anyone signs: the item's materials that may come
+    later, the working days to supply them once accepted, how long a broken commitment bars
+    the applicant, and whether it is offered now (a draft or returned case, not barred)."""
+
+    materials: list[MaterialCode]
+    due_days: Annotated[int, Field(description="working days after acceptance")]
+    bar_days: Annotated[int, Field(description="calendar days without 容缺 once broken")]
+    barred_until: datetime | None = None
+    offered: bool
+    commitment: Commitment | None = None  # signed already
+
+
 # -- the clock --------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from shared.errors import Conflict, ValidationFailed
 from shared.identity import Caller
-from shared.models.api import CommitmentRequest
+from shared.models.api import CommitmentRequest, CommitmentTerms
 from shared.models.application import Application, Commitment
 from shared.models.catalog import CatalogItem
 from shared.models.common import ApplicationStatus, Channel, Stage, utc_now
@@ -75,6 +75,29 @@ def sign(
     )
     cases.save_application(application)
     return commitment
+
+
+def terms(
+    application: Application,
+    item: CatalogItem,
+    due_days: int,
+    bar_days: int,
+    cases: ApplicationRepository,
+) -> CommitmentTerms:
+    """What 容缺 this case may have: read before the applicant signs, so that the page can
+    state the deadline and the bar, and not offer it to a barred applicant at all."""
+    allowed = [m.code for m in item.materials if m.commitment_allowed]
+    barred = cases.commitments_barred_until(application.applicant_key) if allowed else None
+    if barred is not None and barred <= utc_now():
+        barred = None
+    return CommitmentTerms(
+        materials=allowed,
+        due_days=due_days,
+        bar_days=bar_days,
+        barred_until=barred,
+        offered=bool(allowed) and application.status in _SIGNABLE and barred is None,
+        commitment=application.commitment,
+    )
 
 
 def _digest(application_id: str, text: str, signer: str, account: str, at: datetime) -> str:

@@ -152,6 +152,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/applications/{applicationId}/timeline"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/draft"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/commitment"): (401, 409, 404, 404, 404, 404),
+    ("GET", "/applications/{applicationId}/commitment-terms"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials/reuse"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/reusable-materials"): (401, 200, 404, 404, 404, 404),

@@ -31,6 +31,40 @@ def submit(system: System, case: str) -> Any:
     return system.api("POST", f"/applications/{case}/submit", caller=CITIZEN)
 
 
+def terms(system: System, case: str) -> dict[str, Any]:
+    answer = system.api("GET", f"/applications/{case}/commitment-terms", caller=CITIZEN)
+    assert answer.status == 200, answer.body
+    return dict(answer.body)
+
+
+def test_the_terms_state_what_may_come_later_and_by_when_before_anyone_signs(
+    system: System,
+) -> None:
+    case = system.create(JOINT, form=complete_form(JOINT)).body["applicationId"]
+    before = terms(system, case)
+    assert before == {
+        "materials": [LATER],
+        "dueDays": 20,
+        "barDays": 365,
+        "barredUntil": None,
+        "offered": True,
+        "commitment": None,
+    }
+    # An item that allows nothing later offers nothing
+    plain = system.create(
+        "SD-KFQ-0003", form=complete_form("SD-KFQ-0003"), delivery={"mode": "electronic"}
+    ).body
+    assert terms(system, plain["applicationId"])["offered"] is False
+
+    # Once signed and submitted, the signed commitment is there and no new one is offered
+    upload_required(system, case, JOINT, skip={LATER})
+    body = {"materials": [LATER], "signer": "李娜", "agreed": True}
+    system.api("POST", f"/applications/{case}/commitment", caller=CITIZEN, body=body)
+    assert submit(system, case).status == 200
+    after = terms(system, case)
+    assert after["offered"] is False and after["commitment"]["signer"] == "李娜"
+
+
 def test_a_case_accepted_on_commitment_is_issued_once_the_material_is_in(system: System) -> None:
     # Given a case missing its property proof, whose applicant signed the commitment
     case, signed = on_commitment(system)
@@ -83,7 +117,11 @@ def test_a_commitment_not_kept_ends_the_case_and_bars_the_applicant(
     view = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
     assert view["status"] == "COMMITMENT_BROKEN"
     assert any("容缺 is not offered" in e["detail"] for e in view["timeline"])
-    # And the same applicant is not offered 容缺 on a new case
+    # And the same applicant is not offered 容缺 on a new case: the terms say until when
+    fresh = system.create(JOINT, form=complete_form(JOINT)).body["applicationId"]
+    barred = terms(system, fresh)
+    assert barred["offered"] is False and barred["materials"] == [LATER]
+    assert barred["barredUntil"] is not None and barred["barDays"] == 365
     _, refused = on_commitment(system)
     assert refused.status == 409 and refused.body["fields"][0]["field"] == "materials"
 

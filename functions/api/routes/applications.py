@@ -16,6 +16,7 @@ from shared.models.api import (
     ApplicationSummary,
     ApplicationView,
     CommitmentRequest,
+    CommitmentTerms,
     CreateApplicationRequest,
     DraftSaved,
     DraftUpdateRequest,
@@ -189,6 +190,32 @@ def sign_commitment(application_id: AppId, request: CommitmentRequest) -> Commit
         application,
         request,
         item,
+        settings.commitment_days,
+        settings.commitment_bar_days,
+        repo,
+    )
+
+
+@router.get(
+    names.resolver_path(names.APPLICATION_COMMITMENT_TERMS),
+    summary="What 容缺受理 the case may have, before signing",
+    description=(
+        "The item's materials that may come after acceptance on a signed commitment, the "
+        "working days allowed for them, how long a broken commitment bars the applicant, "
+        "whether 容缺 is offered now (a draft or returned case whose applicant is not barred) "
+        "and the commitment signed, if any."
+    ),
+    tags=["applications"],
+    responses=responses(errors={NOT_FOUND: _CASE_NOT_FOUND, UNAVAILABLE: _BUSY}),
+)
+def commitment_terms(application_id: AppId) -> CommitmentTerms:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    application = cases.get_own_application(caller, application_id, repo)
+    settings = get_settings()
+    return commitments.terms(
+        application,
+        cases.pinned_item(application, repo),
         settings.commitment_days,
         settings.commitment_bar_days,
         repo,
