@@ -85,7 +85,9 @@ def test_no_api_route_or_stage_ever_scans(
             body={"version": version, "form": {"contactName": "李娜"}},
         )
     )
-    # (the draft's applicant commits to supply the property proof after acceptance)
+    # (the draft's applicant reads the terms, then commits to supply the property proof
+    # after acceptance)
+    ok(system.api("GET", f"/applications/{draft}/commitment-terms", caller=CITIZEN))
     promise = {"materials": ["PROPERTY_PROOF"], "signer": "李娜", "agreed": True}
     ok(system.api("POST", f"/applications/{draft}/commitment", caller=CITIZEN, body=promise))
     application_id = submitted_case(
