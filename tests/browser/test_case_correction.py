@@ -174,6 +174,11 @@ def test_a_form_field_and_a_material_a_department_asks_for_are_supplied_on_the_c
     expect(corrections.get_by_test_id(f"case-missing-reason-{FIELD}")).to_contain_text(REASON)
     expect(supplement.get_by_test_id(f"material-{MATERIAL}")).to_contain_text(MATERIAL_NAME[locale])
     expect(page.locator('[data-testid^="material-file-"]')).to_have_count(1)
+    # And the timeline names what was asked, in the page's language
+    requested = page.get_by_test_id("case-timeline").locator('[data-action="supplement_requested"]')
+    expect(requested).to_contain_text(FIELD_LABEL[locale])
+    expect(requested).to_contain_text(REASON)
+    expect(requested).to_contain_text(MATERIAL_NAME[locale])
     a11y.check(page, f"case page, a field and a material asked for ({locale})")
     shot(page, f"asked-{tag}")
 
@@ -222,6 +227,7 @@ def test_a_form_field_and_a_material_a_department_asks_for_are_supplied_on_the_c
 
     # Then the request is answered on the page, the correction on the timeline
     expect(page.get_by_test_id("case-supplement")).to_have_count(0, timeout=20_000)
+    expect(page.locator("#c-supplemented")).to_be_focused()
     answered = page.get_by_test_id("case-supplement-answer")
     expect(answered).to_have_count(1)
     expect(answered.locator(f'[data-field="{FIELD}"]')).to_contain_text(FIELD_LABEL[locale])

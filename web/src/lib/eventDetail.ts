@@ -5,11 +5,13 @@
 // A detail that does not read as expected is shown as sent (null here).
 import type { Schemas } from '../api/client'
 import { i18n, pick } from '../i18n'
+import { departmentName } from './departments'
 import { formatDay } from './format'
 import { listedFieldName } from './missing'
 
 type Item = Schemas['CatalogItem']
 type Event = Schemas['TimelineEvent']
+type Clock = Schemas['ClockView']
 
 const DIGEST = /([0-9a-f]{64})\s*$/
 
@@ -29,7 +31,7 @@ export function shortDigest(digest: string): string {
   return digest.length > 16 ? `${digest.slice(0, 8)}…${digest.slice(-8)}` : digest
 }
 
-export function wordedDetail(e: Event, item: Item | null | undefined): string | null {
+export function wordedDetail(e: Event, item: Item | null | undefined, clock?: Clock | null): string | null {
   const t = i18n.global.t
   const d = e.detail ?? ''
   switch (e.action) {
@@ -61,6 +63,19 @@ export function wordedDetail(e: Event, item: Item | null | undefined): string | 
       if (!m) return null
       const fields = codes(m[1] ?? '').map((f) => listedFieldName(item, f)).join(t('punct.list'))
       return t('case.formSupplementedDetail', { fields })
+    }
+    case 'supplement_requested': {
+      // "<DEPT> asks for a supplement (<pause>), within <n> working days; …: <list>": the list
+      // named from the pause the clock keeps (its entries' reasons are the department's own).
+      const m = /^([A-Z][A-Z0-9_]*) asks for a supplement \((\w+)\), within (\d+) working days/.exec(d)
+      const pause = m ? clock?.pauses?.find((p) => p.pauseId === m[2]) : undefined
+      if (!m || !pause?.missing?.length) return null
+      const list = pause.missing.map((x) => `${listedFieldName(item, x.field)}${t('punct.colon')}${x.reason}`).join(t('punct.list'))
+      return t('case.supplementRequestedDetail', { dept: departmentName(m[1] ?? ''), n: Number(m[3]), list })
+    }
+    case 'supplemented': {
+      const m = /^supplement \w+ for ([A-Z][A-Z0-9_]*) received/.exec(d)
+      return m ? t('case.supplementedDetail', { dept: departmentName(m[1] ?? '') }) : null
     }
     default:
       return null

@@ -281,6 +281,8 @@ const en: typeof zhCN = {
     supplementMaterialMissing: 'Upload this material again',
     changedMeanwhile: 'The case was changed elsewhere meanwhile and has been read again: check it and submit again.',
     formSupplementedDetail: 'Corrected as asked: {fields}',
+    supplementRequestedDetail: '{dept} asks for a supplement within {n} working days (the time limits stop meanwhile): {list}',
+    supplementedDetail: 'The supplement {dept} asked for was submitted; the time limits run again',
     atWindow:
       'Your application is complete and waits for a window clerk of the service centre to accept it (since {at}); bring the originals of your materials to the window. Without a decision in 5 working days it is accepted by law.',
     notAccepted: 'Not accepted',

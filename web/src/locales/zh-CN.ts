@@ -278,6 +278,8 @@ export default {
     supplementMaterialMissing: '请重新上传此材料',
     changedMeanwhile: '本件已在别处更新，页面已重新读取，请核对后再次提交。',
     formSupplementedDetail: '已按要求更正：{fields}',
+    supplementRequestedDetail: '{dept}要求在 {n} 个工作日内补正（期间办理时限暂停）：{list}',
+    supplementedDetail: '{dept}要求的补正已提交，办理时限恢复计算',
     atWindow: '您的申请材料齐全，正在等待政务服务中心窗口工作人员受理（自 {at} 起），请携带材料原件到窗口核验。5 个工作日内未作决定的，自收到申请之日起即为受理。',
     notAccepted: '不予受理',
     failed: '办理异常：{reason}',
