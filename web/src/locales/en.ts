@@ -361,6 +361,24 @@ const en: typeof zhCN = {
       broken: 'The committed materials ({materials}) were not supplied by {due}; the case ended, and acceptance on commitment is not offered for {n} days',
     },
   },
+  applyCommitment: {
+    title: 'Sign the commitment',
+    signerHint: 'You sign in your own name as the applicant “{applicant}” (an enterprise by its legal representative). To change the signer, change the applicant above.',
+    consequencesTitle: 'What you commit to',
+    consequences: {
+      supply: 'To supply {materials} within {n} working days of acceptance, and to answer for what is supplied being true.',
+      otherwise: 'If they are not in on time, the application ends, and for {n} days from then you are not offered acceptance on commitment; it goes on your credit record.',
+      online: 'You sign online yourself; the signer, the time and the digest of the commitment are recorded.',
+    },
+    agree: 'I have read and agree to the commitment and sign it myself',
+    signedTitle: 'You have signed the commitment',
+    noWitness: 'Nobody (you signed online yourself)',
+    errors: {
+      signer: 'Enter the applicant’s name above (an enterprise’s legal representative) before signing.',
+      agree: 'Read the commitment and tick the box before signing.',
+      barred: 'You broke a commitment before and cannot be accepted on commitment for now. Upload this material before submitting. ({message})',
+    },
+  },
   verify: {
     title: 'Certificate verification',
     intro: 'Check a certificate number and its verification code to confirm the centre issued it and it is valid.',

@@ -354,6 +354,26 @@ export default {
       broken: '承诺的材料（{materials}）未在 {due} 前补齐，本申请终止办理；{n} 日内不再适用容缺受理',
     },
   },
+  // 容缺受理 on the apply page: the applicant signs the commitment online for themself (what
+  // reads the same at the window is the console's: console.commitment.*).
+  applyCommitment: {
+    title: '签署容缺受理承诺',
+    signerHint: '您以申请人“{applicant}”本人的名义签署（企业由法定代表人签署）。如需更改签署人，请修改上方的申请人信息。',
+    consequencesTitle: '承诺内容和后果',
+    consequences: {
+      supply: '自申请受理之日起 {n} 个工作日内补齐：{materials}，并对所补材料的真实性负责。',
+      otherwise: '逾期未补齐的，本申请终止办理；自终止之日起 {n} 日内您不再适用容缺受理，并记入信用记录。',
+      online: '承诺由您本人在线签署，签署人、签署时间和承诺摘要由系统记录。',
+    },
+    agree: '我已阅读并同意以上承诺内容，以本人名义签署',
+    signedTitle: '您已签署容缺承诺',
+    noWitness: '无（本人在线签署）',
+    errors: {
+      signer: '请先在上方填写申请人姓名（企业填写法定代表人），再签署承诺。',
+      agree: '请阅读承诺内容并勾选同意后再签署。',
+      barred: '您曾未履行容缺承诺，目前不适用容缺受理。请上传此材料后再提交。（{message}）',
+    },
+  },
   verify: {
     title: '电子证照核验',
     intro: '核对证照编号和核验码，确认证照由本中心出具且有效。',
