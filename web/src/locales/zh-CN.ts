@@ -357,6 +357,9 @@ export default {
   // 容缺受理 on the apply page: the applicant signs the commitment online for themself (what
   // reads the same at the window is the console's: console.commitment.*).
   applyCommitment: {
+    option: '容缺受理：受理后补交此材料',
+    optionHint: '此材料可以容缺：签署承诺后申请先行受理，此材料须在受理之日起 {n} 个工作日内补交。',
+    optionSigned: '您已签署承诺，此材料在受理后补交。',
     title: '签署容缺受理承诺',
     signerHint: '您以申请人“{applicant}”本人的名义签署（企业由法定代表人签署）。如需更改签署人，请修改上方的申请人信息。',
     consequencesTitle: '承诺内容和后果',
@@ -368,10 +371,19 @@ export default {
     agree: '我已阅读并同意以上承诺内容，以本人名义签署',
     signedTitle: '您已签署容缺承诺',
     noWitness: '无（本人在线签署）',
+    signedNote: '提交时，以上材料不再需要上传；请在受理后 {n} 个工作日内在“我的办件”中补交。如需更改后补的材料，可以重新签署（以最后一次签署为准）。',
+    suppliedSince: '已上传：{materials}，受理时视为已补齐，无需后补。',
+    signerChanged: '承诺书的签署人（{signer}）与现在填写的申请人（{now}）不一致，请重新签署。',
+    barredTitle: '本次申请不适用容缺受理',
+    barred: '{materials}本可容缺受理，但您曾未履行容缺承诺：自该申请终止之日起 {n} 日内（至 {until}）不再适用容缺受理。请上传全部材料后再提交。',
+    termsError: '暂时无法读取容缺受理的条件：请上传全部材料，或稍后重试（{message}）。',
     errors: {
       signer: '请先在上方填写申请人姓名（企业填写法定代表人），再签署承诺。',
       agree: '请阅读承诺内容并勾选同意后再签署。',
       barred: '您曾未履行容缺承诺，目前不适用容缺受理。请上传此材料后再提交。（{message}）',
+      unsigned: '您还没有签署容缺承诺（{list}）：请先签署承诺，或上传这些材料。',
+      unsignedMaterial: '已选择容缺受理，请先签署承诺',
+      upload: '请上传此材料',
     },
   },
   verify: {
