@@ -1,0 +1,130 @@
+"""Guided pre-screening of a bundle (情景导航): from the applicant's answers to the
+bundle's situation questions, which items apply, in which waves they run (an item waits
+for the results it needs; the rest of a wave runs at once), the one merged list of
+materials, the departments, the time to the last result in working days, and the visits;
+or the exit that says what to apply for instead.
+
+Pure: the bundle and its items come in, a `Screening` goes out.
+"""
+
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+
+from shared.errors import ValidationFailed
+from shared.models.bundles import Bundle, BundleExit
+from shared.models.catalog import CatalogItem, MaterialRule, MaterialSource
+
+
+@dataclass(frozen=True)
+class MergedMaterial:
+    """One material to provide once, for every item of the bundle that asks for it."""
+
+    rule: MaterialRule
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Screening:
+    item_ids: tuple[str, ...] = ()
+    waves: tuple[tuple[str, ...], ...] = ()
+    materials: tuple[MergedMaterial, ...] = ()
+    departments: tuple[str, ...] = ()
+    # Working days from acceptance to the last result: the slowest chain of waits.
+    critical_path_days: int = 0
+    critical_path: tuple[str, ...] = ()
+    on_site_visits: int = 0
+    exit: BundleExit | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def checked_answers(bundle: Bundle, answers: object) -> dict[str, str]:
+    """The answers as the bundle's questions take them; a 422 naming every wrong one."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed(
+            "answers must be an object of question keys to option values", field="answers"
+        )
+    problems: list[tuple[str, str]] = []
+    for key in answers:
+        if bundle.question(str(key)) is None:
+            problems.append((f"answers.{key}", f"{bundle.bundle_id} has no question {key}"))
+    for question in bundle.questions:
+        value = answers.get(question.key)
+        if value is None:
+            problems.append((f"answers.{question.key}", "not answered"))
+        elif value not in question.values():
+            allowed = ", ".join(sorted(question.values()))
+            problems.append((f"answers.{question.key}", f"{value!r} is not one of {allowed}"))
+    if problems:
+        raise ValidationFailed("the answers do not fit the bundle's questions", fields=problems)
+    return {str(k): str(v) for k, v in answers.items()}
+
+
+def screen(bundle: Bundle, items: dict[str, CatalogItem], answers: dict[str, str]) -> Screening:
+    """What the bundle means for these (checked) answers."""
+    exit_ = next((e for e in bundle.exits if e.applies(answers)), None)
+    if exit_ is not None:
+        return Screening(exit=exit_, answers=answers)
+    chosen = [i for i in bundle.items if i.applies(answers)]
+    ids = [i.item_id for i in chosen]
+    # An item waits only for the items that apply: filing (备案) or approval (核准), not both.
+    waits = {i.item_id: [a for a in i.after if a in ids] for i in chosen}
+    members = [items[i] for i in ids]
+    path, days = _critical_path(waits, {i: items[i].promised_days for i in ids})
+    return Screening(
+        item_ids=tuple(ids),
+        waves=_waves(waits, order=ids),
+        materials=_merged_materials(bundle, members),
+        departments=tuple(dict.fromkeys(d for m in members for d in m.departments)),
+        critical_path_days=days,
+        critical_path=path,
+        on_site_visits=sum(m.on_site_visits for m in members),
+        answers=answers,
+    )
+
+
+def _waves(waits: dict[str, list[str]], *, order: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The items in waves: each wave holds what all earlier waves make ready, in the
+    bundle's own order."""
+    sorter = TopologicalSorter(waits)
+    sorter.prepare()
+    waves: list[tuple[str, ...]] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready(), key=order.index)
+        waves.append(tuple(ready))
+        sorter.done(*ready)
+    return tuple(waves)
+
+
+def _critical_path(
+    waits: dict[str, list[str]], days: dict[str, int]
+) -> tuple[tuple[str, ...], int]:
+    """The chain of waits that takes longest, and its working days."""
+    best: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for item in TopologicalSorter(waits).static_order():
+        before = max((best[a] for a in waits[item]), default=(0, ()), key=lambda b: b[0])
+        best[item] = (before[0] + days[item], (*before[1], item))
+    total, path = max(best.values(), key=lambda b: b[0], default=(0, ()))
+    return path, total
+
+
+def _merged_materials(bundle: Bundle, members: list[CatalogItem]) -> tuple[MergedMaterial, ...]:
+    """Each item's materials, a shared one (the bundle's `shared_materials`) listed once
+    with every item that asks for it. Materials the system obtains itself are left out."""
+    merged: dict[tuple[str, str], MergedMaterial] = {}
+    for item in members:
+        for rule in item.materials:
+            if rule.source != MaterialSource.APPLICANT:
+                continue
+            key = (
+                (rule.code, "")
+                if rule.code in bundle.shared_materials
+                else (rule.code, item.item_id)
+            )
+            held = merged.get(key)
+            if held is None:
+                merged[key] = MergedMaterial(rule=rule, item_ids=(item.item_id,))
+            else:
+                # Shared, it is required when any item requires it.
+                rule = held.rule if held.rule.required or not rule.required else rule
+                merged[key] = MergedMaterial(rule=rule, item_ids=(*held.item_ids, item.item_id))
+    return tuple(merged.values())

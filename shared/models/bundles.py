@@ -1,0 +1,188 @@
+"""A bundle (一件事): several catalog items a company or a person needs for one thing in
+their life (opening a business, closing it, a construction project's stage), applied for
+as one. It is catalog data: which items, the situation questions that decide which of
+them apply (情景导航), the order between them (an item that needs another's result waits
+for it), the fields and materials its items share, and the answers that mean the bundle
+is not the way (an exit, with what to apply for instead).
+
+The bundle checks itself here (names, references, no cycle); `bundle_catalog_problems`
+checks it against the catalog's items.
+"""
+
+from graphlib import CycleError, TopologicalSorter
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from shared.models.catalog import Catalog
+from shared.models.common import ApiModel
+from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
+
+BundleId = Annotated[str, Field(pattern=r"^BND-[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=40)]
+QuestionKey = Annotated[str, Field(pattern=r"^[a-z][A-Za-z0-9]{1,39}$")]
+OptionValue = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,29}$")]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class BundleOption(ApiModel):
+    value: OptionValue
+    label_zh: Label
+    label_en: Label
+
+
+class BundleQuestion(ApiModel):
+    """One situation question, answered by choosing one of its options."""
+
+    key: QuestionKey
+    text_zh: Label
+    text_en: Label
+    options: Annotated[list[BundleOption], Field(min_length=2, max_length=10)]
+
+    def values(self) -> set[str]:
+        return {o.value for o in self.options}
+
+
+class Situation(ApiModel):
+    """Holds when the answer to `question` is one of `any_of`."""
+
+    question: QuestionKey
+    any_of: Annotated[list[OptionValue], Field(min_length=1)]
+
+    def holds(self, answers: dict[str, str]) -> bool:
+        return answers.get(self.question) in self.any_of
+
+
+class BundleItem(ApiModel):
+    """An item of the bundle: it applies when every situation in `when` holds, and waits
+    for the results of the items in `after` that apply too."""
+
+    item_id: ItemId
+    when: list[Situation] = Field(default_factory=list, max_length=5)
+    after: list[ItemId] = Field(default_factory=list, max_length=10)
+
+    def applies(self, answers: dict[str, str]) -> bool:
+        return all(s.holds(answers) for s in self.when)
+
+
+class BundleExit(ApiModel):
+    """Answers for which the bundle is not the way: why, and what to apply for instead."""
+
+    when: Annotated[list[Situation], Field(min_length=1, max_length=5)]
+    reason_zh: Label
+    reason_en: Label
+    instead: list[ItemId] = Field(default_factory=list, max_length=10)
+
+    def applies(self, answers: dict[str, str]) -> bool:
+        return all(s.holds(answers) for s in self.when)
+
+
+class Bundle(ApiModel):
+    bundle_id: BundleId
+    name_zh: Label
+    name_en: Label
+    description_zh: Annotated[str, Field(max_length=1000)] = ""
+    lead_department: DepartmentCode
+    questions: list[BundleQuestion] = Field(default_factory=list, max_length=20)
+    items: Annotated[list[BundleItem], Field(min_length=2, max_length=30)]
+    exits: list[BundleExit] = Field(default_factory=list, max_length=10)
+    # Asked once and uploaded once for every item of the bundle that has them.
+    shared_fields: list[FormFieldName] = Field(default_factory=list, max_length=30)
+    shared_materials: list[MaterialCode] = Field(default_factory=list, max_length=30)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Bundle":
+        problems = bundle_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def question(self, key: str) -> BundleQuestion | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+
+class BundleList(ApiModel):
+    bundles: list[Bundle]
+
+
+def bundle_problems(bundle: Bundle) -> list[str]:
+    """What the bundle gets wrong on its own: repeated names, a situation naming a question
+    or an option it does not have, an order naming an item outside it, or a cycle."""
+    problems: list[str] = []
+    keys = [q.key for q in bundle.questions]
+    if len(set(keys)) != len(keys):
+        problems.append("question keys must be unique")
+    for q in bundle.questions:
+        if len(q.values()) != len(q.options):
+            problems.append(f"question {q.key}: option values must be unique")
+    situations = [s for i in bundle.items for s in i.when] + [
+        s for e in bundle.exits for s in e.when
+    ]
+    for s in situations:
+        question = bundle.question(s.question)
+        if question is None:
+            problems.append(f"a situation names unknown question {s.question}")
+        elif unknown := sorted(set(s.any_of) - question.values()):
+            problems.append(f"a situation names unknown options {unknown} of question {s.question}")
+    ids = [i.item_id for i in bundle.items]
+    if len(set(ids)) != len(ids):
+        problems.append("item ids must be unique")
+    for item in bundle.items:
+        if unknown := sorted(set(item.after) - set(ids)):
+            problems.append(f"item {item.item_id} waits for items outside the bundle {unknown}")
+    if not problems and (cycle := _cycle(bundle)):
+        problems.append(f"the order between items has a cycle: {' → '.join(cycle)}")
+    return problems
+
+
+def _cycle(bundle: Bundle) -> list[str]:
+    """The items of one cycle in the `after` order, or [] when there is none."""
+    sorter = TopologicalSorter({i.item_id: i.after for i in bundle.items})
+    try:
+        sorter.prepare()
+    except CycleError as error:
+        return list(error.args[1])
+    return []
+
+
+def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
+    """What the bundle names that the catalog does not hold, and shared fields or materials
+    that fewer than two of its items have (sharing them would save nothing)."""
+    items = {i.item_id: i for i in catalog.items}
+    problems: list[str] = []
+    if catalog.department(bundle.lead_department) is None:
+        problems.append(
+            f"bundle {bundle.bundle_id} names unknown lead department {bundle.lead_department}"
+        )
+    named = [i.item_id for i in bundle.items] + [x for e in bundle.exits for x in e.instead]
+    if unknown := sorted(set(named) - set(items)):
+        problems.append(f"bundle {bundle.bundle_id} names unknown items {unknown}")
+        return problems
+    members = [items[i.item_id] for i in bundle.items]
+    for name in bundle.shared_fields:
+        holders = sum(1 for m in members if any(f.name == name for f in m.form_fields))
+        if holders < 2:
+            problems.append(
+                f"bundle {bundle.bundle_id}: shared field {name} is a field of "
+                f"{holders} of its items"
+            )
+    for code in bundle.shared_materials:
+        holders = sum(1 for m in members if any(r.code == code for r in m.materials))
+        if holders < 2:
+            problems.append(
+                f"bundle {bundle.bundle_id}: shared material {code} is a material of "
+                f"{holders} of its items"
+            )
+    return problems
+
+
+def checked_bundles(document: str | bytes, catalog: Catalog) -> list[Bundle]:
+    """The bundles of a JSON document (`{"bundles": [...]}`), each checked on its own and
+    against the catalog; a ValueError listing every problem."""
+    bundles = BundleList.model_validate_json(document).bundles
+    problems = [p for b in bundles for p in bundle_catalog_problems(b, catalog)]
+    ids = [b.bundle_id for b in bundles]
+    if len(set(ids)) != len(ids):
+        problems.append("bundle ids must be unique")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return bundles
