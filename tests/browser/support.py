@@ -102,6 +102,19 @@ def poll(
         page.wait_for_timeout(interval_ms)
 
 
+def wait_until(probe: Callable[[], T | None], what: str, timeout: float = 120) -> T:
+    """Calls probe each second until it returns something truthy (outside a page: set-up
+    and clean-up over the API)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(1)
+    raise AssertionError(f"{what}: not within {timeout:.0f} s (last: {last!r})")
+
+
 @dataclass
 class Accessibility:
     """axe-core on each page visited; violations of impact serious or critical are kept

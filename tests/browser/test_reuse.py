@@ -10,8 +10,7 @@ form's original. The window clerk's case page then shows the two as checked alre
 part waits for the staff's material views to carry the check (see its test). axe-core checks
 the apply page with the offers and once reused, the case page and the window case."""
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from tests.browser.support import (
     screenshot,
     small_pdf,
     username_of,
+    wait_until,
 )
 from tests.browser.test_journey import CASE_TIMEOUT, api_get, prefer_locale, sign_in
 from tests.browser.test_window import decided, open_case, wait_at_the_window
@@ -56,54 +56,6 @@ ALREADY_CHECKED = {"zh": "无需再次查验", "en": "no need to see it again"}
 ENTERPRISE_SERIAL = {"zh": 1801, "en": 1802}
 
 
-@pytest.fixture
-def settle(
-    web_system: dict[str, str], people: dict[str, str], id_token_of: Callable[[str], str]
-) -> Iterator[list[str]]:
-    """The cases a test leaves open, settled after it so that the later tests' queues and
-    late lists hold none of them: a case at the window not accepted, a pending review
-    decided by its department (officers onboarded as ops do)."""
-    from infra.local.client import OneWindowClient
-    from infra.local.users import DemoUser, ensure_user, staff_email
-    from shared.names import department_group
-    from tests.browser.conftest import _aws
-
-    cases: list[str] = []
-    yield cases
-    api = OneWindowClient(web_system["ApiUrl"])
-    citizen = api.as_user(id_token_of(people["citizen"]))
-    clerk = api.as_user(id_token_of(people["window"]))
-    for case in cases:
-        view = _until(
-            functools.partial(_settled_or_open, citizen, case),
-            f"{case} at the window or with its reviews",
-            timeout=30,
-        )
-        if view["status"] == "SUBMITTED" and view.get("atWindowSince"):
-            body = {"outcome": "not_accept", "reasons": ["测试结束"]}
-            clerk.call("POST", f"/window/tasks/{case}/decision", body=body)
-            continue
-        for review in view.get("reviews") or []:
-            if review["status"] != "PENDING":
-                continue
-            department = review["department"]
-            officer = DemoUser(staff_email(department), department_group(department))
-            with _aws(web_system["AwsEndpointUrl"]):
-                ensure_user(web_system["UserPoolId"], officer)
-            api.as_user(id_token_of(officer.email)).decide(review["taskId"], "approve", "同意")
-
-
-def _settled_or_open(citizen: Any, case: str) -> dict[str, Any] | None:
-    """The case once it waits at the window, has its reviews, or is past both (None while
-    acceptance is still at it)."""
-    view: dict[str, Any] = citizen.application(case)
-    if view["status"] == "SUBMITTED":
-        return view if view.get("atWindowSince") else None
-    if view["status"] == "IN_APPROVAL" and not view.get("reviews"):
-        return None
-    return view
-
-
 def enterprise(locale: str, test: int = 0) -> dict[str, str]:
     """An enterprise of this locale's run and of one test (with a valid credit code)."""
     serial = ENTERPRISE_SERIAL[locale] + 100 * test
@@ -115,19 +67,6 @@ def enterprise(locale: str, test: int = 0) -> dict[str, str]:
         "legalRepresentative": "王芳",
         "phone": "13800138000",
     }
-
-
-def _until(probe: Callable[[], Any], what: str, timeout: float = CASE_TIMEOUT) -> Any:
-    import time
-
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(1)
-    raise AssertionError(f"{what}: not within {timeout:.0f} s (last: {last!r})")
 
 
 def checked_at_the_window(
@@ -143,13 +82,13 @@ def checked_at_the_window(
     case, item = _drafted(client, CHECKED_AT_THE_WINDOW, applicant)
     upload_required(client, case, item)
     client.submit(case)
-    _until(lambda: client.application(case).get("atWindowSince"), f"{case} at the window")
+    wait_until(lambda: client.application(case).get("atWindowSince"), f"{case} at the window")
     clerk.call(
         "POST",
         f"/window/tasks/{case}/decision",
         body={"outcome": "accept", "checkedOriginals": ["APPLICATION_FORM", *REUSED]},
     )
-    _until(
+    wait_until(
         lambda: client.application(case)["status"] == "IN_APPROVAL",
         f"{case} accepted by the clerk",
     )
@@ -317,7 +256,7 @@ def reused_at_the_window(
         )
         assert done["fromApplicationId"] == first, readable(done)
     client.submit(case)
-    _until(lambda: client.application(case).get("atWindowSince"), f"{case} at the window")
+    wait_until(lambda: client.application(case).get("atWindowSince"), f"{case} at the window")
     return case
 
 
