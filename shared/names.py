@@ -68,6 +68,9 @@ OPENAPI: Final = "/openapi.json"
 CATALOG_ITEMS: Final = "/catalog/items"
 CATALOG_ITEM: Final = "/catalog/items/{itemId}"
 VERIFY: Final = "/verify/{certificateNo}"
+BUNDLES: Final = "/bundles"
+BUNDLE: Final = "/bundles/{bundleId}"
+BUNDLE_SCREENING: Final = "/bundles/{bundleId}/screening"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
@@ -111,6 +114,9 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", CATALOG_ITEMS, True),
     ("GET", CATALOG_ITEM, True),
     ("GET", VERIFY, True),
+    ("GET", BUNDLES, True),
+    ("GET", BUNDLE, True),
+    ("POST", BUNDLE_SCREENING, True),
     ("GET", STATS_ITEMS, True),
     ("GET", STATS_DEPARTMENTS, True),
     ("POST", APPLICATIONS, False),

@@ -16,6 +16,7 @@ from functions.api.dependencies import current_caller
 from functions.api.routes import (
     applications,
     audit,
+    bundles,
     holding,
     public,
     stats,
@@ -31,6 +32,7 @@ from shared.observability import logger
 # The body deserializer bounds what json may parse (functions/api/body.py).
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body.loads)
 app.include_router(public.router)
+app.include_router(bundles.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)
 app.include_router(supervision.router)

@@ -30,6 +30,7 @@ JSON_MEDIA_TYPE = "application/json"
 JSON_BODY_ROUTES = frozenset(
     {
         ("POST", names.APPLICATIONS),
+        ("POST", names.BUNDLE_SCREENING),
         ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_COMMITMENT),
         ("POST", names.APPLICATION_MATERIALS),

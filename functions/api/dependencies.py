@@ -1,7 +1,7 @@
 """The API's ports, created on first use and kept for the life of the container."""
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
@@ -19,6 +19,9 @@ from shared.models.common import build_models
 from shared.observability import logger
 from shared.services.catalog import CachedCatalogIndex
 from shared.settings import MissingSetting, get_settings
+
+if TYPE_CHECKING:  # the bundle routes import it when first called
+    from shared.services.bundles import CachedBundles
 
 
 @cache
@@ -52,6 +55,15 @@ def catalog_index() -> CachedCatalogIndex:
     return CachedCatalogIndex(repository(), get_settings().catalog_refresh_seconds)
 
 
+@cache
+def bundle_cache() -> "CachedBundles":
+    """The bundles (一件事), their items and the departments, read once per container and
+    catalog revision."""
+    from shared.services.bundles import CachedBundles
+
+    return CachedBundles(repository(), catalog_index())
+
+
 def prepare() -> None:
     """The API function's init, where Lambda gives a full core (a call gets 512 MB's share,
     0.29 of one): the DynamoDB client every route reads with, the catalog page's models
@@ -67,7 +79,8 @@ def prepare() -> None:
 
 
 def reset() -> None:
-    for getter in (repository, audit_trail, stats_ledger, documents, workflow, catalog_index):
+    getters = (repository, audit_trail, stats_ledger, documents, workflow, catalog_index)
+    for getter in (*getters, bundle_cache):
         getter.cache_clear()
 
 

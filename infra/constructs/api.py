@@ -139,9 +139,10 @@ class Api(Construct):
             )
             if public:
                 reason = (
-                    f"{method} {path} is public by design (constants.ROUTES): the catalog, the "
-                    "OpenAPI document and certificate verification serve anonymous visitors "
-                    "and change nothing."
+                    f"{method} {path} is public by design (constants.ROUTES): the catalog, its "
+                    "bundles and their pre-screening, the OpenAPI document, the published "
+                    "figures and certificate verification serve anonymous visitors and "
+                    "change nothing."
                 )
                 acknowledge(added, "AwsSolutions-APIG4", reason)
                 acknowledge(added, "AwsSolutions-COG4", reason)

@@ -15,7 +15,7 @@ import boto3
 
 from infra import constants as c
 from shared.adapters.repository import DynamoRepository
-from shared.catalog import load_catalog
+from shared.catalog import load_bundles, load_catalog
 from shared.names import department_group, department_lead_group
 from shared.services.catalog_import import import_catalog
 
@@ -310,7 +310,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     )["stateMachineArn"]
     assert machine == machine_arn, machine
     queue = _create_watchers(names, machine, arns["reconcile"])
-    import_catalog(catalog, DynamoRepository(names.table))
+    import_catalog(catalog, DynamoRepository(names.table), bundles=load_bundles(catalog))
     return {
         "TableName": names.table,
         "IdempotencyTableName": names.idempotency_table,

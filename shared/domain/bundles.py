@@ -32,7 +32,10 @@ class Screening:
     # Working days from acceptance to the last result: the slowest chain of waits.
     critical_path_days: int = 0
     critical_path: tuple[str, ...] = ()
+    # One visit to the window serves every item: the most any item needs.
     on_site_visits: int = 0
+    # The visits the same items need filed one by one, for comparison.
+    visits_if_separate: int = 0
     exit: BundleExit | None = None
     answers: dict[str, str] = field(default_factory=dict)
 
@@ -77,7 +80,8 @@ def screen(bundle: Bundle, items: dict[str, CatalogItem], answers: dict[str, str
         departments=tuple(dict.fromkeys(d for m in members for d in m.departments)),
         critical_path_days=days,
         critical_path=path,
-        on_site_visits=sum(m.on_site_visits for m in members),
+        on_site_visits=max((m.on_site_visits for m in members), default=0),
+        visits_if_separate=sum(m.on_site_visits for m in members),
         answers=answers,
     )
 

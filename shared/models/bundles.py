@@ -10,7 +10,7 @@ checks it against the catalog's items.
 """
 
 from graphlib import CycleError, TopologicalSorter
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -101,7 +101,7 @@ class Bundle(ApiModel):
 
 
 class BundleList(ApiModel):
-    bundles: list[Bundle]
+    bundles: list[Bundle] = Field(max_length=200)
 
 
 def bundle_problems(bundle: Bundle) -> list[str]:
@@ -186,3 +186,105 @@ def checked_bundles(document: str | bytes, catalog: Catalog) -> list[Bundle]:
     if problems:
         raise ValueError("; ".join(problems))
     return bundles
+
+
+# -- The API's views ------------------------------------------------------------------
+class ItemRef(ApiModel):
+    item_id: ItemId
+    name_zh: str
+    name_en: str
+
+
+class DepartmentRef(ApiModel):
+    code: DepartmentCode
+    name_zh: str
+    name_en: str
+
+
+class BundleSummary(ApiModel):
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    description_zh: str
+    lead_department: DepartmentRef
+    item_count: int
+    question_count: int
+
+
+class BundleIndex(ApiModel):
+    """Every bundle of the current catalog (a few dozen at most: no pages)."""
+
+    bundles: list[BundleSummary]
+
+
+class BundleItemView(ItemRef):
+    lead_department: DepartmentCode
+    departments: list[DepartmentCode]
+    promised_days: int
+    on_site_visits: int
+    when: list[Situation]
+    after: list[ItemId]
+
+
+class BundleExitView(ApiModel):
+    when: list[Situation]
+    reason_zh: str
+    reason_en: str
+    instead: list[ItemRef]
+
+
+class BundleDetail(ApiModel):
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    description_zh: str
+    lead_department: DepartmentRef
+    questions: list[BundleQuestion]
+    items: list[BundleItemView]
+    exits: list[BundleExitView]
+    shared_fields: list[FormFieldName]
+    shared_materials: list[MaterialCode]
+
+
+class ScreeningRequest(ApiModel):
+    # Question key → option value; checked against the bundle's questions.
+    answers: dict[str, Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=dict, max_length=20
+    )
+
+
+class ScreenedItem(ItemRef):
+    wave: int  # 1 runs first; an item of wave n waits for results of earlier waves
+    waits_for: list[ItemId]
+    departments: list[DepartmentCode]
+    promised_days: int
+    on_site_visits: int
+
+
+class ScreenedMaterial(ApiModel):
+    code: MaterialCode
+    name_zh: str
+    name_en: str
+    required: bool
+    required_when_zh: str
+    originals: int
+    copies: int
+    commitment_allowed: bool
+    # Every item of the bundle that asks for it: provided once for all of them.
+    item_ids: list[ItemId]
+
+
+class ScreeningView(ApiModel):
+    bundle_id: BundleId
+    outcome: Literal["bundle", "exit"]
+    answers: dict[str, str]
+    items: list[ScreenedItem]
+    waves: list[list[ItemId]]
+    materials: list[ScreenedMaterial]
+    departments: list[DepartmentRef]
+    # Working days from acceptance to the last result: the slowest chain of waits.
+    critical_path_days: int
+    critical_path: list[ItemId]
+    on_site_visits: int
+    visits_if_separate: int
+    exit: BundleExitView | None = None

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # most stages never parse a catalog model: none is imported for them
+    from shared.models.bundles import Bundle
     from shared.models.catalog import CatalogItem, Department
 
 
@@ -38,6 +39,10 @@ class CatalogRepository(Protocol):
 
     def get_departments(self) -> list[Department]: ...
 
+    def get_bundles(self) -> list[Bundle]:
+        """The bundles (一件事) the last import published, checked against its items."""
+        ...
+
     def catalog_revision(self) -> CatalogRevision | None: ...
 
     def load_search_entries(self, revision: CatalogRevision) -> list[dict[str, Any]]:
@@ -57,6 +62,8 @@ class CatalogRepository(Protocol):
         ...
 
     def put_departments(self, departments: list[Department]) -> None: ...
+
+    def put_bundles(self, bundles: list[Bundle]) -> None: ...
 
     def publish_search_index(
         self, entries: list[dict[str, Any]], revision: int, published_at: datetime

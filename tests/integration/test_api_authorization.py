@@ -26,6 +26,12 @@ from tests.integration.journeys import decide_all, submitted_case
 
 STANDARD = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
 OPS = Caller("sub-ops-1", "ops-zhao", ("ops",))
+OPENING_ANSWERS = {
+    "entityKind": "company",
+    "hasEmployees": "yes",
+    "needsInvoices": "yes",
+    "needsBankAccount": "yes",
+}
 CALLERS: dict[str, Caller | None] = {
     "anonymous": None,
     "owner": CITIZEN,
@@ -77,6 +83,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         .replace("{itemId}", STANDARD)
         .replace("{certificateNo}", world.certificate_no)
         .replace("{procedureId}", "P1")
+        .replace("{bundleId}", "BND-BUSINESS-OPENING")
     )
     bodies: dict[str, Any] = {
         "/applications": {
@@ -123,6 +130,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/tasks/{taskId}/supplement-request": {
             "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
         },
+        "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
     }
     queries = {
         "/verify/{certificateNo}": {"code": world.verification_code},
@@ -146,6 +154,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/verify/{certificateNo}"): (200, 200, 200, 200, 200, 200),
     ("GET", "/stats/items"): (200, 200, 200, 200, 200, 200),
     ("GET", "/stats/departments"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/bundles"): (200, 200, 200, 200, 200, 200),
+    ("GET", "/bundles/{bundleId}"): (200, 200, 200, 200, 200, 200),
+    ("POST", "/bundles/{bundleId}/screening"): (200, 200, 200, 200, 200, 200),
     ("POST", "/applications"): (401, 201, 201, 403, 403, 403),
     ("GET", "/applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/applications/{applicationId}"): (401, 200, 404, 404, 404, 404),

@@ -209,6 +209,11 @@ def test_no_api_route_or_stage_ever_scans(
         )
     )
     ok(system.api("GET", f"/catalog/items/{STANDARD}"))
+    # The bundles and a pre-screening (the container's copy of the catalog revision)
+    ok(system.api("GET", "/bundles"))
+    ok(system.api("GET", "/bundles/BND-DEREGISTRATION"))
+    answers = {"answers": {"investment": "enterprise_filing"}}
+    ok(system.api("POST", "/bundles/BND-CONSTRUCTION-1/screening", body=answers))
     # The published figures, a page of each (counters, never the cases)
     figures = ok(system.api("GET", "/stats/items", query={"limit": "1"}))
     assert figures["items"], figures

@@ -74,7 +74,8 @@ def test_opening_a_business_registers_first_and_runs_the_rest_at_once(
     assert s.exit is None
     assert s.departments == ("ADMIN", "PUBSEC", "TAX", "HRSS", "MEDINS", "HPF", "PBOC")
     assert s.critical_path_days == 2  # licence (1) then a 1-day registration
-    assert s.on_site_visits == 1  # the bank's face-to-face check
+    assert s.on_site_visits == 1  # the bank's face-to-face check, at the same visit
+    assert s.visits_if_separate == 1
     licence = [m for m in s.materials if m.rule.code == "BUSINESS_LICENCE"]
     assert [m.item_ids for m in licence] == [ids("0011", "0013")]  # uploaded once for both
     # Not shared: each item's own application form stays its own.

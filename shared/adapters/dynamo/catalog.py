@@ -5,6 +5,7 @@
 | an item version   | ITEM#<id>    | V#<version, 6 digits>   | the item as it was: immutable |
 | the current item  | ITEM#<id>    | CURRENT                 | the latest version, digest   |
 | departments       | CATALOG      | DEPARTMENTS             | the list's departments       |
+| bundles (一件事)   | CATALOG      | BUNDLES                 | the bundles, as one document |
 | the search index  | CATALOG      | INDEX#<rev>#<chunk>     | gzip'd summaries, ≤ 350 KB    |
 | the revision      | CATALOG      | REVISION                | which index is current       |
 
@@ -26,11 +27,13 @@ from shared.errors import Conflict, TransientError
 from shared.ports.catalog import CatalogRevision, ItemHead
 
 if TYPE_CHECKING:  # imported where read: most stages never parse a catalog model
+    from shared.models.bundles import Bundle
     from shared.models.catalog import CatalogItem, Department
 
 CATALOG = "CATALOG"
 REVISION = "REVISION"
 DEPARTMENTS = "DEPARTMENTS"
+BUNDLES = "BUNDLES"
 CURRENT = "CURRENT"
 CHUNK_BYTES = 350_000  # under DynamoDB's 400 KB item limit, with room for the keys
 
@@ -67,6 +70,12 @@ class CatalogStore(DynamoTable):
         if not found:
             return []
         return [Department.model_validate(d, extra="ignore") for d in json.loads(found["doc"]["S"])]
+
+    def get_bundles(self) -> list[Bundle]:
+        from shared.models.bundles import BundleList
+
+        found = self._get(CATALOG, BUNDLES)
+        return BundleList.model_validate_json(found["doc"]["S"]).bundles if found else []
 
     def catalog_revision(self) -> CatalogRevision | None:
         found = self._get(CATALOG, REVISION)
@@ -141,6 +150,11 @@ class CatalogStore(DynamoTable):
             [d.model_dump(mode="json", by_alias=True) for d in departments], ensure_ascii=False
         )
         self._put(record(CATALOG, DEPARTMENTS, doc))
+
+    def put_bundles(self, bundles: list[Bundle]) -> None:
+        from shared.models.bundles import BundleList
+
+        self._put(record(CATALOG, BUNDLES, dump(BundleList(bundles=bundles))))
 
     def publish_search_index(
         self, entries: list[dict[str, Any]], revision: int, published_at: datetime
