@@ -29,6 +29,14 @@ export const portalRoutes: RouteRecordRaw[] = [
     props: true,
     meta: { title: 'guide.title' },
   },
+  { path: '/bundles', name: 'bundles', component: () => import('./views/BundlesView.vue'), meta: { title: 'bundles.title' } },
+  {
+    path: '/bundles/:bundleId',
+    name: 'bundle',
+    component: () => import('./views/BundleScreeningView.vue'),
+    props: true,
+    meta: { title: 'bundles.screeningTitle' },
+  },
   {
     path: '/apply/:itemId',
     name: 'apply',
