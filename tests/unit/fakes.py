@@ -44,6 +44,7 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
+from shared.models.bundles import Bundle
 from shared.models.catalog import Catalog, CatalogItem, Department
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, utc_now
 from shared.models.ids import parse_task_id
@@ -211,6 +212,7 @@ class InMemoryRepository:
         self.item_versions: dict[tuple[str, int], CatalogItem] = {}
         self.heads: dict[str, ItemHead] = {}
         self.departments: list[Department] = []
+        self.bundles: list[Bundle] = []
         self.revision: CatalogRevision | None = None
         self.search_entries: list[dict[str, Any]] = []
         self.header_saves = 0
@@ -539,6 +541,9 @@ class InMemoryRepository:
     def get_departments(self) -> list[Department]:
         return [_copy(d) for d in self.departments]
 
+    def get_bundles(self) -> list[Bundle]:
+        return [_copy(b) for b in self.bundles]
+
     def catalog_revision(self) -> CatalogRevision | None:
         return self.revision
 
@@ -560,6 +565,9 @@ class InMemoryRepository:
 
     def put_departments(self, departments: list[Department]) -> None:
         self.departments = [_copy(d) for d in departments]
+
+    def put_bundles(self, bundles: list[Bundle]) -> None:
+        self.bundles = [_copy(b) for b in bundles]
 
     def publish_search_index(
         self, entries: list[dict[str, Any]], revision: int, published_at: datetime
