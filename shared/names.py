@@ -67,6 +67,7 @@ STATS_TTL: Final = "expiresAt"
 OPENAPI: Final = "/openapi.json"
 CATALOG_ITEMS: Final = "/catalog/items"
 CATALOG_ITEM: Final = "/catalog/items/{itemId}"
+CATALOG_ITEM_SCREENING: Final = "/catalog/items/{itemId}/screening"
 VERIFY: Final = "/verify/{certificateNo}"
 BUNDLES: Final = "/bundles"
 BUNDLE: Final = "/bundles/{bundleId}"
@@ -113,6 +114,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", OPENAPI, True),
     ("GET", CATALOG_ITEMS, True),
     ("GET", CATALOG_ITEM, True),
+    ("POST", CATALOG_ITEM_SCREENING, True),
     ("GET", VERIFY, True),
     ("GET", BUNDLES, True),
     ("GET", BUNDLE, True),

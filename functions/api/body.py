@@ -31,6 +31,7 @@ JSON_BODY_ROUTES = frozenset(
     {
         ("POST", names.APPLICATIONS),
         ("POST", names.BUNDLE_SCREENING),
+        ("POST", names.CATALOG_ITEM_SCREENING),
         ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_COMMITMENT),
         ("POST", names.APPLICATION_MATERIALS),

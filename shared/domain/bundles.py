@@ -4,6 +4,9 @@ for the results it needs; the rest of a wave runs at once), the one merged list 
 materials, the departments, the time to the last result in working days, and the visits;
 or the exit that says what to apply for instead.
 
+A single item is screened the same way (`screen_item`): the applicant's kind, and which
+of its conditional materials' situations hold.
+
 Pure: the bundle and its items come in, a `Screening` goes out.
 """
 
@@ -11,8 +14,14 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 
 from shared.errors import ValidationFailed
-from shared.models.bundles import Bundle, BundleExit
-from shared.models.catalog import CatalogItem, MaterialRule, MaterialSource
+from shared.models.bundles import Bundle, BundleExit, Situation
+from shared.models.catalog import ApplicantKind, CatalogItem, MaterialRule, MaterialSource
+
+APPLICANT_KIND_QUESTION = "applicantKind"
+_KIND_NAMES = {
+    ApplicantKind.PERSON: ("个人", "a person"),
+    ApplicantKind.ENTERPRISE: ("企业或组织", "an enterprise or organisation"),
+}
 
 
 @dataclass(frozen=True)
@@ -132,3 +141,50 @@ def _merged_materials(bundle: Bundle, members: list[CatalogItem]) -> tuple[Merge
                 rule = held.rule if held.rule.required or not rule.required else rule
                 merged[key] = MergedMaterial(rule=rule, item_ids=(*held.item_ids, item.item_id))
     return tuple(merged.values())
+
+
+def screen_item(item: CatalogItem, applicant_kind: str, situations: list[str]) -> Screening:
+    """One item for this applicant: the materials they provide (every required one, and
+    the conditional ones whose situation they say holds, by material code), or the exit
+    when the item is not for their kind of applicant. A 422 names each code that is not
+    one of the item's conditional materials (`situations.<n>`)."""
+    conditional = {r.code for r in item.materials if r.uploaded and r.required_when_zh}
+    wrong = [
+        (f"situations.{n}", f"{code} is not a conditional material of {item.item_id}")
+        for n, code in enumerate(situations)
+        if code not in conditional
+    ]
+    if wrong:
+        raise ValidationFailed("the situations do not fit the item's materials", fields=wrong)
+    answers = {APPLICANT_KIND_QUESTION: applicant_kind}
+    if applicant_kind not in item.applicant_kinds:
+        return Screening(exit=_kind_exit(item, applicant_kind), answers=answers)
+    held = set(situations)
+    materials = tuple(
+        MergedMaterial(rule=r, item_ids=(item.item_id,))
+        for r in item.materials
+        if r.uploaded and (r.required or r.code in held)
+    )
+    return Screening(
+        item_ids=(item.item_id,),
+        waves=((item.item_id,),),
+        materials=materials,
+        departments=tuple(item.departments),
+        critical_path_days=item.promised_days,
+        critical_path=(item.item_id,),
+        on_site_visits=item.on_site_visits,
+        visits_if_separate=item.on_site_visits,
+        answers=answers,
+    )
+
+
+def _kind_exit(item: CatalogItem, applicant_kind: str) -> BundleExit:
+    kinds_zh = "、".join(_KIND_NAMES[ApplicantKind(k)][0] for k in item.applicant_kinds)
+    kinds_en = " or ".join(_KIND_NAMES[ApplicantKind(k)][1] for k in item.applicant_kinds)
+    return BundleExit(
+        when=[Situation(question=APPLICANT_KIND_QUESTION, any_of=[applicant_kind])],
+        reason_zh=f"本事项的申请人为{kinds_zh}，请以相应身份申请，或咨询服务窗口。",
+        reason_en=(
+            f"This item is applied for by {kinds_en}: apply as one, or ask the service window."
+        ),
+    )

@@ -12,9 +12,10 @@ checks it against the catalog's items.
 from graphlib import CycleError, TopologicalSorter
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
-from shared.models.catalog import Catalog
+from shared.models.catalog import ApplicantKind, Catalog
 from shared.models.common import ApiModel
 from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
 
@@ -93,7 +94,7 @@ class Bundle(ApiModel):
     def _consistent(self) -> "Bundle":
         problems = bundle_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(f"bundle {self.bundle_id}: " + "; ".join(problems))
         return self
 
     def question(self, key: str) -> BundleQuestion | None:
@@ -177,8 +178,11 @@ def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
 
 def checked_bundles(document: str | bytes, catalog: Catalog) -> list[Bundle]:
     """The bundles of a JSON document (`{"bundles": [...]}`), each checked on its own and
-    against the catalog; a ValueError listing every problem."""
-    bundles = BundleList.model_validate_json(document).bundles
+    against the catalog; a ValueError listing every problem, each with where it is."""
+    try:
+        bundles = BundleList.model_validate_json(document).bundles
+    except ValidationError as error:
+        raise ValueError("; ".join(_located(e) for e in error.errors())) from None
     problems = [p for b in bundles for p in bundle_catalog_problems(b, catalog)]
     ids = [b.bundle_id for b in bundles]
     if len(set(ids)) != len(ids):
@@ -274,8 +278,18 @@ class ScreenedMaterial(ApiModel):
     item_ids: list[ItemId]
 
 
+class ItemScreeningRequest(ApiModel):
+    """A single item's pre-screening: who applies, and which of its conditional
+    materials' situations (`requiredWhenZh`) hold, by material code."""
+
+    applicant_kind: ApplicantKind
+    situations: list[MaterialCode] = Field(default_factory=list, max_length=30)
+
+
 class ScreeningView(ApiModel):
-    bundle_id: BundleId
+    # The bundle screened, or the single item (`itemId`)
+    bundle_id: BundleId | None = None
+    item_id: ItemId | None = None
     outcome: Literal["bundle", "exit"]
     answers: dict[str, str]
     items: list[ScreenedItem]
@@ -288,3 +302,9 @@ class ScreeningView(ApiModel):
     on_site_visits: int
     visits_if_separate: int
     exit: BundleExitView | None = None
+
+
+def _located(error: ErrorDetails) -> str:
+    where = ".".join(str(p) for p in error["loc"])
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

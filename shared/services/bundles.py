@@ -9,7 +9,7 @@ however many cases or items the zone has.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from shared.domain.bundles import Screening, checked_answers, screen
+from shared.domain.bundles import Screening, checked_answers, screen, screen_item
 from shared.errors import Conflict, NotFound
 from shared.models.bundles import (
     Bundle,
@@ -21,13 +21,14 @@ from shared.models.bundles import (
     BundleSummary,
     DepartmentRef,
     ItemRef,
+    ItemScreeningRequest,
     ScreenedItem,
     ScreenedMaterial,
     ScreeningView,
 )
 from shared.models.catalog import CatalogItem, Department
 from shared.ports.catalog import CatalogRepository
-from shared.services.catalog import CachedCatalogIndex
+from shared.services.catalog import CachedCatalogIndex, catalog_item
 
 
 @dataclass
@@ -134,20 +135,33 @@ def screening(bundle_id: str, answers: object, cache: CachedBundles) -> Screenin
     return _screening_view(bundle, screen(bundle, items, checked), items, cache)
 
 
+def item_screening(
+    item_id: str, request: ItemScreeningRequest, repo: CatalogRepository, cache: CachedBundles
+) -> ScreeningView:
+    """A single item screened (情景导航 for one item): its materials for this applicant, or
+    the exit when it is not for their kind."""
+    item = catalog_item(item_id, repo)
+    cache.bundles()  # the departments' names, held per revision
+    s = screen_item(item, request.applicant_kind.value, request.situations)
+    return _screening_view(None, s, {item.item_id: item}, cache)
+
+
 def _screening_view(
-    bundle: Bundle, s: Screening, items: dict[str, CatalogItem], cache: CachedBundles
+    bundle: Bundle | None, s: Screening, items: dict[str, CatalogItem], cache: CachedBundles
 ) -> ScreeningView:
     wave_of = {i: n for n, wave in enumerate(s.waves, start=1) for i in wave}
-    waits = {i.item_id: [a for a in i.after if a in s.item_ids] for i in bundle.items}
+    members = bundle.items if bundle else []
+    waits = {i.item_id: [a for a in i.after if a in s.item_ids] for i in members}
     return ScreeningView(
-        bundle_id=bundle.bundle_id,
+        bundle_id=bundle.bundle_id if bundle else None,
+        item_id=None if bundle else next(iter(items)),
         outcome="exit" if s.exit else "bundle",
         answers=s.answers,
         items=[
             ScreenedItem(
                 **_ref(items[i]).model_dump(),
                 wave=wave_of[i],
-                waits_for=waits[i],
+                waits_for=waits.get(i, []),
                 departments=items[i].departments,
                 promised_days=items[i].promised_days,
                 on_site_visits=items[i].on_site_visits,

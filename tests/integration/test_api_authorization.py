@@ -131,6 +131,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
         },
         "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
+        "/catalog/items/{itemId}/screening": {"applicantKind": "enterprise"},
     }
     queries = {
         "/verify/{certificateNo}": {"code": world.verification_code},
@@ -151,6 +152,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/openapi.json"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items/{itemId}"): (200, 200, 200, 200, 200, 200),
+    ("POST", "/catalog/items/{itemId}/screening"): (200, 200, 200, 200, 200, 200),
     ("GET", "/verify/{certificateNo}"): (200, 200, 200, 200, 200, 200),
     ("GET", "/stats/items"): (200, 200, 200, 200, 200, 200),
     ("GET", "/stats/departments"): (200, 200, 200, 200, 200, 200),

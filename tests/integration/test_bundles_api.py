@@ -155,3 +155,67 @@ def test_an_import_that_changes_the_bundles_reaches_the_api(
             import_catalog(catalog, system.repo, bundles=shipped)
         monkeypatch.setattr(dependencies.catalog_index(), "_checked_at", None)
     assert system.api("GET", "/bundles/BND-CONSTRUCTION-2").status == 200
+
+
+def _screen_item(system: System, item_id: str, body: Any) -> Any:
+    return system.api("POST", f"/catalog/items/{item_id}/screening", body=body)
+
+
+def test_a_single_item_lists_the_conditional_materials_whose_situation_holds(
+    system: System,
+) -> None:
+    guide = system.api("GET", "/catalog/items/SD-KFQ-0001").body
+    conditional = [m["code"] for m in guide["materials"] if m.get("requiredWhenZh")]
+    assert "AUTHORIZATION" in conditional  # 委托代理人办理的
+
+    plain = _screen_item(system, "SD-KFQ-0001", {"applicantKind": "enterprise"})
+    by_agent = _screen_item(
+        system, "SD-KFQ-0001", {"applicantKind": "enterprise", "situations": ["AUTHORIZATION"]}
+    )
+    assert plain.status == by_agent.status == 200, (plain.body, by_agent.body)
+    assert plain.body["itemId"] == "SD-KFQ-0001" and plain.body["bundleId"] is None
+    codes = [m["code"] for m in plain.body["materials"]]
+    assert "AUTHORIZATION" not in codes
+    assert [m["code"] for m in by_agent.body["materials"]] == [
+        m["code"]
+        for m in guide["materials"]
+        if m["source"] == "applicant" and (m["required"] or m["code"] == "AUTHORIZATION")
+    ]
+    assert plain.body["criticalPathDays"] == guide["promisedDays"]
+    assert [d["code"] for d in plain.body["departments"]] == [
+        guide["leadDepartment"],
+        *guide["coDepartments"],
+    ]
+
+
+def test_a_single_item_not_for_the_applicant_kind_ends_on_the_exit(system: System) -> None:
+    answer = _screen_item(system, "SD-KFQ-0004", {"applicantKind": "person"})
+    assert answer.status == 200, answer.body
+    assert answer.body["outcome"] == "exit" and answer.body["materials"] == []
+    assert "企业" in answer.body["exit"]["reasonZh"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        pytest.param(
+            {"applicantKind": "enterprise", "situations": ["APPLICATION_FORM"]},
+            422,
+            "situations.0",
+            id="a-required-material",
+        ),
+        pytest.param({"applicantKind": "robot"}, 422, "body.applicantKind", id="unknown-kind"),
+        pytest.param({"situations": []}, 422, "body.applicantKind", id="no-kind"),
+    ],
+)
+def test_a_wrong_single_item_screening_names_the_field(
+    system: System, body: Any, status: int, field: str
+) -> None:
+    answer = _screen_item(system, "SD-KFQ-0001", body)
+    assert answer.status == status, answer.body
+    assert field in [f["field"] for f in answer.body["fields"]], answer.body
+
+
+def test_an_unknown_item_is_404(system: System) -> None:
+    answer = _screen_item(system, "SD-KFQ-9999", {"applicantKind": "person"})
+    assert answer.status == 404 and answer.body["fields"][0]["field"] == "itemId"

@@ -157,3 +157,54 @@ def test_the_csv_layout_round_trips_and_reports_its_rows(
     # Then the failure names the file, the row (the header is row 1) and the column
     err = capsys.readouterr().err
     assert f"materials.csv row 6 ({rows[4]['itemId']}): maxSizeBytes" in err
+
+
+def test_the_shipped_bundles_are_imported_with_the_list(
+    table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--table", table]) == 0
+    assert "bundles updated" in capsys.readouterr().out
+    repo = DynamoRepository(table)
+    assert [b.bundle_id for b in repo.get_bundles()][:2] == [
+        "BND-BUSINESS-OPENING",
+        "BND-DEREGISTRATION",
+    ]
+    revision = repo.catalog_revision()
+
+    # Importing the list without bundles removes them and publishes a new revision
+    assert main(["--table", table, "--bundles", "none"]) == 0
+    assert repo.get_bundles() == []
+    after = repo.catalog_revision()
+    assert revision is not None and after is not None
+    assert after.revision == revision.revision + 1
+
+
+def test_a_bundle_out_of_order_writes_nothing_and_says_where(
+    table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundles = json.loads(DEFAULT_CATALOG_PATH.with_name("bundles.json").read_text("utf-8"))
+    opening = bundles["bundles"][0]
+    opening["items"][-1]["itemId"] = "SD-KFQ-9999"  # the bank account: nothing waits for it
+    opening["items"][1]["after"] = ["SD-KFQ-0103"]  # the seal waits for an item not in it
+    bad = _write(tmp_path / "bundles.json", bundles)
+
+    assert main(["--table", table, "--bundles", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert "bundles.0: bundle BND-BUSINESS-OPENING: item SD-KFQ-0101 waits for" in error
+    assert "validation error" not in error  # one line per problem, not pydantic's report
+    assert "nothing written" in error
+    assert _item_records(table) == 0
+    assert DynamoRepository(table).get_bundles() == []
+
+
+def test_a_bundle_naming_an_item_the_list_lacks_writes_nothing(
+    table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundles = json.loads(DEFAULT_CATALOG_PATH.with_name("bundles.json").read_text("utf-8"))
+    bundles["bundles"][0]["items"][-1]["itemId"] = "SD-KFQ-9999"
+    bad = _write(tmp_path / "bundles.json", bundles)
+
+    assert main(["--table", table, "--bundles", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert "bundle BND-BUSINESS-OPENING names unknown items ['SD-KFQ-9999']" in error
+    assert _item_records(table) == 0

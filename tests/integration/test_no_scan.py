@@ -214,6 +214,8 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("GET", "/bundles/BND-DEREGISTRATION"))
     answers = {"answers": {"investment": "enterprise_filing"}}
     ok(system.api("POST", "/bundles/BND-CONSTRUCTION-1/screening", body=answers))
+    single = {"applicantKind": "enterprise", "situations": []}
+    ok(system.api("POST", f"/catalog/items/{STANDARD}/screening", body=single))
     # The published figures, a page of each (counters, never the cases)
     figures = ok(system.api("GET", "/stats/items", query={"limit": "1"}))
     assert figures["items"], figures

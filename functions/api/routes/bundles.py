@@ -1,6 +1,7 @@
 """Public routes of bundles (一件事): the list, one bundle, and its guided pre-screening
-(情景导航). No token needed, nothing written; served from what the container holds of
-the current catalog revision."""
+(情景导航), and the pre-screening of a single item. No token needed, nothing written;
+served from what the container holds of the current catalog revision (a single item's
+screening reads that item, as its guide does)."""
 
 from typing import Annotated
 
@@ -8,9 +9,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from functions.api.contract import DESCRIPTIONS, NOT_FOUND, UNAVAILABLE, responses
-from functions.api.dependencies import bundle_cache
+from functions.api.dependencies import bundle_cache, repository
 from shared import names
-from shared.models.bundles import BundleDetail, BundleIndex, ScreeningRequest, ScreeningView
+from shared.models.bundles import (
+    BundleDetail,
+    BundleIndex,
+    ItemScreeningRequest,
+    ScreeningRequest,
+    ScreeningView,
+)
 
 router = APIGatewayRouter()
 _BUSY = DESCRIPTIONS[UNAVAILABLE]
@@ -70,3 +77,28 @@ def screen_answers(
     from shared.services.bundles import screening
 
     return screening(bundle_id, request.answers, bundle_cache())
+
+
+@router.post(
+    names.resolver_path(names.CATALOG_ITEM_SCREENING),
+    summary="Pre-screen a single item",
+    description=(
+        "`applicantKind`, and `situations`: the codes of the item's conditional materials "
+        "(those with `requiredWhenZh`) whose situation holds. Answers the same shape as a "
+        "bundle's screening, for the one item: the materials to provide, its departments, "
+        "its promised working days and visits; or `outcome: exit` when the item is not for "
+        "that kind of applicant. A code that is not one of its conditional materials: 422 "
+        "naming `situations.<n>`. Writes nothing."
+    ),
+    tags=["catalog"],
+    responses=responses(
+        errors={NOT_FOUND: "No such item in the current catalog", UNAVAILABLE: _BUSY}
+    ),
+)
+def screen_item(
+    item_id: Annotated[str, Path(alias="itemId", max_length=40)],
+    request: Annotated[ItemScreeningRequest, Body()],
+) -> ScreeningView:
+    from shared.services.bundles import item_screening
+
+    return item_screening(item_id, request, repository(), bundle_cache())
