@@ -613,7 +613,7 @@ export default {
       departmentCountN: '{n} 个',
       order: '办理顺序',
       first: '第 1 步：先办',
-      then: '第 {n} 步：待 {after} 办结后办理',
+      then: '第 {step} 步：待{after}办结后办理',
       departments: '办理部门',
       promised: '承诺时限',
       days: '{n} 个工作日',
