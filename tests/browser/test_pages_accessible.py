@@ -54,6 +54,13 @@ def test_the_pages_no_journey_passes_are_accessible(
     visitor.goto("/no-such-page")
     expect(visitor.get_by_test_id("go-home")).to_be_visible()
     a11y.check(visitor, "not found")
+    # The bundles (一件事) and one bundle's questions (test_bundle_screening walks the rest)
+    visitor.goto("/bundles")
+    expect(visitor.get_by_test_id("bundle-card").first).to_be_visible()
+    a11y.check(visitor, "bundles")
+    visitor.goto("/bundles/BND-BUSINESS-OPENING")
+    expect(visitor.get_by_test_id("screening-form")).to_be_visible()
+    a11y.check(visitor, "bundle screening")
 
     # A citizen: their list of cases, and a staff page they may not open
     citizen = _page(browser_context, locale)
