@@ -81,6 +81,10 @@ APPLICATION_COMMITMENT_TERMS: Final = f"{APPLICATION}/commitment-terms"
 APPLICATION_MATERIALS: Final = f"{APPLICATION}/materials"
 APPLICATION_MATERIAL_REUSE: Final = f"{APPLICATION}/materials/reuse"
 APPLICATION_REUSABLE_MATERIALS: Final = f"{APPLICATION}/reusable-materials"
+APPLICATION_CERTIFICATES: Final = f"{APPLICATION}/certificates"
+APPLICATION_MATERIAL_CERTIFICATE: Final = f"{APPLICATION}/materials/certificate"
+CERTIFICATE: Final = "/certificates/{certificateNo}"
+CERTIFICATE_REVOCATION: Final = "/certificates/{certificateNo}/revocation"
 APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
 APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
@@ -131,6 +135,10 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", APPLICATION_MATERIALS, False),
     ("POST", APPLICATION_MATERIAL_REUSE, False),
     ("GET", APPLICATION_REUSABLE_MATERIALS, False),
+    ("GET", APPLICATION_CERTIFICATES, False),
+    ("POST", APPLICATION_MATERIAL_CERTIFICATE, False),
+    ("GET", CERTIFICATE, False),
+    ("POST", CERTIFICATE_REVOCATION, False),
     ("POST", APPLICATION_SUBMIT, False),
     ("GET", APPLICATION_RESULT, False),
     ("POST", APPLICATION_FEEDBACK, False),

@@ -52,6 +52,7 @@ def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         settings.supplement_wait_days,
         settings.review_margin_days,
         event.execution_started_at,
+        certificates=repository,
     )
     metrics.add_metric(
         name=f"Acceptance{output['outcome'].title().replace('_', '')}",

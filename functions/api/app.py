@@ -17,6 +17,7 @@ from functions.api.routes import (
     applications,
     audit,
     bundles,
+    certificates,
     holding,
     public,
     stats,
@@ -33,6 +34,7 @@ from shared.observability import logger
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body.loads)
 app.include_router(public.router)
 app.include_router(bundles.router)
+app.include_router(certificates.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)
 app.include_router(supervision.router)

@@ -36,6 +36,8 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.APPLICATION_COMMITMENT),
         ("POST", names.APPLICATION_MATERIALS),
         ("POST", names.APPLICATION_MATERIAL_REUSE),
+        ("POST", names.APPLICATION_MATERIAL_CERTIFICATE),
+        ("POST", names.CERTIFICATE_REVOCATION),
         ("POST", names.APPLICATION_FEEDBACK),
         ("POST", names.TASK_DECISION),
         ("POST", names.TASK_DECISIONS),

@@ -1,18 +1,20 @@
 """Front-end acceptance (前台受理): the rules that decide accepted, returned or not accepted.
 
 Pure: what S3 held for each material was recorded on the case when it was submitted
-(`MaterialRecord.verified_*`), so acceptance decides from the case and the catalog version
-it pinned alone.
+(`MaterialRecord.verified_*`), so acceptance decides from the case, the catalog version
+it pinned, and the certificates the applicant chose in place of materials (免证办), which
+the stage reads as they stand at acceptance.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shared.domain.forms import form_problems
 from shared.models.application import Application, CheckedDocument, MissingItem
-from shared.models.catalog import CatalogItem, MaterialRule, OnlineDepth
-from shared.models.common import Channel
+from shared.models.catalog import CatalogItem, MaterialRule, MaterialSource, OnlineDepth
+from shared.models.common import Channel, utc_now
+from shared.ports.certificates import Certificate, CertificateStatus
 
 
 @dataclass
@@ -44,13 +46,22 @@ def missing_form_fields(application: Application, item: CatalogItem) -> list[Mis
     ]
 
 
-def material_problems(application: Application, item: CatalogItem) -> list[MissingItem]:
+def material_problems(
+    application: Application,
+    item: CatalogItem,
+    certificates: Mapping[str, Certificate] | None = None,
+    now: datetime | None = None,
+) -> list[MissingItem]:
     """Every required material the applicant submits must be in S3 with a fitting size
     and content type; an optional one that was declared must fit too. Materials taken from
-    shared data or an issued certificate are not asked for."""
+    shared data or an issued certificate are not asked for; a certificate the applicant
+    chose for one (免证办, `certificates` by number) must still be valid."""
     problems = []
     committed = committed_materials(application)
     for rule in item.materials:
+        if rule.source is MaterialSource.ISSUED_CERTIFICATE:
+            problems += _certificate_problems(application, rule, certificates or {}, now)
+            continue
         if not rule.uploaded:
             continue
         record = application.materials.get(rule.code)
@@ -82,6 +93,32 @@ def material_problems(application: Application, item: CatalogItem) -> list[Missi
     return problems
 
 
+def _certificate_problems(
+    application: Application,
+    rule: MaterialRule,
+    certificates: Mapping[str, Certificate],
+    now: datetime | None,
+) -> list[MissingItem]:
+    record = application.materials.get(rule.code)
+    if record is None or record.certificate_no is None:
+        return []
+    number = record.certificate_no
+    certificate = certificates.get(number)
+    if certificate is None:
+        reason = f"{rule.name_zh}: certificate {number} was not found"
+    elif certificate.holder_key != application.applicant_key:
+        reason = f"{rule.name_zh}: certificate {number} was issued to another applicant"
+    else:
+        status = certificate.status(now or utc_now())
+        if status is CertificateStatus.VALID:
+            return []
+        when = certificate.revoked_at if status is CertificateStatus.REVOKED else None
+        when = when or certificate.expires_at
+        on = f" on {when.date().isoformat()}" if when else ""
+        reason = f"{rule.name_zh}: certificate {number} was {status.value}{on}; use a valid one"
+    return [MissingItem(field=f"materials.{rule.code}", reason=reason)]
+
+
 def committed_materials(application: Application) -> set[str]:
     commitment = application.commitment
     return set(commitment.materials) if commitment and commitment.is_open else set()
@@ -96,12 +133,18 @@ def committed_still_missing(application: Application) -> list[str]:
     ]
 
 
-def evaluate(application: Application, item: CatalogItem) -> AcceptanceDecision:
+def evaluate(
+    application: Application,
+    item: CatalogItem,
+    certificates: Mapping[str, Certificate] | None = None,
+) -> AcceptanceDecision:
     reasons = ineligibility_reasons(application, item)
     if reasons:
         return AcceptanceDecision("NOT_ACCEPTED", reasons=reasons)
     # One-time notice (一次性告知): everything missing is listed at once.
-    missing = missing_form_fields(application, item) + material_problems(application, item)
+    missing = missing_form_fields(application, item) + material_problems(
+        application, item, certificates
+    )
     if missing:
         return AcceptanceDecision("RETURNED", missing=missing)
     return AcceptanceDecision("ACCEPTED")

@@ -185,6 +185,6 @@ def _kind_exit(item: CatalogItem, applicant_kind: str) -> BundleExit:
         when=[Situation(question=APPLICANT_KIND_QUESTION, any_of=[applicant_kind])],
         reason_zh=f"本事项的申请人为{kinds_zh}，请以相应身份申请，或咨询服务窗口。",
         reason_en=(
-            f"This item is applied for by {kinds_en}: apply as one, or ask the service window."
+            f"This service is applied for by {kinds_en}: apply as one, or ask the service window."
         ),
     )

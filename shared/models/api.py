@@ -449,6 +449,8 @@ class MaterialView(ApiModel):
     original_checked_by: str | None = None
     original_checked_at: datetime | None = None
     reused_from: str | None = None
+    # 免证办: the certificate this system issued that stands for the material.
+    certificate_no: str | None = None
 
 
 class TaskView(ApiModel):
@@ -515,6 +517,10 @@ class VerificationView(ApiModel):
     item_id: str | None = None
     holder: str | None = None
     issued_at: datetime | None = None
+    # Why it is not valid, when it is not: revoked (撤销) by its department, or expired.
+    status: Literal["valid", "revoked", "expired"] = "valid"
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
 
 
 class CatalogItemSummary(ApiModel):
@@ -649,3 +655,46 @@ class GatewayError(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     message: str
+
+
+# -- 免证办: certificates this system issued ------------------------------------------
+class CertificateView(ApiModel):
+    """An issued certificate as its holder or the issuing department sees it."""
+
+    certificate_no: str
+    item_id: str
+    result_name_zh: str
+    holder: str  # masked, as printed for verification
+    issued_at: datetime
+    expires_at: datetime | None = None
+    status: Literal["valid", "revoked", "expired"]
+    revoked_at: datetime | None = None
+    revoked_reason: str = ""
+    application_id: str  # the case it was issued in
+
+
+class CertificateOffer(ApiModel):
+    """A material an issued certificate stands for, and the applicant's certificates that
+    may (valid ones) or may no longer (revoked, expired) be used for it."""
+
+    material_code: MaterialCode
+    name_zh: str
+    name_en: str
+    required: bool
+    source_item: str  # the item that issues the certificate
+    certificates: list[CertificateView]
+    chosen: str | None = None  # the certificate the case uses for it now
+
+
+class CertificateOfferList(ApiModel):
+    items: list[CertificateOffer]
+
+
+class CertificateUseRequest(ApiModel):
+    material_code: MaterialCode
+    certificate_no: Annotated[str, Field(min_length=8, max_length=60)]
+
+
+class RevocationRequest(ApiModel):
+    # Goes to the holder and the public verification page: say why (撤销理由).
+    reason: Annotated[str, Field(min_length=4, max_length=500)]

@@ -126,6 +126,9 @@ class MaterialRecord(ApiModel):
     # Reused (可复用): the applicant's document checked in that earlier case; the upload is
     # that case's, and its facts above are the ones checked there.
     reused_from: ApplicationId | None = None
+    # 免证办: a certificate this system issued to the applicant stands for the material
+    # (the file is the certificate's own document); acceptance checks it is still valid.
+    certificate_no: Annotated[str, Field(max_length=60)] | None = None
 
 
 class CheckedDocument(ApiModel):

@@ -49,7 +49,7 @@ DISSATISFIED = 2
 RECTIFICATION_WORKING_DAYS = 15
 # The case view shows the latest events; the timeline route pages through all of them.
 RECENT_EVENTS = 50
-_EDITABLE = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
+EDITABLE_STATUSES = {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED}
 _RATEABLE = {
     ApplicationStatus.DELIVERED,
     ApplicationStatus.COMPLETED,
@@ -113,7 +113,7 @@ def update_draft(
     event: a draft is saved every few seconds, and what counts is what is submitted."""
     application = get_own_application(caller, application_id, cases)
     asked = _asked_mid_approval(application)
-    if application.status not in _EDITABLE and asked is None:
+    if application.status not in EDITABLE_STATUSES and asked is None:
         raise Conflict(
             f"an application that is {application.status} can no longer be edited",
             field="status",
@@ -391,7 +391,7 @@ def _material_to_change(
     commitment = open_commitment(application)
     if commitment is not None:
         asked = (asked or set()) | set(commitment.materials)
-    if application.status not in _EDITABLE and asked is None:
+    if application.status not in EDITABLE_STATUSES and asked is None:
         raise Conflict(
             f"materials cannot change while the case is {application.status}", field="status"
         )
@@ -519,10 +519,16 @@ def record_uploads(application: Application, store: DocumentStore) -> list[Mater
     upload itself went straight from the browser to S3 under a POST policy that fixed the
     key, the type and the size. Every material is looked at before any is changed, so a
     store that fails half-way leaves the case's records untouched."""
-    uploaded = {c: r for c, r in application.materials.items() if r.reused_from is None}
+    uploaded = {
+        c: r
+        for c, r in application.materials.items()
+        if r.reused_from is None and r.certificate_no is None
+    }
     found = {code: store.head(record.s3_key) for code, record in uploaded.items()}
     now = utc_now()
-    for code, record in uploaded.items():  # a reused one keeps the facts checked with it
+    # A reused document keeps the facts checked with it; a certificate is judged by its
+    # status at acceptance.
+    for code, record in uploaded.items():
         stored = found[code]
         record.verified_size = stored.size if stored else None
         record.verified_content_type = stored.content_type if stored else None

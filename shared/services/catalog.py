@@ -15,9 +15,10 @@ from shared.domain.issuance import codes_match
 from shared.errors import NotFound
 from shared.models.api import VerificationView
 from shared.models.catalog import CatalogItem
+from shared.models.common import utc_now
 from shared.models.ids import is_certificate_number, is_item_id
 from shared.ports.catalog import CatalogRepository, CatalogRevision
-from shared.ports.certificates import CertificateRepository
+from shared.ports.certificates import CertificateRepository, CertificateStatus
 from shared.ports.page import Page
 
 
@@ -96,10 +97,14 @@ def verify_certificate(
         raise NotFound(
             "no certificate with this number and verification code", field="certificateNo"
         )
+    status = certificate.status(utc_now())
     return VerificationView(
         certificate_no=certificate_no,
-        valid=not certificate.revoked,
+        valid=status is CertificateStatus.VALID,
         item_id=certificate.item_id,
         holder=certificate.holder,
         issued_at=certificate.issued_at,
+        status=status.value,
+        expires_at=certificate.expires_at,
+        revoked_at=certificate.revoked_at,
     )

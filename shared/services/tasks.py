@@ -142,6 +142,7 @@ def material_views(application: Application, store: DocumentStore, ttl: int) -> 
             original_checked_by=m.original_checked_by,
             original_checked_at=m.original_checked_at,
             reused_from=m.reused_from,
+            certificate_no=m.certificate_no,
         )
         for m in application.materials.values()
     ]

@@ -22,6 +22,7 @@ from shared.models.application import (
 from shared.models.common import ApplicationStatus, ReviewRole, Stage, utc_now
 from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
+from shared.ports.certificates import Certificate, CertificateRepository
 from shared.stages.common import SYSTEM, load_case, mutate
 
 # Step Functions ends a standard execution after one year; every wait ends before that.
@@ -39,6 +40,7 @@ def run_acceptance(
     supplement_wait_days: int,
     review_margin_days: int = 20,
     execution_started_at: datetime | None = None,
+    certificates: CertificateRepository | None = None,
 ) -> dict[str, Any]:
     application, item = load_case(cases, catalog, application_id)
     if application.status is not ApplicationStatus.SUBMITTED:
@@ -47,7 +49,7 @@ def run_acceptance(
             return _output(application, supplement_wait_days)
         raise StageError(f"application {application_id} is {application.status}, not SUBMITTED")
 
-    decision = rules.evaluate(application, item)
+    decision = rules.evaluate(application, item, _chosen_certificates(application, certificates))
     now = utc_now()
     waits_end = (execution_started_at or now) + EXECUTION_LIFETIME - LIFETIME_RESERVE
     clerk = application.clerk_decision
@@ -143,6 +145,18 @@ def run_acceptance(
     if checked:  # trust level B: the applicant's later cases may reuse them (可复用)
         cases.keep_checked_documents(saved.applicant_key, checked)
     return _output(saved, supplement_wait_days)
+
+
+def _chosen_certificates(
+    application: Application, certificates: CertificateRepository | None
+) -> dict[str, Certificate]:
+    """免证办: the certificates the applicant chose for materials, as they stand now (one
+    read each; a case names a few at most)."""
+    numbers = {r.certificate_no for r in application.materials.values() if r.certificate_no}
+    if not numbers or certificates is None:
+        return {}
+    found = {n: certificates.get_certificate(n) for n in sorted(numbers)}
+    return {n: c for n, c in found.items() if c is not None}
 
 
 def _start_commitment(case: Application, now: datetime) -> None:

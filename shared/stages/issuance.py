@@ -153,7 +153,21 @@ def _certificate(application: Application, item: CatalogItem, planned: ResultRec
         holder=_holder(application),
         issued_at=planned.issued_at,
         document_key=planned.document_key,
+        holder_key=application.applicant_key,
+        owner_id=application.owner_id,
+        result_name_zh=item.result.name_zh,
+        expires_at=_expiry(planned.issued_at, item.result.validity_years),
     )
+
+
+def _expiry(issued_at: datetime, years: int | None) -> datetime | None:
+    """The certificate's validity (有效期) from the catalog; None: valid without a term."""
+    if years is None:
+        return None
+    try:
+        return issued_at.replace(year=issued_at.year + years)
+    except ValueError:  # issued on 29 February: the term ends on the 28th
+        return issued_at.replace(year=issued_at.year + years, day=28)
 
 
 def _settle(case: Application, result: ResultRecord) -> None:

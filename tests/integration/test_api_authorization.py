@@ -104,6 +104,11 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "size": 1024,
         },
         "/applications/{applicationId}/materials/reuse": {"materialCode": "BUSINESS_LICENCE"},
+        "/applications/{applicationId}/materials/certificate": {
+            "materialCode": "BUSINESS_LICENCE",
+            "certificateNo": world.certificate_no,
+        },
+        "/certificates/{certificateNo}/revocation": {"reason": "以欺骗手段取得，依法撤销"},
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/commitment": {
             "materials": ["PROPERTY_PROOF"],
@@ -169,6 +174,18 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/applications/{applicationId}/materials"): (401, 409, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials/reuse"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/reusable-materials"): (401, 200, 404, 404, 404, 404),
+    ("GET", "/applications/{applicationId}/certificates"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/materials/certificate"): (
+        401,
+        409,
+        404,
+        404,
+        404,
+        404,
+    ),
+    # The completed case's certificate was issued by its item's lead department, POWER
+    ("GET", "/certificates/{certificateNo}"): (401, 403, 403, 200, 403, 403),
+    ("POST", "/certificates/{certificateNo}/revocation"): (401, 403, 403, 200, 403, 403),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

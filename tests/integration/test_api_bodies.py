@@ -23,6 +23,12 @@ ROUTES = [
     pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
     pytest.param("/applications/01J0000000000000000000000A/materials/reuse", APPLICANT, id="reuse"),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/materials/certificate",
+        APPLICANT,
+        id="use-certificate",
+    ),
+    pytest.param("/certificates/KFQ-LIC-20260101-ABCDEFGH/revocation", OFFICER, id="revocation"),
     pytest.param("/applications/01J0000000000000000000000A/feedback", APPLICANT, id="feedback"),
     pytest.param("/tasks/01J0000000000000000000000A-POWER/decision", OFFICER, id="decision"),
     pytest.param("/tasks/decisions", OFFICER, id="decisions"),

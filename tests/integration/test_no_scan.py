@@ -135,6 +135,19 @@ def test_no_api_route_or_stage_ever_scans(
             query={"code": result["verificationCode"]},
         )
     )
+    # (免证办: a seal filing's offers of the applicant's certificates; the issuing
+    # department reads the certificate and revokes it)
+    seal = ok(system.create("SD-KFQ-0101"))["applicationId"]
+    ok(system.api("GET", f"/applications/{seal}/certificates", caller=CITIZEN))
+    issued = f"/certificates/{result['certificateNo']}"
+    ok(system.api("GET", issued, caller=staff("POWER")))
+    revocation = {"reason": "以欺骗手段取得，依法撤销"}
+    ok(system.api("POST", f"{issued}/revocation", caller=staff("POWER"), body=revocation))
+    not_a_licence = {"materialCode": "BUSINESS_LICENCE", "certificateNo": result["certificateNo"]}
+    wrong_item = system.api(
+        "POST", f"/applications/{seal}/materials/certificate", caller=CITIZEN, body=not_a_licence
+    )
+    assert wrong_item.status == 404, wrong_item.body
     ok(
         system.api(
             "POST",

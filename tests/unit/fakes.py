@@ -18,6 +18,7 @@ test exercises the same rules a deployed function meets:
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -515,6 +516,25 @@ class InMemoryRepository:
 
     def get_certificate(self, certificate_no: str) -> Certificate | None:
         return self.certificates.get(certificate_no)
+
+    def certificates_held(self, holder_key: str, owner_id: str, item_id: str) -> list[Certificate]:
+        held = [
+            c
+            for c in self.certificates.values()
+            if (c.holder_key, c.owner_id, c.item_id) == (holder_key, owner_id, item_id)
+        ]
+        return sorted(held, key=lambda c: c.issued_at, reverse=True)
+
+    def revoke_certificate(
+        self, certificate: Certificate, by: str, reason: str, at: datetime
+    ) -> Certificate:
+        if self.certificates[certificate.certificate_no].revoked:
+            raise Conflict(f"certificate {certificate.certificate_no} is revoked", field="status")
+        revoked = dataclasses.replace(
+            certificate, revoked=True, revoked_at=at, revoked_by=by, revoked_reason=reason
+        )
+        self.certificates[certificate.certificate_no] = revoked
+        return revoked
 
     def put_ticket(self, ticket: FollowUpTicket) -> None:
         if ticket.ticket_id in self.tickets:

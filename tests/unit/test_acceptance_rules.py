@@ -1,5 +1,6 @@
 """Front-end acceptance (前台受理): accepted, returned with a one-time notice, or not accepted."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from shared.adapters.documents import StoredObject
@@ -15,6 +16,7 @@ from shared.domain.acceptance import (
 from shared.models.application import Application
 from shared.models.catalog import CatalogItem
 from shared.models.common import Channel, DeliveryMode, ReusableDocument
+from shared.ports.certificates import Certificate, CertificateStatus
 from tests.unit.fakes import (
     ENTERPRISE,
     FILING,
@@ -248,3 +250,68 @@ def test_a_checked_document_is_reused_for_its_kind_within_a_year_if_it_fits() ->
     # A document reused here is not kept again as if it were checked here
     application.materials["BUSINESS_LICENCE"].reused_from = "01M8VH64TVTJQZS594YR3WQM3J"
     assert checked_documents(application, item) == []
+
+
+# -- 免证办: a certificate this system issued, chosen for a material --------------------
+SEAL = "SD-KFQ-0101"  # its business licence comes from SD-KFQ-0001's certificate
+
+
+def _licence(application: Application, **changes: object) -> Certificate:
+    issued = datetime(2026, 3, 1, tzinfo=UTC)
+    certificate = Certificate(
+        certificate_no="KFQ-LIC-20260301-ABCDEFGH",
+        application_id="01J0000000000000000000000A",
+        item_id="SD-KFQ-0001",
+        verification_code="X7K2M9",
+        holder="山东海川新材料有限公司 (9135****Y43)",
+        issued_at=issued,
+        document_key="cases/01J0000000000000000000000A/KFQ-LIC-20260301-ABCDEFGH.pdf",
+        holder_key=application.applicant_key,
+        owner_id=application.owner_id,
+    )
+    return dataclasses.replace(certificate, **changes)  # type: ignore[arg-type]
+
+
+def _seal_case_using(certificate_no: str) -> tuple[Application, CatalogItem]:
+    item = catalog_item(SEAL)
+    application = new_application(SEAL, applicant=ENTERPRISE)
+    application.form = complete_form(item)
+    for rule in item.materials:
+        if rule.required and rule.uploaded:
+            declare_material(application, rule.code, content_type=rule.content_types[0])
+            application.materials[rule.code].verified_size = 4096
+            application.materials[rule.code].verified_content_type = rule.content_types[0]
+    declare_material(application, "BUSINESS_LICENCE", content_type="application/pdf")
+    application.materials["BUSINESS_LICENCE"].certificate_no = certificate_no
+    return application, item
+
+
+def test_a_valid_certificate_of_the_applicant_stands_for_the_material() -> None:
+    application, item = _seal_case_using("KFQ-LIC-20260301-ABCDEFGH")
+    licence = _licence(application)
+    assert evaluate(application, item, {licence.certificate_no: licence}).outcome == "ACCEPTED"
+
+
+def test_a_revoked_expired_missing_or_foreign_certificate_returns_the_case() -> None:
+    application, item = _seal_case_using("KFQ-LIC-20260301-ABCDEFGH")
+    now = datetime.now(UTC)
+    cases = {
+        "revoked": _licence(application, revoked=True, revoked_at=now - timedelta(days=1)),
+        "expired": _licence(application, expires_at=now - timedelta(days=1)),
+        "another applicant": _licence(application, holder_key="91370100MA3C00001X"),
+    }
+    for why, certificate in cases.items():
+        decision = evaluate(application, item, {certificate.certificate_no: certificate})
+        assert decision.outcome == "RETURNED", why
+        (missing,) = decision.missing
+        assert missing.field == "materials.BUSINESS_LICENCE", why
+        assert certificate.certificate_no in missing.reason and why.split()[-1] in missing.reason
+    not_found = evaluate(application, item, {})
+    assert not_found.outcome == "RETURNED" and "not found" in not_found.missing[0].reason
+
+
+def test_a_certificate_that_expires_later_is_valid_now() -> None:
+    application, item = _seal_case_using("KFQ-LIC-20260301-ABCDEFGH")
+    later = _licence(application, expires_at=datetime.now(UTC) + timedelta(days=30))
+    assert later.status(datetime.now(UTC)) is CertificateStatus.VALID
+    assert evaluate(application, item, {later.certificate_no: later}).outcome == "ACCEPTED"
