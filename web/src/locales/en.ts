@@ -115,7 +115,7 @@ const en: typeof zhCN = {
     timeLimits: 'Time limits',
     statutory: 'Statutory',
     promised: 'Promised',
-    days: '{n} working days',
+    days: '{n} working day | {n} working days',
     immediate: 'Same day',
     specialProcedures: 'Special procedures (not counted in the limit)',
     specialCounts: 'counted in the limit',
