@@ -81,7 +81,7 @@ def screen(bundle: Bundle, items: dict[str, CatalogItem], answers: dict[str, str
     # An item waits only for the items that apply: filing (备案) or approval (核准), not both.
     waits = {i.item_id: [a for a in i.after if a in ids] for i in chosen}
     members = [items[i] for i in ids]
-    path, days = _critical_path(waits, {i: items[i].promised_days for i in ids})
+    path, days = critical_path(waits, {i: items[i].promised_days for i in ids})
     return Screening(
         item_ids=tuple(ids),
         waves=_waves(waits, order=ids),
@@ -108,9 +108,7 @@ def _waves(waits: dict[str, list[str]], *, order: list[str]) -> tuple[tuple[str,
     return tuple(waves)
 
 
-def _critical_path(
-    waits: dict[str, list[str]], days: dict[str, int]
-) -> tuple[tuple[str, ...], int]:
+def critical_path(waits: dict[str, list[str]], days: dict[str, int]) -> tuple[tuple[str, ...], int]:
     """The chain of waits that takes longest, and its working days."""
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
     for item in TopologicalSorter(waits).static_order():
