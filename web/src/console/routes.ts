@@ -63,6 +63,16 @@ export const consoleRoutes: RouteRecordRaw[] = [
         meta: { title: 'console.delegation.title' },
       },
       {
+        // 免证办: the issuing department looks its certificates up and revokes them (the API
+        // answers another department's 403).
+        path: 'certificates',
+        name: 'console-certificates',
+        component: () => import('./views/CertificatesView.vue'),
+        props: (r) => ({ no: typeof r.query.no === 'string' ? r.query.no : null }),
+        beforeEnter: only([DEPARTMENT_GROUPS]),
+        meta: { title: 'console.certificates.title' },
+      },
+      {
         path: 'window',
         name: 'console-window',
         component: () => import('./views/WindowQueueView.vue'),
