@@ -223,3 +223,72 @@ def username_of(id_token: str) -> str:
     part = id_token.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
     return str(claims.get("cognito:username") or claims.get("email") or claims["sub"])
+
+
+def onboard_officer(web_system: dict[str, str], department: str) -> str:
+    """An officer of the department, onboarded as ops do (AdminCreateUser,
+    AdminAddUserToGroup dept-<CODE>): their e-mail."""
+    from infra.local.users import DemoUser, ensure_user, staff_email
+    from shared.names import department_group
+    from tests.browser.conftest import _aws
+
+    officer = DemoUser(staff_email(department), department_group(department))
+    with _aws(web_system["AwsEndpointUrl"]):
+        ensure_user(web_system["UserPoolId"], officer)
+    return officer.email
+
+
+def issued_through_the_api(
+    web_system: dict[str, str],
+    citizen_token: str,
+    token_of: Callable[[str], str],
+    item_id: str,
+    applicant: dict[str, Any],
+    form: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Over HTTP: a case of the item for the applicant filed, its required materials uploaded
+    and submitted, each of its departments' officers approving as their reviews come (each
+    onboarded as ops do), until its result is issued (electronic delivery): the result
+    (`certificateNo`, `verificationCode`) with the case's `applicationId`."""
+    from infra.local.client import OneWindowClient, sample_form, upload_required
+
+    api = OneWindowClient(web_system["ApiUrl"])
+    client = api.as_user(citizen_token)
+    item = client.catalog_item(item_id)
+    created = client.create(
+        {
+            "itemId": item_id,
+            "applicant": applicant,
+            "form": sample_form(item) | (form or {}),
+            "channel": "web",
+            "delivery": {"mode": "electronic"},
+        }
+    )
+    case = str(created["applicationId"])
+    upload_required(client, case, item)
+    client.submit(case)
+    officers: dict[str, Any] = {}
+
+    def step() -> dict[str, Any] | None:
+        view: dict[str, Any] = client.application(case)
+        if view["status"] in ("ISSUED", "DELIVERED", "COMPLETED"):
+            return view
+        assert view["status"] in ("SUBMITTED", "IN_APPROVAL", "APPROVED"), readable(view)
+        for review in view.get("reviews") or []:
+            if review["status"] != "PENDING":
+                continue
+            department = review["department"]
+            if department not in officers:
+                officers[department] = api.as_user(
+                    token_of(onboard_officer(web_system, department))
+                )
+            # (a 409: decided on the last round, not yet read back as such)
+            body = {"decision": "approve", "comment": "同意"}
+            path = f"/tasks/{review['taskId']}/decision"
+            officers[department].call("POST", path, body=body, expect=(200, 409))
+        return None
+
+    wait_until(step, f"{case} of {item_id} issued", timeout=180)
+    result: dict[str, Any] = client.result(case)
+    assert result.get("certificateNo"), readable(result)
+    return result | {"applicationId": case}

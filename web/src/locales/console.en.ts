@@ -631,7 +631,7 @@ const en: typeof zhCN = {
       certificate: 'Issued certificate {no}',
       certificateNote: 'A certificate this system issued, chosen by the applicant (免证办), not an upload',
       open: 'Open the certificate',
-      openLabel: 'Open certificate {no} ({name})',
+      openLabel: 'Open the certificate {no} ({name})',
     },
     landing: {
       followup: {
