@@ -9,6 +9,7 @@ from typing import Final
 from shared.names import (
     DEPARTMENT_GROUP_PREFIX,
     DOCUMENTS_PREFIX,
+    GROUP_AGENT,
     GROUP_CITIZEN,
     GROUP_FOLLOWUP,
     GROUP_OPS,
@@ -36,6 +37,7 @@ from shared.stages.reconcile import UNSETTLED_ENDS as UNSETTLED_EXECUTION_ENDS
 __all__ = [
     "DEPARTMENT_GROUP_PREFIX",
     "DOCUMENTS_PREFIX",
+    "GROUP_AGENT",
     "GROUP_CITIZEN",
     "GROUP_FOLLOWUP",
     "GROUP_OPS",

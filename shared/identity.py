@@ -6,6 +6,7 @@ from typing import Any
 from shared.errors import DomainError
 from shared.names import DEPARTMENT_GROUP_PREFIX as DEPARTMENT_PREFIX
 from shared.names import DEPARTMENT_LEAD_PREFIX as LEAD_PREFIX
+from shared.names import GROUP_AGENT as AGENT
 from shared.names import GROUP_CITIZEN as CITIZEN
 from shared.names import GROUP_OPS as OPS
 from shared.names import GROUP_SUPERVISOR as SUPERVISOR
@@ -51,6 +52,15 @@ class Caller:
     @property
     def is_window_clerk(self) -> bool:
         return WINDOW in self.groups
+
+    @property
+    def is_ops(self) -> bool:
+        return OPS in self.groups
+
+    @property
+    def is_agent(self) -> bool:
+        """A service agent: a key project's steward (审批管家)."""
+        return AGENT in self.groups
 
     @property
     def is_supervisor(self) -> bool:

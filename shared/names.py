@@ -8,6 +8,8 @@ from typing import Final
 
 # -- Cognito groups ------------------------------------------------------------------------
 GROUP_CITIZEN: Final = "citizen"
+# Service agents (帮办代办): stewards of key projects (审批管家), filing on applicants' behalf.
+GROUP_AGENT: Final = "agent"
 GROUP_FOLLOWUP: Final = "followup"
 GROUP_OPS: Final = "ops"
 # Window clerks (前台受理): any of them accepts any item (无差别一窗受理).
@@ -109,6 +111,11 @@ DELEGATIONS: Final = "/delegations"
 DELEGATION_CURRENT: Final = "/delegations/current"
 DELEGATION_END: Final = "/delegations/current/end"
 SUPERVISION_OVERDUE: Final = "/supervision/overdue"
+PROJECTS: Final = "/projects"
+PROJECT: Final = "/projects/{projectId}"
+PROJECT_ROADMAP: Final = f"{PROJECT}/roadmap"
+PROJECT_CASES: Final = f"{PROJECT}/cases"
+PROJECT_LOG: Final = f"{PROJECT}/log"
 WINDOW_TASKS: Final = "/window/tasks"
 WINDOW_TASK: Final = "/window/tasks/{taskId}"
 WINDOW_TASK_MATERIALS: Final = "/window/tasks/{taskId}/materials"
@@ -161,6 +168,14 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", DELEGATION_CURRENT, False),
     ("POST", DELEGATION_END, False),
     ("GET", SUPERVISION_OVERDUE, False),
+    ("POST", PROJECTS, False),
+    ("GET", PROJECTS, False),
+    ("GET", PROJECT, False),
+    ("GET", PROJECT_ROADMAP, False),
+    ("GET", PROJECT_CASES, False),
+    ("POST", PROJECT_CASES, False),
+    ("GET", PROJECT_LOG, False),
+    ("POST", PROJECT_LOG, False),
     ("GET", WINDOW_TASKS, False),
     ("GET", WINDOW_TASK, False),
     ("GET", WINDOW_TASK_MATERIALS, False),

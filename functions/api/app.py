@@ -19,6 +19,7 @@ from functions.api.routes import (
     bundles,
     certificates,
     holding,
+    projects,
     public,
     stats,
     supervision,
@@ -35,6 +36,7 @@ app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body
 app.include_router(public.router)
 app.include_router(bundles.router)
 app.include_router(certificates.router)
+app.include_router(projects.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)
 app.include_router(supervision.router)

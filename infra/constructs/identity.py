@@ -14,6 +14,7 @@ from shared.names import department_group, department_lead_group
 
 _ROLE_GROUPS = {
     c.GROUP_CITIZEN: "Applicants (citizens and enterprises): who signs up joins it.",
+    c.GROUP_AGENT: "Service agents: stewards of key projects, filing for applicants.",
     c.GROUP_FOLLOWUP: "The follow-up team: ratings, tickets and the opinions logged.",
     c.GROUP_WINDOW: "Window clerks: accept any item's cases at the window.",
     c.GROUP_OPS: "Operators of the platform.",

@@ -182,6 +182,7 @@ def _create_identity(
         },
     )["UserPool"]
     groups = [
+        c.GROUP_AGENT,
         c.GROUP_CITIZEN,
         c.GROUP_FOLLOWUP,
         c.GROUP_OPS,

@@ -17,6 +17,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from infra.constants import (
+    GROUP_AGENT,
     GROUP_CITIZEN,
     GROUP_FOLLOWUP,
     GROUP_OPS,
@@ -57,6 +58,7 @@ def load_outputs(path: Path = OUTPUTS) -> dict[str, str]:
 def demo_users() -> list[DemoUser]:
     users = [
         DemoUser("citizen@example.com", GROUP_CITIZEN),
+        DemoUser("steward@example.com", GROUP_AGENT),
         DemoUser("followup@example.com", GROUP_FOLLOWUP),
         DemoUser("ops@example.com", GROUP_OPS),
         DemoUser("supervisor@example.com", GROUP_SUPERVISOR),

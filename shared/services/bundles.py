@@ -74,6 +74,14 @@ class CachedBundles:
                 self._items[item_id] = item
         return self._items
 
+    def offers(self, item_id: str) -> bool:
+        """Whether the current catalog lists the item (read once per revision)."""
+        try:
+            self.items([item_id])
+        except Conflict:
+            return False
+        return True
+
     def department(self, code: str) -> DepartmentRef:
         found = self._departments.get(code)
         if found is None:  # the import checks every code: only a catalog being replaced

@@ -49,6 +49,7 @@ class World:
     pending: str  # CITIZEN's case: waiting on POWER, WATER and URBAN
     certificate_no: str
     verification_code: str
+    project_id: str  # a key project (stewarded by another) that CITIZEN's completed case is in
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +67,35 @@ def world() -> Iterator[World]:
         assert result.status == 200, result.body
         pending = submitted_case(system, STANDARD)
         system.wait_for(pending, lambda a: len(a.reviews) == 3)
+        project = system.api("POST", "/projects", caller=OPS, body=_project("0000001"))
+        assert project.status == 201, project.body
+        project_id = project.body["projectId"]
+        linked = system.api(
+            "POST",
+            f"/projects/{project_id}/cases",
+            caller=CITIZEN,
+            body={"applicationId": completed},
+        )
+        assert linked.status == 201, linked.body
         yield World(
             system,
             completed,
             pending,
             result.body["certificateNo"],
             result.body["verificationCode"],
+            project_id,
         )
+
+
+def _project(number: str) -> dict[str, Any]:
+    return {
+        "projectCode": f"2026-370600-26-03-{number[-6:]}",
+        "nameZh": "年产5万吨高性能复合材料项目",
+        "enterprise": {"name": "山东海川新材料有限公司", "creditCode": "91350100M000100Y43"},
+        "site": "烟台经济技术开发区长江路以北",
+        "investmentWanYuan": 120000,
+        "steward": "steward-auth",
+    }
 
 
 def _request(world: World, method: str, resource: str) -> dict[str, Any]:
@@ -84,6 +107,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         .replace("{certificateNo}", world.certificate_no)
         .replace("{procedureId}", "P1")
         .replace("{bundleId}", "BND-BUSINESS-OPENING")
+        .replace("{projectId}", world.project_id)
     )
     bodies: dict[str, Any] = {
         "/applications": {
@@ -136,6 +160,9 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
         },
         "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
+        "/projects": _project("0000002"),
+        "/projects/{projectId}/cases": {"applicationId": world.completed},
+        "/projects/{projectId}/log": {"kind": "call", "on": "2026-01-05", "summary": "电话回访"},
         "/catalog/items/{itemId}/screening": {"applicantKind": "enterprise"},
     }
     queries = {
@@ -185,6 +212,17 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ),
     # The completed case's certificate was issued by its item's lead department, POWER
     ("GET", "/certificates/{certificateNo}"): (401, 403, 403, 200, 403, 403),
+    # Key projects: the company's account (CITIZEN filed its case) reads its project but
+    # not the steward's log; ops is the centre; department staff are not in it. The case
+    # posted is the project's already (409 for whoever may link it).
+    ("POST", "/projects"): (401, 403, 403, 403, 403, 201),
+    ("GET", "/projects"): (401, 200, 200, 403, 403, 200),
+    ("GET", "/projects/{projectId}"): (401, 200, 404, 404, 404, 200),
+    ("GET", "/projects/{projectId}/roadmap"): (401, 200, 404, 404, 404, 200),
+    ("GET", "/projects/{projectId}/cases"): (401, 200, 404, 404, 404, 200),
+    ("POST", "/projects/{projectId}/cases"): (401, 409, 404, 404, 404, 409),
+    ("GET", "/projects/{projectId}/log"): (401, 403, 404, 404, 404, 200),
+    ("POST", "/projects/{projectId}/log"): (401, 403, 404, 404, 404, 403),
     ("POST", "/certificates/{certificateNo}/revocation"): (401, 403, 403, 200, 403, 403),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),

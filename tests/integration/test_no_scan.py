@@ -143,6 +143,28 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("GET", issued, caller=staff("POWER")))
     revocation = {"reason": "以欺骗手段取得，依法撤销"}
     ok(system.api("POST", f"{issued}/revocation", caller=staff("POWER"), body=revocation))
+    # (a key project: registered by its steward, the case on its timeline, its roadmap,
+    # the steward's log, the company's own list)
+    steward = Caller("sub-steward", "steward-wang", ("agent",))
+    project = {
+        "projectCode": "2026-370600-26-03-000042",
+        "nameZh": "年产5万吨高性能复合材料项目",
+        "enterprise": {"name": "烟台海川新材料有限公司", "creditCode": "91350100M000100Y43"},
+        "site": "烟台经济技术开发区长江路以北",
+        "investmentWanYuan": 120000,
+        "operatingItems": ["SD-KFQ-0226"],
+    }
+    pid = ok(system.api("POST", "/projects", caller=steward, body=project))["projectId"]
+    case = {"applicationId": application_id}
+    ok(system.api("POST", f"/projects/{pid}/cases", caller=steward, body=case))
+    ok(system.api("GET", "/projects", caller=steward))
+    ok(system.api("GET", "/projects", caller=CITIZEN))
+    ok(system.api("GET", f"/projects/{pid}", caller=steward))
+    ok(system.api("GET", f"/projects/{pid}/roadmap", caller=CITIZEN))
+    ok(system.api("GET", f"/projects/{pid}/cases", caller=CITIZEN, query={"limit": "5"}))
+    call = {"kind": "call", "on": "2026-01-05", "summary": "电话回访"}
+    ok(system.api("POST", f"/projects/{pid}/log", caller=steward, body=call))
+    ok(system.api("GET", f"/projects/{pid}/log", caller=steward))
     not_a_licence = {"materialCode": "BUSINESS_LICENCE", "certificateNo": result["certificateNo"]}
     wrong_item = system.api(
         "POST", f"/applications/{seal}/materials/certificate", caller=CITIZEN, body=not_a_licence
