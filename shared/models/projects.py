@@ -85,6 +85,7 @@ class ProjectCase(ApiModel):
     application_id: ApplicationId
     item_id: ItemId
     item_name_zh: str
+    item_name_en: str
     status: ApplicationStatus
     filed_at: datetime
     updated_at: datetime

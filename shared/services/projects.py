@@ -324,6 +324,7 @@ def _project_case(
         application_id=link.application_id,
         item_id=link.item_id,
         item_name_zh=items[link.item_id].name_zh,
+        item_name_en=items[link.item_id].name_en,
         status=summary.status,
         filed_at=summary.created_at,
         updated_at=summary.updated_at,
