@@ -1,7 +1,8 @@
 """The pages the journeys do not pass through, each opened as the person it is for and
 checked by axe-core (no serious or critical violation), in Chinese and in English: sign-up,
-a citizen's list of cases, the follow-up team's and ops' landing pages in the console, and
-the pages for a path that does not exist and for a staff page a citizen may not open."""
+a citizen's list of cases, a department officer's certificates page (免证办, and a number it
+does not know), the follow-up team's and ops' landing pages in the console, and the pages for
+a path that does not exist and for a staff page a citizen may not open."""
 
 from collections.abc import Callable
 from typing import Any
@@ -74,6 +75,17 @@ def test_the_pages_no_journey_passes_are_accessible(
     citizen.goto("/console/inbox")
     expect(citizen.get_by_test_id("go-home")).to_be_visible()
     a11y.check(citizen, "forbidden")
+
+    # A department officer: the certificates page (免证办), and a number it does not know
+    officer = _page(browser_context, locale)
+    sign_in(officer, people["POWER"], password)
+    officer.goto("/console/certificates")
+    expect(officer.get_by_test_id("certificate-lookup")).to_be_visible()
+    a11y.check(officer, "console certificates")
+    officer.get_by_test_id("certificate-number").fill("KFQ-LIC-20260101-NOSUCH00")
+    officer.get_by_test_id("certificate-lookup-submit").click()
+    expect(officer.get_by_test_id("certificate-lookup-error")).to_be_visible()
+    a11y.check(officer, "console certificates, not found")
 
     # The follow-up team and ops: their landing pages in the console
     for role in ("followup", "ops"):
