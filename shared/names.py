@@ -85,6 +85,7 @@ APPLICATION_MATERIAL_REUSE: Final = f"{APPLICATION}/materials/reuse"
 APPLICATION_REUSABLE_MATERIALS: Final = f"{APPLICATION}/reusable-materials"
 APPLICATION_CERTIFICATES: Final = f"{APPLICATION}/certificates"
 APPLICATION_MATERIAL_CERTIFICATE: Final = f"{APPLICATION}/materials/certificate"
+APPLICATION_MATERIAL_CERTIFICATE_UNDO: Final = f"{APPLICATION}/materials/certificate/undo"
 CERTIFICATE: Final = "/certificates/{certificateNo}"
 CERTIFICATE_REVOCATION: Final = "/certificates/{certificateNo}/revocation"
 APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
@@ -144,6 +145,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATION_REUSABLE_MATERIALS, False),
     ("GET", APPLICATION_CERTIFICATES, False),
     ("POST", APPLICATION_MATERIAL_CERTIFICATE, False),
+    ("POST", APPLICATION_MATERIAL_CERTIFICATE_UNDO, False),
     ("GET", CERTIFICATE, False),
     ("POST", CERTIFICATE_REVOCATION, False),
     ("POST", APPLICATION_SUBMIT, False),

@@ -37,6 +37,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.APPLICATION_MATERIALS),
         ("POST", names.APPLICATION_MATERIAL_REUSE),
         ("POST", names.APPLICATION_MATERIAL_CERTIFICATE),
+        ("POST", names.APPLICATION_MATERIAL_CERTIFICATE_UNDO),
         ("POST", names.CERTIFICATE_REVOCATION),
         ("POST", names.PROJECTS),
         ("POST", names.PROJECT_CASES),

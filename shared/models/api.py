@@ -517,6 +517,8 @@ class VerificationView(ApiModel):
     item_id: str | None = None
     holder: str | None = None
     issued_at: datetime | None = None
+    result_name_zh: str = ""  # empty for certificates issued before names were kept
+    result_name_en: str = ""
     # Why it is not valid, when it is not: revoked (撤销) by its department, or expired.
     status: Literal["valid", "revoked", "expired"] = "valid"
     expires_at: datetime | None = None
@@ -664,6 +666,7 @@ class CertificateView(ApiModel):
     certificate_no: str
     item_id: str
     result_name_zh: str
+    result_name_en: str
     holder: str  # masked, as printed for verification
     issued_at: datetime
     expires_at: datetime | None = None
@@ -693,6 +696,10 @@ class CertificateOfferList(ApiModel):
 class CertificateUseRequest(ApiModel):
     material_code: MaterialCode
     certificate_no: Annotated[str, Field(min_length=8, max_length=60)]
+
+
+class CertificateUndoRequest(ApiModel):
+    material_code: MaterialCode
 
 
 class RevocationRequest(ApiModel):

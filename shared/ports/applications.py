@@ -57,6 +57,10 @@ class ApplicationRepository(Protocol):
         """Material records alone (each whole); the header and the timeline are not touched."""
         ...
 
+    def remove_material(self, application_id: str, code: str) -> None:
+        """The case no longer has the material (no error if it had none)."""
+        ...
+
     def put_rating(
         self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
     ) -> None:

@@ -29,6 +29,7 @@ class Certificate:
     holder_key: str = ""
     owner_id: str = ""
     result_name_zh: str = ""
+    result_name_en: str = ""
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     revoked_by: str | None = None

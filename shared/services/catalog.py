@@ -104,6 +104,8 @@ def verify_certificate(
         item_id=certificate.item_id,
         holder=certificate.holder,
         issued_at=certificate.issued_at,
+        result_name_zh=certificate.result_name_zh,
+        result_name_en=certificate.result_name_en,
         status=status.value,
         expires_at=certificate.expires_at,
         revoked_at=certificate.revoked_at,

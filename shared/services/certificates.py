@@ -14,6 +14,7 @@ from shared.identity import Caller
 from shared.models.api import (
     CertificateOffer,
     CertificateOfferList,
+    CertificateUndoRequest,
     CertificateUseRequest,
     CertificateView,
     RevocationRequest,
@@ -39,25 +40,8 @@ def certificate_offers(
     applicant's certificates of its source item (one query each)."""
     application = get_own_application(caller, application_id, cases)
     now = utc_now()
-    offers = []
-    for rule in _certificate_rules(application, catalog):
-        assert rule.source_item is not None
-        held = certificates.certificates_held(
-            application.applicant_key, application.owner_id, rule.source_item
-        )
-        record = application.materials.get(rule.code)
-        offers.append(
-            CertificateOffer(
-                material_code=rule.code,
-                name_zh=rule.name_zh,
-                name_en=rule.name_en,
-                required=rule.required,
-                source_item=rule.source_item,
-                certificates=[certificate_view(c, now) for c in held],
-                chosen=record.certificate_no if record else None,
-            )
-        )
-    return CertificateOfferList(items=offers)
+    rules = _certificate_rules(application, catalog)
+    return CertificateOfferList(items=[_offer(application, r, certificates, now) for r in rules])
 
 
 def use_certificate(
@@ -71,19 +55,7 @@ def use_certificate(
     """Puts the applicant's certificate in the case for the material, while it is editable:
     one not theirs, of another item, revoked or expired is refused naming certificateNo."""
     application = get_own_application(caller, application_id, cases)
-    if application.status not in EDITABLE_STATUSES:
-        raise Conflict(
-            f"materials cannot change while the case is {application.status}", field="status"
-        )
-    rule = next(
-        (r for r in _certificate_rules(application, catalog) if r.code == request.material_code),
-        None,
-    )
-    if rule is None:
-        raise ValidationFailed(
-            f"{request.material_code} is not a material an issued certificate stands for",
-            field="materialCode",
-        )
+    rule = _editable_certificate_rule(application, request.material_code, catalog)
     certificate = _held_certificate(application, request.certificate_no, certificates)
     if certificate is None or certificate.item_id != rule.source_item:
         raise NotFound(
@@ -109,6 +81,25 @@ def use_certificate(
     )
     cases.put_materials(application_id, [record])
     return certificate_view(certificate, now)
+
+
+def undo_certificate(
+    caller: Caller,
+    application_id: str,
+    request: CertificateUndoRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+    certificates: CertificateRepository,
+) -> CertificateOffer:
+    """The case no longer uses a certificate for the material, while it is editable: the
+    material is again left to the department, as for an applicant with none."""
+    application = get_own_application(caller, application_id, cases)
+    rule = _editable_certificate_rule(application, request.material_code, catalog)
+    chosen = application.materials.get(rule.code)
+    if chosen is not None and chosen.certificate_no:
+        cases.remove_material(application_id, rule.code)
+        del application.materials[rule.code]
+    return _offer(application, rule, certificates, utc_now())
 
 
 def certificate_for(
@@ -144,6 +135,7 @@ def certificate_view(certificate: Certificate, now: datetime) -> CertificateView
         certificate_no=certificate.certificate_no,
         item_id=certificate.item_id,
         result_name_zh=certificate.result_name_zh,
+        result_name_en=certificate.result_name_en,
         holder=certificate.holder,
         issued_at=certificate.issued_at,
         expires_at=certificate.expires_at,
@@ -151,6 +143,46 @@ def certificate_view(certificate: Certificate, now: datetime) -> CertificateView
         revoked_at=certificate.revoked_at,
         revoked_reason=certificate.revoked_reason,
         application_id=certificate.application_id,
+    )
+
+
+def _editable_certificate_rule(
+    application: Application, material_code: str, catalog: CatalogRepository
+) -> MaterialRule:
+    if application.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            f"materials cannot change while the case is {application.status}", field="status"
+        )
+    rule = next(
+        (r for r in _certificate_rules(application, catalog) if r.code == material_code), None
+    )
+    if rule is None:
+        raise ValidationFailed(
+            f"{material_code} is not a material an issued certificate stands for",
+            field="materialCode",
+        )
+    return rule
+
+
+def _offer(
+    application: Application,
+    rule: MaterialRule,
+    certificates: CertificateRepository,
+    now: datetime,
+) -> CertificateOffer:
+    assert rule.source_item is not None
+    held = certificates.certificates_held(
+        application.applicant_key, application.owner_id, rule.source_item
+    )
+    record = application.materials.get(rule.code)
+    return CertificateOffer(
+        material_code=rule.code,
+        name_zh=rule.name_zh,
+        name_en=rule.name_en,
+        required=rule.required,
+        source_item=rule.source_item,
+        certificates=[certificate_view(c, now) for c in held],
+        chosen=record.certificate_no if record else None,
     )
 
 

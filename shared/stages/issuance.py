@@ -156,6 +156,7 @@ def _certificate(application: Application, item: CatalogItem, planned: ResultRec
         holder_key=application.applicant_key,
         owner_id=application.owner_id,
         result_name_zh=item.result.name_zh,
+        result_name_en=item.result.name_en,
         expires_at=_expiry(planned.issued_at, item.result.validity_years),
     )
 

@@ -132,6 +132,9 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "materialCode": "BUSINESS_LICENCE",
             "certificateNo": world.certificate_no,
         },
+        "/applications/{applicationId}/materials/certificate/undo": {
+            "materialCode": "BUSINESS_LICENCE"
+        },
         "/certificates/{certificateNo}/revocation": {"reason": "以欺骗手段取得，依法撤销"},
         "/applications/{applicationId}/draft": {"version": 1, "form": {}},
         "/applications/{applicationId}/commitment": {
@@ -203,6 +206,14 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/applications/{applicationId}/reusable-materials"): (401, 200, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/certificates"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/materials/certificate"): (
+        401,
+        409,
+        404,
+        404,
+        404,
+        404,
+    ),
+    ("POST", "/applications/{applicationId}/materials/certificate/undo"): (
         401,
         409,
         404,

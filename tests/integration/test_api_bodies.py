@@ -28,6 +28,11 @@ ROUTES = [
         APPLICANT,
         id="use-certificate",
     ),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/materials/certificate/undo",
+        APPLICANT,
+        id="undo-certificate",
+    ),
     pytest.param("/certificates/KFQ-LIC-20260101-ABCDEFGH/revocation", OFFICER, id="revocation"),
     pytest.param("/projects", OFFICER, id="project"),
     pytest.param("/projects/01J0000000000000000000000A/cases", OFFICER, id="project-case"),

@@ -60,6 +60,7 @@ def test_the_holder_uses_an_issued_licence_and_the_reviewer_sees_it(system: Syst
     assert number in [c["certificateNo"] for c in offer["certificates"]]
     mine = next(c for c in offer["certificates"] if c["certificateNo"] == number)
     assert mine["status"] == "valid" and mine["resultNameZh"] == "《营业执照》"
+    assert mine["resultNameEn"] == "Business licence"
     assert offer["chosen"] is None
 
     # When the holder uses it and submits
@@ -140,3 +141,22 @@ def test_only_a_material_from_an_issued_certificate_takes_one(system: System) ->
         "POST", f"/applications/{case}/materials/certificate", caller=CITIZEN, body=body
     )
     assert wrong.status == 422 and wrong.body["fields"][0]["field"] == "materialCode"
+
+
+def test_a_chosen_certificate_can_be_given_up(system: System) -> None:
+    number = _issued_licence(system)["certificateNo"]
+    case = _seal_case(system)
+    assert _use(system, case, number).status == 200
+    body = {"materialCode": LICENCE}
+    undone = system.api(
+        "POST", f"/applications/{case}/materials/certificate/undo", caller=CITIZEN, body=body
+    )
+    assert undone.status == 200, undone.body
+    assert undone.body["chosen"] is None and undone.body["materialCode"] == LICENCE
+    offers = system.api("GET", f"/applications/{case}/certificates", caller=CITIZEN).body
+    assert offers["items"][0]["chosen"] is None
+    materials = system.api("GET", f"/applications/{case}", caller=CITIZEN).body["materials"]
+    assert LICENCE not in materials
+    # Submitted without it, the department obtains the licence itself: accepted
+    assert system.api("POST", f"/applications/{case}/submit", caller=CITIZEN).status == 200
+    system.wait_for_status(case, "IN_APPROVAL", "APPROVED", "ISSUED", "COMPLETED")

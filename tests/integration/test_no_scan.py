@@ -139,6 +139,12 @@ def test_no_api_route_or_stage_ever_scans(
     # department reads the certificate and revokes it)
     seal = ok(system.create("SD-KFQ-0101"))["applicationId"]
     ok(system.api("GET", f"/applications/{seal}/certificates", caller=CITIZEN))
+    undo = {"materialCode": "BUSINESS_LICENCE"}
+    ok(
+        system.api(
+            "POST", f"/applications/{seal}/materials/certificate/undo", caller=CITIZEN, body=undo
+        )
+    )
     issued = f"/certificates/{result['certificateNo']}"
     ok(system.api("GET", issued, caller=staff("POWER")))
     revocation = {"reason": "以欺骗手段取得，依法撤销"}

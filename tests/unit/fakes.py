@@ -323,6 +323,9 @@ class InMemoryRepository:
         for material in materials:
             self._put_child(stored, material)
 
+    def remove_material(self, application_id: str, code: str) -> None:
+        self.cases[application_id].materials.pop(code, None)
+
     def put_rating(
         self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
     ) -> None:

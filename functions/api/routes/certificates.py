@@ -17,7 +17,9 @@ from functions.api.contract import (
 from functions.api.dependencies import current_caller, repository
 from shared import names
 from shared.models.api import (
+    CertificateOffer,
     CertificateOfferList,
+    CertificateUndoRequest,
     CertificateUseRequest,
     CertificateView,
     RevocationRequest,
@@ -75,6 +77,31 @@ def use_certificate(
     caller = current_caller(router)  # type: ignore[arg-type]
     repo = repository()
     return certificates.use_certificate(caller, application_id, request, repo, repo, repo)
+
+
+@router.post(
+    names.resolver_path(names.APPLICATION_MATERIAL_CERTIFICATE_UNDO),
+    summary="Stop using a certificate for a material",
+    description=(
+        "While the case is a draft or returned: the material is again left to the "
+        "department that obtains it, as for an applicant with no such certificate (say, "
+        "after the one chosen was revoked). Answers the material's offer, nothing chosen."
+    ),
+    tags=["applications"],
+    responses=responses(
+        errors={
+            NOT_FOUND: "No such application of the caller's",
+            CONFLICT: "The case's materials cannot change now",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def undo_certificate(
+    application_id: AppId, request: Annotated[CertificateUndoRequest, Body()]
+) -> CertificateOffer:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    return certificates.undo_certificate(caller, application_id, request, repo, repo, repo)
 
 
 @router.get(

@@ -260,6 +260,9 @@ class CaseStore(DynamoTable):
     def put_materials(self, application_id: str, materials: Sequence[MaterialRecord]) -> None:
         self._batch_put([child_item(application_id, m) for m in materials])
 
+    def remove_material(self, application_id: str, code: str) -> None:
+        self._delete(case_pk(application_id), f"{MATERIAL}{code}")
+
     def put_rating(
         self, application: Application, rating: Rating, ticket: FollowUpTicket | None = None
     ) -> None:
