@@ -14,7 +14,7 @@ changes: a department's decision touches its own review and one event, never the
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
 from shared.domain.status import require_transition
@@ -61,20 +61,25 @@ class PersonApplicant(ApiModel):
         return value
 
 
+def _checked_credit_code(value: str) -> str:
+    value = value.upper()
+    if not is_valid_credit_code(value):
+        raise ValueError("not a valid unified social credit code (check character mismatch)")
+    return value
+
+
+# 统一社会信用代码, checked by its check character (upper-cased).
+CreditCode = Annotated[
+    str, Field(min_length=18, max_length=18), AfterValidator(_checked_credit_code)
+]
+
+
 class EnterpriseApplicant(ApiModel):
     kind: Literal["enterprise"]
     name: Name
-    credit_code: Annotated[str, Field(min_length=18, max_length=18)]
+    credit_code: CreditCode
     legal_representative: Name
     phone: MobilePhone | None = None
-
-    @field_validator("credit_code")
-    @classmethod
-    def _check_code(cls, value: str) -> str:
-        value = value.upper()
-        if not is_valid_credit_code(value):
-            raise ValueError("not a valid unified social credit code (check character mismatch)")
-        return value
 
 
 Applicant = Annotated[PersonApplicant | EnterpriseApplicant, Field(discriminator="kind")]

@@ -12,9 +12,9 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from shared.domain.identifiers import is_valid_credit_code
+from shared.models.application import CreditCode
 from shared.models.common import ApiModel, ApplicationStatus
 from shared.models.ids import ApplicationId, DepartmentCode, ItemId
 
@@ -33,15 +33,7 @@ Username = Annotated[str, Field(min_length=1, max_length=128)]
 
 class ProjectEnterprise(ApiModel):
     name: Text200
-    credit_code: Annotated[str, Field(min_length=18, max_length=18)]
-
-    @field_validator("credit_code")
-    @classmethod
-    def _check_code(cls, value: str) -> str:
-        value = value.upper()
-        if not is_valid_credit_code(value):
-            raise ValueError("not a valid unified social credit code (check character mismatch)")
-        return value
+    credit_code: CreditCode
 
 
 class ProjectRequest(ApiModel):
