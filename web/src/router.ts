@@ -65,6 +65,20 @@ export const portalRoutes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'audit.title' },
   },
   {
+    // 重点项目: the projects the account's cases are in, and one project's roadmap and cases.
+    path: '/projects',
+    name: 'projects',
+    component: () => import('./views/ProjectsView.vue'),
+    meta: { requiresAuth: true, title: 'projects.title' },
+  },
+  {
+    path: '/projects/:projectId',
+    name: 'project',
+    component: () => import('./views/ProjectPage.vue'),
+    props: true,
+    meta: { requiresAuth: true, title: 'projects.title' },
+  },
+  {
     path: '/verify/:certificateNo',
     name: 'verify',
     component: () => import('./views/VerifyView.vue'),

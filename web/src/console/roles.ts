@@ -7,6 +7,8 @@ import { computed } from 'vue'
 import type { RouteLocationRaw } from 'vue-router'
 import { departments, hasGroup, ledDepartments, session } from '../auth'
 
+/** A service agent (审批管家): the steward of key projects. */
+export const GROUP_AGENT = 'agent'
 export const GROUP_FOLLOWUP = 'followup'
 export const GROUP_OPS = 'ops'
 export const GROUP_SUPERVISOR = 'supervisor'
@@ -22,6 +24,8 @@ export interface StaffRoles {
   window: boolean
   followup: boolean
   ops: boolean
+  /** A steward of key projects (审批管家). */
+  agent: boolean
 }
 
 export function staffRoles(): StaffRoles {
@@ -32,6 +36,7 @@ export function staffRoles(): StaffRoles {
     window: hasGroup(GROUP_WINDOW),
     followup: hasGroup(GROUP_FOLLOWUP),
     ops: hasGroup(GROUP_OPS),
+    agent: hasGroup(GROUP_AGENT),
   }
 }
 
@@ -53,5 +58,11 @@ export function homeOf(r: StaffRoles): RouteLocationRaw | null {
   if (watchesDeadlines(r)) return { name: 'console-supervision' }
   if (r.followup) return { name: 'console-followup' }
   if (r.ops) return { name: 'console-ops' }
+  if (r.agent) return { name: 'console-projects' }
   return null
+}
+
+/** Whether the user serves key projects: a steward, or the centre (supervisors, ops). */
+export function servesProjects(r: StaffRoles): boolean {
+  return r.agent || r.supervisor || r.ops
 }

@@ -7,6 +7,7 @@ import type { NavigationGuard, RouteRecordRaw } from 'vue-router'
 import { hasAnyGroup, isSignedIn, STAFF_GROUPS } from '../auth'
 import {
   DEPARTMENT_GROUPS,
+  GROUP_AGENT,
   GROUP_FOLLOWUP,
   GROUP_OPS,
   GROUP_SUPERVISOR,
@@ -26,7 +27,8 @@ export const consoleRoutes: RouteRecordRaw[] = [
   {
     path: '/console',
     component: () => import('./ConsoleLayout.vue'),
-    meta: { requiresAuth: true, groups: STAFF_GROUPS, title: 'console.title' },
+    // Stewards (agent) are console users too: key projects are their only view.
+    meta: { requiresAuth: true, groups: [...STAFF_GROUPS, GROUP_AGENT], title: 'console.title' },
     children: [
       {
         path: '',
@@ -137,6 +139,29 @@ export const consoleRoutes: RouteRecordRaw[] = [
         // supervisors, ops (the API answers anyone else 404).
         beforeEnter: only([DEPARTMENT_GROUPS, GROUP_WINDOW, GROUP_SUPERVISOR, GROUP_OPS]),
         meta: { title: 'console.audit.caseHeading' },
+      },
+      {
+        // 重点项目: a steward's projects (the centre's: all), registering one, one project.
+        path: 'projects',
+        name: 'console-projects',
+        component: () => import('./views/ProjectsView.vue'),
+        beforeEnter: only([GROUP_AGENT, GROUP_SUPERVISOR, GROUP_OPS]),
+        meta: { title: 'projects.consoleTitle' },
+      },
+      {
+        path: 'projects/new',
+        name: 'console-project-new',
+        component: () => import('./views/ProjectNewView.vue'),
+        beforeEnter: only([GROUP_AGENT, GROUP_SUPERVISOR, GROUP_OPS]),
+        meta: { title: 'projects.form.title' },
+      },
+      {
+        path: 'projects/:projectId',
+        name: 'console-project',
+        component: () => import('./views/ProjectPage.vue'),
+        props: true,
+        beforeEnter: only([GROUP_AGENT, GROUP_SUPERVISOR, GROUP_OPS]),
+        meta: { title: 'projects.consoleTitle' },
       },
       {
         path: 'followup',
