@@ -1,6 +1,7 @@
 """The pages the journeys do not pass through, each opened as the person it is for and
 checked by axe-core (no serious or critical violation), in Chinese and in English: sign-up,
-a citizen's list of cases, a department officer's certificates page (免证办, and a number it
+a citizen's list of cases and of key projects, a steward's list of projects, the project
+registration form as a supervisor has it (refused without a steward), a department officer's certificates page (免证办, and a number it
 does not know), the follow-up team's and ops' landing pages in the console, and the pages for
 a path that does not exist and for a staff page a citizen may not open."""
 
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import _aws
-from tests.browser.support import Accessibility
+from tests.browser.support import Accessibility, onboard_steward
 from tests.browser.test_journey import prefer_locale, sign_in
 
 
@@ -41,6 +42,7 @@ def _page(browser_context: Callable[..., Any], locale: str) -> Page:
 @pytest.mark.parametrize("locale", ["zh", "en"])
 def test_the_pages_no_journey_passes_are_accessible(
     browser_context: Callable[..., Any],
+    web_system: dict[str, str],
     people: dict[str, str],
     console_people: dict[str, str],
     password: str,
@@ -72,6 +74,12 @@ def test_the_pages_no_journey_passes_are_accessible(
         citizen.get_by_test_id("case-row").or_(citizen.get_by_test_id("cases-empty")).first
     ).to_be_visible()
     a11y.check(citizen, "my cases")
+    # 重点项目: the projects the citizen's cases are in (test_projects walks one project)
+    citizen.goto("/projects")
+    expect(
+        citizen.get_by_test_id("project-row").or_(citizen.get_by_test_id("projects-empty")).first
+    ).to_be_visible()
+    a11y.check(citizen, "my projects")
     citizen.goto("/console/inbox")
     expect(citizen.get_by_test_id("go-home")).to_be_visible()
     a11y.check(citizen, "forbidden")
@@ -86,6 +94,24 @@ def test_the_pages_no_journey_passes_are_accessible(
     officer.get_by_test_id("certificate-lookup-submit").click()
     expect(officer.get_by_test_id("certificate-lookup-error")).to_be_visible()
     a11y.check(officer, "console certificates, not found")
+
+    # 重点项目 in the console: a steward's list, and the registration form as the centre has it
+    # (the steward to be named)
+    steward = _page(browser_context, locale)
+    sign_in(steward, onboard_steward(web_system), password)
+    steward.goto("/console/projects")
+    expect(
+        steward.get_by_test_id("projects-table").or_(steward.get_by_test_id("projects-empty")).first
+    ).to_be_visible()
+    a11y.check(steward, "console projects (steward)")
+    supervisor = _page(browser_context, locale)
+    sign_in(supervisor, people["supervisor"], password)
+    supervisor.goto("/console/projects/new")
+    expect(supervisor.get_by_test_id("project-question").first).to_be_visible()
+    expect(supervisor.get_by_test_id("project-steward-input")).to_have_value("")
+    supervisor.get_by_test_id("project-submit").click()
+    expect(supervisor.get_by_test_id("project-steward-error")).to_be_visible()
+    a11y.check(supervisor, "console project form (supervisor, refused)")
 
     # The follow-up team and ops: their landing pages in the console
     for role in ("followup", "ops"):
