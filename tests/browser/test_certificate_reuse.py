@@ -50,6 +50,7 @@ PANEL_TITLE = {
 }
 USE = {"zh": "使用此证照", "en": "Use this certificate"}
 IN_USE = {"zh": "已选用", "en": "In use"}
+UNDO = {"zh": "不再使用证照", "en": "Stop using a certificate"}
 VALID = {"zh": "有效", "en": "Valid"}
 REVOKED = {"zh": "已撤销", "en": "Revoked"}
 REVOKED_ON = {"zh": "撤销，不能选用", "en": "cannot be used"}
@@ -213,7 +214,8 @@ def test_an_issued_licence_stands_for_the_material_until_its_department_revokes_
     expect(chosen).to_be_focused()
     expect(row).to_have_attribute("data-chosen", "true")
     expect(panel).to_have_attribute("data-chosen", number)
-    expect(row.get_by_role("button")).to_have_count(0)
+    expect(row.get_by_role("button", name=USE[locale])).to_have_count(0)
+    expect(row.get_by_test_id("certificate-undo")).to_contain_text(UNDO[locale])
     draft = page.url.split("draft=")[1].split("&")[0]
     settle.append(draft)
     material = api_get(web_system, token, f"/applications/{draft}")["materials"][LICENCE]
@@ -385,6 +387,13 @@ def test_an_issued_licence_stands_for_the_material_until_its_department_revokes_
             MUST_CHOOSE[locale]
         )
         expect(page.get_by_test_id(f"certificate-offer-{LICENCE}")).to_be_focused()
+        # "Stop using a certificate" gives the revoked one up: the case uses none
+        row.get_by_test_id("certificate-undo").click()
+        panel = page.get_by_test_id(f"certificate-offer-{LICENCE}")
+        expect(panel).to_have_attribute("data-chosen", "")
+        expect(row_of(page, number)).to_have_attribute("data-chosen", "false")
+        expect(page.get_by_test_id(f"certificate-chosen-problem-{LICENCE}")).to_have_count(0)
+        assert api_get(web_system, token, f"/applications/{earlier}/certificates")  # (read)
         # When the citizen uses the valid one and resubmits, the case is accepted on it
         valid = row_of(page, second["certificateNo"])
         valid.get_by_role("button").click()

@@ -728,6 +728,7 @@ const en: typeof zhCN = {
     },
   },
   projects: {
+    certificates: { undo: 'Stop using a certificate', undoFailed: 'Could not stop using it: {message}' },
     nav: 'My projects',
     consoleNav: 'Key projects',
     title: 'My projects',

@@ -721,6 +721,7 @@ export default {
     },
   },
   projects: {
+    certificates: { undo: '不再使用证照', undoFailed: '未能取消使用：{message}' },
     nav: '我的项目',
     consoleNav: '重点项目',
     title: '我的项目',
