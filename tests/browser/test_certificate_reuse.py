@@ -198,6 +198,9 @@ def test_an_issued_licence_stands_for_the_material_until_its_department_revokes_
     expect(row.get_by_test_id("certificate-number")).to_have_text(number)
     expect(row.get_by_test_id("certificate-status")).to_have_text(VALID[locale])
     expect(row.get_by_test_id("certificate-issued")).not_to_be_empty()
+    # (the form's long seal-kind options and the panel fit the screen: nothing scrolls sideways)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the apply page scrolls sideways: {width} px"
     expect(row.get_by_test_id("certificate-expires")).not_to_be_empty()
     a11y.check(page, "apply form, issued licence offered")
     panel.scroll_into_view_if_needed()
