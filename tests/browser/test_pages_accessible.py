@@ -1,9 +1,10 @@
 """The pages the journeys do not pass through, each opened as the person it is for and
 checked by axe-core (no serious or critical violation), in Chinese and in English: sign-up,
 a citizen's list of cases and of key projects, a steward's list of projects, the project
-registration form as a supervisor has it (refused without a steward), a department officer's certificates page (免证办, and a number it
-does not know), the follow-up team's and ops' landing pages in the console, and the pages for
-a path that does not exist and for a staff page a citizen may not open."""
+registration form as a supervisor has it (refused without a steward), a department
+officer's certificates page (免证办, and a number it does not know), the follow-up team's
+and ops' landing pages in the console, and the pages for a path that does not exist and
+for a staff page a citizen may not open."""
 
 from collections.abc import Callable
 from typing import Any
