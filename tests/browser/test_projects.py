@@ -137,7 +137,9 @@ def test_a_steward_registers_a_project_and_its_roadmap_follows_the_companys_case
     steward.get_by_test_id("situation-investment-enterprise_filing").check()
     steward.get_by_test_id("project-item-search").fill("排污")
     steward.get_by_test_id("project-item-search").press("Enter")
-    result = steward.locator(f'[data-testid="project-item-result"][data-item-id="{OPERATING_ITEM}"]')
+    result = steward.locator(
+        f'[data-testid="project-item-result"][data-item-id="{OPERATING_ITEM}"]'
+    )
     result.get_by_test_id("project-item-add").click()
     chip = steward.locator(f'[data-testid="project-item-chip"][data-item-id="{OPERATING_ITEM}"]')
     expect(chip).to_be_visible()
@@ -158,7 +160,9 @@ def test_a_steward_registers_a_project_and_its_roadmap_follows_the_companys_case
     items = first.get_by_test_id("roadmap-item")
     expect(items).to_have_count(3)
     assert [items.nth(n).get_attribute("data-item-id") for n in range(3)] == STAGE_1
-    expect(steward.get_by_test_id("project-lifecycle")).to_have_attribute("data-lifecycle", "planning")
+    expect(steward.get_by_test_id("project-lifecycle")).to_have_attribute(
+        "data-lifecycle", "planning"
+    )
     expect(steward.get_by_test_id("project-cases-empty")).to_be_visible()
     a11y.check(steward, f"console project, registered ({run})")
 
@@ -235,6 +239,12 @@ def test_a_steward_registers_a_project_and_its_roadmap_follows_the_companys_case
     expect(steward.get_by_test_id("log-notice")).to_be_focused()
     a11y.check(steward, f"console project, concluded ({run})")
     shot(steward, "console-project", locale)
+    # The steward opens a concluded case of the project: its audit trail, with a chain
+    first.get_by_test_id("roadmap-item").first.get_by_test_id("roadmap-item-link").click()
+    expect(steward).to_have_url(re.compile(r"/console/cases/[0-9A-Z]{26}/audit"))
+    expect(steward.get_by_test_id("audit-chain").first).to_be_visible(timeout=20_000)
+    steward.go_back()
+    expect(stage(steward, "approval_and_land")).to_have_attribute("data-state", "done")
 
     # The company's page: the roadmap (guides for stage 2, cases for stage 1), the timeline,
     # no log
@@ -250,7 +260,9 @@ def test_a_steward_registers_a_project_and_its_roadmap_follows_the_companys_case
     )
     expect(citizen.get_by_test_id("project-case")).to_have_count(3)
     for case in cases.values():  # (on the project: no longer offered)
-        expect(citizen.get_by_test_id("my-case").locator(f'option[value="{case}"]')).to_have_count(0)
+        expect(citizen.get_by_test_id("my-case").locator(f'option[value="{case}"]')).to_have_count(
+            0
+        )
     expect(citizen.get_by_test_id("project-log")).to_have_count(0)
     expect(citizen.get_by_text(LOG_TITLE[locale])).to_have_count(0)
     a11y.check(citizen, f"portal project, concluded ({run})")

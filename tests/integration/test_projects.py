@@ -157,6 +157,17 @@ def test_a_project_walks_through_two_stages_and_its_roadmap_follows(system: Syst
     assert system.api("GET", f"/projects/{pid}", caller=OTHER_STEWARD).status == 404
 
 
+def test_the_steward_opens_the_audit_trail_of_the_projects_cases_only(system: System) -> None:
+    pid = registered(system)["projectId"]
+    linked, unlinked = filed(system, "SD-KFQ-0003"), filed(system, "SD-KFQ-0202")
+    body = {"applicationId": linked}
+    assert system.api("POST", f"/projects/{pid}/cases", caller=STEWARD, body=body).status == 201
+    trail = system.api("GET", f"/applications/{linked}/audit", caller=STEWARD)
+    assert trail.status == 200 and trail.body["items"], trail.body
+    assert system.api("GET", f"/applications/{unlinked}/audit", caller=STEWARD).status == 404
+    assert system.api("GET", f"/applications/{linked}/audit", caller=OTHER_STEWARD).status == 404
+
+
 def test_the_stewards_log_is_dated_signed_and_theirs(system: System) -> None:
     pid = registered(system)["projectId"]
     consultation = {

@@ -31,7 +31,8 @@ NEXT_CURSOR_HEADER = "X-Next-Cursor"
         "what, and each field before and after. Each record carries the hash of the one "
         "before it; `chain` says whether this page's records and their links hold. For "
         "the applicant, the staff of a reviewing department, a window clerk who had the "
-        "case, supervisors and ops; anyone else gets 404."
+        "case, supervisors, ops and the steward of the key project it is in; anyone else "
+        "gets 404."
     ),
     tags=["audit"],
     responses=responses(
@@ -47,7 +48,8 @@ def case_trail(
     cursor: Cursor = None,
 ) -> AuditPage:
     caller = current_caller(router)  # type: ignore[arg-type]
-    return audit.case_trail(caller, application_id, limit, cursor, repository(), audit_trail())
+    repo = repository()
+    return audit.case_trail(caller, application_id, limit, cursor, repo, audit_trail(), repo)
 
 
 @router.get(

@@ -165,6 +165,10 @@ class ProjectStore(DynamoTable):
         )
         return [CaseLink.from_json(i["doc"]["S"]) for i in items]
 
+    def project_of_case(self, application_id: str) -> str | None:
+        found = self._get(f"CASELINK#{application_id}", PROJECT)
+        return found["doc"]["S"] if found else None
+
     def case_summaries(self, application_ids: list[str]) -> dict[str, ApplicationSummary]:
         """The cases' list summaries (their headers' projected summary), 100 per call."""
         found: dict[str, ApplicationSummary] = {}

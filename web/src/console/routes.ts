@@ -136,8 +136,8 @@ export const consoleRoutes: RouteRecordRaw[] = [
           window: typeof r.query.window === 'string' ? r.query.window : null,
         }),
         // The case's parties among staff: its reviewing departments, a window clerk who had it,
-        // supervisors, ops (the API answers anyone else 404).
-        beforeEnter: only([DEPARTMENT_GROUPS, GROUP_WINDOW, GROUP_SUPERVISOR, GROUP_OPS]),
+        // supervisors, ops, the steward of its key project (the API answers anyone else 404).
+        beforeEnter: only([DEPARTMENT_GROUPS, GROUP_WINDOW, GROUP_SUPERVISOR, GROUP_OPS, GROUP_AGENT]),
         meta: { title: 'console.audit.caseHeading' },
       },
       {
