@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 
 from shared.errors import ValidationFailed
-from shared.models.bundles import Bundle, BundleExit, Situation
+from shared.models.bundles import Bundle, BundleExit, BundleItem, Situation
 from shared.models.catalog import ApplicantKind, CatalogItem, MaterialRule, MaterialSource
 
 APPLICANT_KIND_QUESTION = "applicantKind"
@@ -33,6 +33,15 @@ class MergedMaterial:
 
 
 @dataclass(frozen=True)
+class FromResult:
+    """A material the result of an earlier item of the bundle stands for."""
+
+    rule: MaterialRule
+    issued_by: str
+    item_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Screening:
     item_ids: tuple[str, ...] = ()
     waves: tuple[tuple[str, ...], ...] = ()
@@ -45,6 +54,7 @@ class Screening:
     on_site_visits: int = 0
     # The visits the same items need filed one by one, for comparison.
     visits_if_separate: int = 0
+    issued_in_bundle: tuple[FromResult, ...] = ()
     exit: BundleExit | None = None
     answers: dict[str, str] = field(default_factory=dict)
 
@@ -82,10 +92,12 @@ def screen(bundle: Bundle, items: dict[str, CatalogItem], answers: dict[str, str
     waits = {i.item_id: [a for a in i.after if a in ids] for i in chosen}
     members = [items[i] for i in ids]
     path, days = critical_path(waits, {i: items[i].promised_days for i in ids})
+    provided = _provided_by_results(chosen, waits)
     return Screening(
         item_ids=tuple(ids),
         waves=_waves(waits, order=ids),
-        materials=_merged_materials(bundle, members),
+        materials=_merged_materials(bundle, members, provided),
+        issued_in_bundle=_from_results(members, provided),
         departments=tuple(dict.fromkeys(d for m in members for d in m.departments)),
         critical_path_days=days,
         critical_path=path,
@@ -118,13 +130,52 @@ def critical_path(waits: dict[str, list[str]], days: dict[str, int]) -> tuple[tu
     return path, total
 
 
-def _merged_materials(bundle: Bundle, members: list[CatalogItem]) -> tuple[MergedMaterial, ...]:
+def _ancestors(waits: dict[str, list[str]]) -> dict[str, set[str]]:
+    """What each item waits for, directly or through others."""
+    found: dict[str, set[str]] = {}
+    for item in TopologicalSorter(waits).static_order():
+        found[item] = set(waits[item]).union(*(found[a] for a in waits[item]))
+    return found
+
+
+def _provided_by_results(
+    chosen: list[BundleItem], waits: dict[str, list[str]]
+) -> dict[tuple[str, str], str]:
+    """(item, material code) → the earlier item of the bundle whose result provides it."""
+    before = _ancestors(waits)
+    issuers = [(i.item_id, code) for i in chosen for code in i.issues]
+    return {
+        (item, code): issuer for item in waits for issuer, code in issuers if issuer in before[item]
+    }
+
+
+def _from_results(
+    members: list[CatalogItem], provided: dict[tuple[str, str], str]
+) -> tuple[FromResult, ...]:
+    found: dict[tuple[str, str], FromResult] = {}
+    for item in members:
+        for rule in item.materials:
+            issuer = provided.get((item.item_id, rule.code))
+            if issuer is None or rule.source != MaterialSource.APPLICANT:
+                continue
+            held = found.get((rule.code, issuer))
+            ids = (*held.item_ids, item.item_id) if held else (item.item_id,)
+            found[(rule.code, issuer)] = FromResult(rule=rule, issued_by=issuer, item_ids=ids)
+    return tuple(found.values())
+
+
+def _merged_materials(
+    bundle: Bundle, members: list[CatalogItem], provided: dict[tuple[str, str], str]
+) -> tuple[MergedMaterial, ...]:
     """Each item's materials, a shared one (the bundle's `shared_materials`) listed once
-    with every item that asks for it. Materials the system obtains itself are left out."""
+    with every item that asks for it. Materials the system obtains itself, and those an
+    earlier item's result provides, are left out."""
     merged: dict[tuple[str, str], MergedMaterial] = {}
     for item in members:
         for rule in item.materials:
             if rule.source != MaterialSource.APPLICANT:
+                continue
+            if (item.item_id, rule.code) in provided:
                 continue
             key = (
                 (rule.code, "")

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from shared.models.catalog import ApplicantKind, Catalog
+from shared.models.catalog import ApplicantKind, Catalog, CatalogItem
 from shared.models.common import ApiModel
 from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
 
@@ -55,11 +55,14 @@ class Situation(ApiModel):
 
 class BundleItem(ApiModel):
     """An item of the bundle: it applies when every situation in `when` holds, and waits
-    for the results of the items in `after` that apply too."""
+    for the results of the items in `after` that apply too. `issues` names the materials
+    its result stands for: an item that waits for it (directly or not) is not asked for
+    them (the licence the registration issues, for the registrations after it)."""
 
     item_id: ItemId
     when: list[Situation] = Field(default_factory=list, max_length=5)
     after: list[ItemId] = Field(default_factory=list, max_length=10)
+    issues: list[MaterialCode] = Field(default_factory=list, max_length=10)
 
     def applies(self, answers: dict[str, str]) -> bool:
         return all(s.holds(answers) for s in self.when)
@@ -159,6 +162,7 @@ def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
         problems.append(f"bundle {bundle.bundle_id} names unknown items {unknown}")
         return problems
     members = [items[i.item_id] for i in bundle.items]
+    problems += _issues_problems(bundle, items)
     for name in bundle.shared_fields:
         holders = sum(1 for m in members if any(f.name == name for f in m.form_fields))
         if holders < 2:
@@ -173,6 +177,28 @@ def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
                 f"bundle {bundle.bundle_id}: shared material {code} is a material of "
                 f"{holders} of its items"
             )
+    return problems
+
+
+def _issues_problems(bundle: Bundle, items: dict[str, CatalogItem]) -> list[str]:
+    """Each material an item's result `issues` must be asked for by an item waiting for it."""
+    waits = {i.item_id: i.after for i in bundle.items}
+    before: dict[str, set[str]] = {}
+    for item in TopologicalSorter(waits).static_order():
+        before[item] = set(waits[item]).union(*(before[a] for a in waits[item]))
+    problems = []
+    for issuer in bundle.items:
+        for code in issuer.issues:
+            askers = [
+                i
+                for i, ancestors in before.items()
+                if issuer.item_id in ancestors and any(r.code == code for r in items[i].materials)
+            ]
+            if not askers:
+                problems.append(
+                    f"bundle {bundle.bundle_id}: {issuer.item_id} issues {code}, which no "
+                    "item waiting for it asks for"
+                )
     return problems
 
 
@@ -286,6 +312,17 @@ class ItemScreeningRequest(ApiModel):
     situations: list[MaterialCode] = Field(default_factory=list, max_length=30)
 
 
+class IssuedInBundle(ApiModel):
+    """A material an earlier item of the bundle issues: not asked of the applicant for the
+    items that wait for it."""
+
+    code: MaterialCode
+    name_zh: str
+    name_en: str
+    issued_by: ItemId
+    item_ids: list[ItemId]
+
+
 class ScreeningView(ApiModel):
     # The bundle screened, or the single item (`itemId`)
     bundle_id: BundleId | None = None
@@ -301,6 +338,8 @@ class ScreeningView(ApiModel):
     critical_path: list[ItemId]
     on_site_visits: int
     visits_if_separate: int
+    # Materials the bundle's own earlier results provide (not in `materials`)
+    issued_in_bundle: list[IssuedInBundle] = Field(default_factory=list)
     exit: BundleExitView | None = None
 
 

@@ -20,6 +20,7 @@ from shared.models.bundles import (
     BundleItemView,
     BundleSummary,
     DepartmentRef,
+    IssuedInBundle,
     ItemRef,
     ItemScreeningRequest,
     ScreenedItem,
@@ -196,6 +197,16 @@ def _screening_view(
         critical_path=list(s.critical_path),
         on_site_visits=s.on_site_visits,
         visits_if_separate=s.visits_if_separate,
+        issued_in_bundle=[
+            IssuedInBundle(
+                code=f.rule.code,
+                name_zh=f.rule.name_zh,
+                name_en=f.rule.name_en,
+                issued_by=f.issued_by,
+                item_ids=list(f.item_ids),
+            )
+            for f in s.issued_in_bundle
+        ],
         exit=_exit_view(s.exit, items) if s.exit else None,
     )
 

@@ -28,6 +28,7 @@ LICENCE_ITEM = "SD-KFQ-0001"  # 企业设立登记: the business licence
 BANK_ITEM = "SD-KFQ-0103"  # 单位银行结算账户开立
 INDIVIDUAL_ITEM = "SD-KFQ-0114"  # 个体工商户设立登记: where an individual business goes
 LICENCE_MATERIAL = "BUSINESS_LICENCE"
+SHARED_MATERIAL = "BANK_ACCOUNT"  # the account details social and medical insurance ask for
 COMPANY = {
     "entityKind": "company",
     "hasEmployees": "yes",
@@ -275,21 +276,28 @@ def assert_plan(page: Page, expected: dict[str, Any], locale: str) -> None:
             name(departments[c], locale) for c in bank["departments"]
         )
     )
-    # One merged list of materials; the licence serves two items
+    # One merged list of materials; the bank account details serve two items
     materials = page.get_by_test_id("plan-material")
     expect(materials).to_have_count(len(expected["materials"]))
-    licence = next(m for m in expected["materials"] if m["code"] == LICENCE_MATERIAL)
-    assert len(licence["itemIds"]) == 2, readable(licence)
-    shown_licence = page.locator(
-        f'[data-testid="plan-material"][data-material="{LICENCE_MATERIAL}"]'
-    )
-    expect(shown_licence.get_by_test_id("plan-material-serves")).to_contain_text(
-        SERVES[locale].format(n=2)
-    )
-    for item_id in licence["itemIds"]:
-        expect(shown_licence.get_by_test_id("plan-material-serves")).to_contain_text(
+    bank_details = next(m for m in expected["materials"] if m["code"] == SHARED_MATERIAL)
+    assert len(bank_details["itemIds"]) == 2, readable(bank_details)
+    shown = page.locator(f'[data-testid="plan-material"][data-material="{SHARED_MATERIAL}"]')
+    expect(shown.get_by_test_id("plan-material-serves")).to_contain_text(SERVES[locale].format(n=2))
+    for item_id in bank_details["itemIds"]:
+        expect(shown.get_by_test_id("plan-material-serves")).to_contain_text(
             name(items[item_id], locale)
         )
+    # The licence the registration issues is not asked for: its result provides it
+    (licence,) = expected["issuedInBundle"]
+    assert licence["code"] == LICENCE_MATERIAL and licence["issuedBy"] == LICENCE_ITEM
+    assert (
+        page.locator(f'[data-testid="plan-material"][data-material="{LICENCE_MATERIAL}"]').count()
+        == 0
+    )
+    provided = page.locator(f'[data-testid="plan-from-result"][data-material="{LICENCE_MATERIAL}"]')
+    expect(provided).to_have_attribute("data-issued-by", LICENCE_ITEM)
+    for item_id in [LICENCE_ITEM, *licence["itemIds"]]:
+        expect(provided).to_contain_text(name(items[item_id], locale))
     conditional = [m for m in expected["materials"] if m["requiredWhenZh"]]
     expect(page.get_by_test_id("plan-material-when")).to_have_count(len(conditional))
     expect(page.get_by_test_id("plan-material-commitment")).to_have_count(

@@ -70,8 +70,12 @@ def test_a_company_is_screened_into_waves_with_one_list_of_materials(system: Sys
     by_id = {i["itemId"]: i for i in s["items"]}
     assert by_id["SD-KFQ-0001"]["wave"] == 1 and by_id["SD-KFQ-0103"]["wave"] == 3
     assert by_id["SD-KFQ-0103"]["waitsFor"] == ["SD-KFQ-0001", "SD-KFQ-0101"]
-    licence = [m for m in s["materials"] if m["code"] == "BUSINESS_LICENCE"]
-    assert [m["itemIds"] for m in licence] == [["SD-KFQ-0011", "SD-KFQ-0013"]]
+    assert "BUSINESS_LICENCE" not in [m["code"] for m in s["materials"]]
+    (licence,) = s["issuedInBundle"]
+    assert licence["code"] == "BUSINESS_LICENCE" and licence["issuedBy"] == "SD-KFQ-0001"
+    assert licence["itemIds"] == ["SD-KFQ-0011", "SD-KFQ-0013"]
+    bank = [m for m in s["materials"] if m["code"] == "BANK_ACCOUNT"]
+    assert [m["itemIds"] for m in bank] == [["SD-KFQ-0011", "SD-KFQ-0132"]]
     assert {d["code"] for d in s["departments"]} >= {"ADMIN", "TAX", "PBOC"}
     assert all(d["nameZh"] != d["code"] for d in s["departments"])
     assert s["criticalPathDays"] == 2 and s["criticalPath"][0] == "SD-KFQ-0001"

@@ -76,8 +76,14 @@ def test_opening_a_business_registers_first_and_runs_the_rest_at_once(
     assert s.critical_path_days == 2  # licence (1) then a 1-day registration
     assert s.on_site_visits == 1  # the bank's face-to-face check, at the same visit
     assert s.visits_if_separate == 1
-    licence = [m for m in s.materials if m.rule.code == "BUSINESS_LICENCE"]
-    assert [m.item_ids for m in licence] == [ids("0011", "0013")]  # uploaded once for both
+    # The licence the registration issues is not asked of the applicant for what follows
+    assert not [m for m in s.materials if m.rule.code == "BUSINESS_LICENCE"]
+    (licence,) = s.issued_in_bundle
+    assert (licence.rule.code, licence.issued_by) == ("BUSINESS_LICENCE", "SD-KFQ-0001")
+    assert licence.item_ids == ids("0011", "0013")
+    # A shared material is uploaded once for every item that asks for it
+    bank = [m.item_ids for m in s.materials if m.rule.code == "BANK_ACCOUNT"]
+    assert bank == [ids("0011", "0132")]
     # Not shared: each item's own application form stays its own.
     forms = [m.item_ids for m in s.materials if m.rule.code == "APPLICATION_FORM"]
     assert forms == [ids("0001"), ids("0101"), ids("0132"), ids("0103")]
@@ -296,3 +302,31 @@ def test_repeated_bundle_ids_are_refused(catalog: Catalog) -> None:
     document = json.dumps({"bundles": [bundle_document(), bundle_document()]})
     with pytest.raises(ValueError, match="bundle ids must be unique"):
         checked_bundles(document, catalog)
+
+
+def test_a_result_provides_a_material_only_to_the_items_that_wait_for_it(
+    bundles: dict[str, Bundle], items: dict[str, CatalogItem]
+) -> None:
+    # Completion acceptance: the filing (0009) waits for the planning check and the fire
+    # acceptance (or its filing, for an ordinary project), whose results it is given
+    final = bundles["BND-CONSTRUCTION-4"]
+    special = screened(final, items, specialFire="yes", civilDefence="no")
+    ordinary = screened(final, items, specialFire="no", civilDefence="no")
+    assert {(f.rule.code, f.issued_by) for f in special.issued_in_bundle} == {
+        ("PLANNING_CHECK", "SD-KFQ-0209"),
+        ("FIRE_ACCEPTANCE", "SD-KFQ-0206"),
+    }
+    assert ("FIRE_ACCEPTANCE", "SD-KFQ-0207") in {
+        (f.rule.code, f.issued_by) for f in ordinary.issued_in_bundle
+    }
+    codes = {m.rule.code for m in special.materials}
+    assert not codes & {"PLANNING_CHECK", "FIRE_ACCEPTANCE"}
+
+
+def test_a_bundle_whose_result_serves_no_later_item_is_refused(catalog: Catalog) -> None:
+    document = json.loads(BUNDLES_PATH.read_text(encoding="utf-8"))
+    opening = document["bundles"][0]
+    last = next(i for i in opening["items"] if i["itemId"] == "SD-KFQ-0103")
+    last["issues"] = ["SEAL_SPECIMEN"]  # nothing waits for the bank account
+    with pytest.raises(ValueError, match="SD-KFQ-0103 issues SEAL_SPECIMEN"):
+        checked_bundles(json.dumps(document), catalog)
