@@ -54,3 +54,13 @@ def on_behalf_of(principal: str | None) -> Iterator[Actor]:
     actor = current_actor()
     with acting(replace(actor, on_behalf_of=principal) if principal else actor) as inside:
         yield inside
+
+
+def act_on_behalf_of(principal: str) -> None:
+    """From here to the end of the request (whose `acting` block restores what was before),
+    the writes are on behalf of `principal`: a service agent acting on an applicant's case
+    found that out only on reading it. Outside a request's `acting` block nothing changes,
+    so nothing outlives the request."""
+    actor = _current.get()
+    if actor is not None:
+        _current.set(replace(actor, on_behalf_of=principal))

@@ -92,6 +92,12 @@ APPLICATION_SUBMIT: Final = f"{APPLICATION}/submit"
 APPLICATION_RESULT: Final = f"{APPLICATION}/result"
 APPLICATION_FEEDBACK: Final = f"{APPLICATION}/feedback"
 APPLICATION_AUDIT: Final = f"{APPLICATION}/audit"
+APPLICATION_CONFIRMATION_CODE: Final = f"{APPLICATION}/confirmation-code"
+APPLICATION_CONFIRMATION: Final = f"{APPLICATION}/confirmation"
+APPLICATION_CONFIRMATION_PREVIEW: Final = f"{APPLICATION}/confirmation/preview"
+APPLICATION_ASSIST_SESSIONS: Final = f"{APPLICATION}/assist-sessions"
+APPLICATION_ASSIST_SESSION_END: Final = f"{APPLICATION}/assist-sessions/{{sessionId}}/end"
+AGENT_APPLICATIONS: Final = "/agent/applications"
 AUDIT: Final = "/audit"
 AUDIT_EXPORT: Final = "/audit/export"
 STATS_ITEMS: Final = "/stats/items"
@@ -152,6 +158,13 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", APPLICATION_RESULT, False),
     ("POST", APPLICATION_FEEDBACK, False),
     ("GET", APPLICATION_AUDIT, False),
+    ("POST", APPLICATION_CONFIRMATION_CODE, False),
+    ("POST", APPLICATION_CONFIRMATION, False),
+    ("POST", APPLICATION_CONFIRMATION_PREVIEW, False),
+    ("GET", APPLICATION_ASSIST_SESSIONS, False),
+    ("POST", APPLICATION_ASSIST_SESSIONS, False),
+    ("POST", APPLICATION_ASSIST_SESSION_END, False),
+    ("GET", AGENT_APPLICATIONS, False),
     ("GET", AUDIT, False),
     ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),

@@ -15,6 +15,7 @@ from functions.api.contract import HEADER_NAMES
 from functions.api.dependencies import current_caller
 from functions.api.routes import (
     applications,
+    assistance,
     audit,
     bundles,
     certificates,
@@ -36,6 +37,7 @@ app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body
 app.include_router(public.router)
 app.include_router(bundles.router)
 app.include_router(certificates.router)
+app.include_router(assistance.router)
 app.include_router(projects.router)
 app.include_router(applications.router)
 app.include_router(tasks.router)

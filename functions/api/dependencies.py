@@ -21,6 +21,7 @@ from shared.services.catalog import CachedCatalogIndex
 from shared.settings import MissingSetting, get_settings
 
 if TYPE_CHECKING:  # the bundle routes import it when first called
+    from shared.adapters.sms import SnsTextMessages
     from shared.services.bundles import CachedBundles
 
 
@@ -47,6 +48,13 @@ def documents() -> S3DocumentStore:
 @cache
 def workflow() -> StepFunctionsWorkflow:
     return StepFunctionsWorkflow()
+
+
+@cache
+def text_messages() -> "SnsTextMessages":
+    from shared.adapters.sms import SnsTextMessages  # only the confirmation code texts
+
+    return SnsTextMessages()
 
 
 @cache
@@ -80,7 +88,7 @@ def prepare() -> None:
 
 def reset() -> None:
     getters = (repository, audit_trail, stats_ledger, documents, workflow, catalog_index)
-    for getter in (*getters, bundle_cache):
+    for getter in (*getters, bundle_cache, text_messages):
         getter.cache_clear()
 
 

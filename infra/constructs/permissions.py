@@ -5,6 +5,7 @@ role (infra/constructs/functions.py); the grants below are the only permissions 
 besides writing its own log group and X-Ray traces.
 """
 
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
@@ -87,6 +88,25 @@ def grant_least_privilege(
     workflow.state_machine.grant_start_execution(api)
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
+
+    # 帮办代办: the API texts the applicant the code that confirms an agent's filing. SNS
+    # names no resource for a phone number, so Publish is allowed on "*" and refused on
+    # every topic: the API texts people and publishes nowhere else.
+    api_role = functions.roles["api"]
+    api_role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+    api_role.add_to_principal_policy(
+        iam.PolicyStatement(
+            effect=iam.Effect.DENY,
+            actions=["sns:Publish"],
+            resources=[Stack.of(functions).format_arn(service="sns", resource="*")],
+        )
+    )
+    acknowledge(
+        api_role,
+        "AwsSolutions-IAM5[Resource::*]",
+        "X-Ray's trace actions and SNS Publish to a phone number (a confirmation code) name "
+        "no resource; a Deny in the same policy refuses Publish on every topic.",
+    )
 
     # The commitment wait answers its own token when the committed materials came in just
     # before it began (shared/stages/supplement.py). A policy of its own, not the role's

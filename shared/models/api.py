@@ -21,6 +21,7 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
+from shared.models.assistance import AssistSession, FilingConfirmation
 from shared.models.catalog import CaseKind, HandlingMode, OnlineDepth, ResultKind
 from shared.models.clock import CaseClock, ClockExtension, ClockPause
 from shared.models.common import (
@@ -419,6 +420,11 @@ class ApplicationView(ApplicationSummary):
     delivery_record: DeliveryRecord | None
     feedback: Rating | None
     failure_reason: str | None
+    # 帮办代办: who filed for the applicant, the applicant's confirmation (the code never
+    # appears) and the remote-assisted sessions (云帮办).
+    assisted_by: str | None = None
+    confirmation: FilingConfirmation | None = None
+    assist_sessions: list[AssistSession] = Field(default_factory=list)
     version: int
 
 
@@ -647,6 +653,9 @@ def application_view(
         delivery_record=app.delivery_record,
         feedback=app.feedback,
         failure_reason=app.failure_reason,
+        assisted_by=app.assisted_by,
+        confirmation=app.confirmation,
+        assist_sessions=app.assist_sessions,
         version=app.version,
     )
 

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_
 
 from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
 from shared.domain.status import require_transition
+from shared.models.assistance import AssistSession, FilingConfirmation
 from shared.models.clock import CaseClock
 from shared.models.common import (
     ApiModel,
@@ -333,6 +334,9 @@ HEADER_FIELDS = frozenset(
         "bundle_id",
         "channel",
         "assisted_by",
+        "agent_sub",
+        "confirmation",
+        "assist_sessions",
         "status",
         "acceptance",
         "clock",
@@ -359,7 +363,12 @@ class Application(ApiModel):
     applicant: Applicant
     form: dict[str, FormValue] = Field(default_factory=dict)
     channel: Channel
-    assisted_by: str | None = None
+    assisted_by: str | None = None  # the username of the staff member who filed it
+    # 帮办代办: the service agent's account, which keeps acting on the case once it has
+    # moved to the applicant's own account, and the applicant's confirmation of the filing.
+    agent_sub: str | None = None
+    confirmation: FilingConfirmation | None = None
+    assist_sessions: list[AssistSession] = Field(default_factory=list)  # 云帮办
     delivery: DeliveryRequest
     status: ApplicationStatus = ApplicationStatus.DRAFT
     acceptance: AcceptanceRecord | None = None

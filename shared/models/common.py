@@ -79,10 +79,16 @@ class DeliveryMode(StrEnum):
 class Channel(StrEnum):
     WEB = "web"  # 网上办
     MOBILE = "mobile"  # 掌上办
-    ASSISTED = "assisted"  # 云帮办 / 帮办代办
     # 窗口办: a walk-in applicant, filed at the window by a clerk who scans the materials in;
     # acceptance is then the clerk's, with the originals in front of them.
     WINDOW = "window"
+    # 帮办代办: a service agent files on the applicant's behalf (the applicant confirms).
+    AGENT = "agent"
+    # 云帮办: the same, with the applicant on a video call, the phone or a shared screen.
+    REMOTE_ASSISTED = "remote_assisted"
+    # Cases filed before the agent channels: a member of staff filed for someone. Still
+    # read, no longer filed (an agent files on `agent` or `remote_assisted`).
+    ASSISTED = "assisted"
 
 
 class ApplicationStatus(StrEnum):

@@ -80,6 +80,14 @@ class ApplicationRepository(Protocol):
         """The owner's cases, newest first."""
         ...
 
+    def list_agent_filings(self, agent_sub: str, limit: int, cursor: str | None) -> Page[str]:
+        """The ids of the cases a service agent filed, newest first."""
+        ...
+
+    def case_summaries(self, application_ids: list[str]) -> dict[str, ApplicationSummary]:
+        """The list summaries of these cases (absent ones left out)."""
+        ...
+
     def list_timeline(
         self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
     ) -> Page[TimelineEvent]: ...

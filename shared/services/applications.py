@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from ulid import ULID
 
+from shared.acting import act_on_behalf_of
 from shared.domain import forms
 from shared.domain.acceptance import committed_still_missing, reusable_for, reusable_until
+from shared.domain.confirmation import AGENT_CHANNELS, confirmation_problem, filing_digest
 from shared.domain.workdays import add_working_days
 from shared.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
@@ -56,7 +58,7 @@ _RATEABLE = {
     ApplicationStatus.NOT_ACCEPTED,
 }
 # Channels on which staff file for the applicant (who is not the account that files).
-_FILED_BY_STAFF = frozenset({Channel.ASSISTED, Channel.WINDOW})
+_FILED_BY_STAFF = frozenset({Channel.WINDOW, *AGENT_CHANNELS})
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
 
@@ -72,7 +74,7 @@ def create_application(
     if request.delivery.mode not in item.delivery_modes:
         offered = ", ".join(m.value for m in item.delivery_modes)
         raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
-    _require_filing_right(caller, request.channel)
+    _require_filing_right(caller, request)
     problems = forms.form_problems(item, request.form, require=False)
     if problems:
         raise ValidationFailed(
@@ -88,13 +90,15 @@ def create_application(
         form=forms.normalised(item, request.form),
         channel=request.channel,
         assisted_by=caller.username if request.channel in _FILED_BY_STAFF else None,
+        agent_sub=caller.sub if request.channel in AGENT_CHANNELS else None,
         delivery=request.delivery,
     )
+    on_behalf = f"; for {request.applicant.name}" if application.agent_sub else ""
     application.record(
         Stage.APPLICATION,
         "created",
         caller.username,
-        f"channel {request.channel.value}; {item.name_zh} (version {item.version})",
+        f"channel {request.channel.value}; {item.name_zh} (version {item.version}){on_behalf}",
     )
     cases.create_application(application)
     return application
@@ -176,9 +180,11 @@ def _only_what_was_asked(
     return changed
 
 
-def _require_filing_right(caller: Caller, channel: Channel) -> None:
+def _require_filing_right(caller: Caller, request: CreateApplicationRequest) -> None:
     """Applicants file for themselves; staff file only on someone's behalf: service agents
-    on the assisted channel, window clerks for a walk-in applicant on the window channel."""
+    on the agent and remote-assisted channels, window clerks for a walk-in applicant on
+    the window channel."""
+    channel = request.channel
     if channel is Channel.WINDOW:
         if not caller.is_window_clerk:
             raise Forbidden(
@@ -186,17 +192,29 @@ def _require_filing_right(caller: Caller, channel: Channel) -> None:
                 field="channel",
             )
         return
-    if channel is Channel.ASSISTED:
-        if not caller.is_staff:
+    if channel in AGENT_CHANNELS:
+        if not caller.is_agent:
+            raise Forbidden(
+                f"only service agents file on the {channel.value} channel", field="channel"
+            )
+        if request.applicant.phone is None:
             raise ValidationFailed(
-                "assisted applications are filed by service agents", field="channel"
+                "an agent's filing needs the applicant's mobile phone: the code they confirm "
+                "the filing with is texted to it",
+                field="applicant.phone",
             )
         return
+    if channel is Channel.ASSISTED:
+        raise ValidationFailed(
+            "assisted is no longer filed: a service agent files on the agent or the "
+            "remote_assisted channel",
+            field="channel",
+        )
     if not caller.is_applicant:
         raise Forbidden(
-            f"only applicants file on the {channel.value} channel; staff file for an "
-            "applicant on the assisted channel, and a new account is an applicant once "
-            "it is in the citizen group",
+            f"only applicants file on the {channel.value} channel; service agents file for "
+            "an applicant on the agent channel, and a new account is an applicant once it "
+            "is in the citizen group",
             field="channel",
         )
 
@@ -204,13 +222,23 @@ def _require_filing_right(caller: Caller, channel: Channel) -> None:
 def get_own_application(
     caller: Caller, application_id: str, cases: ApplicationRepository
 ) -> Application:
+    """The caller's case: their own, or one they filed as the applicant's service agent
+    (帮办代办), whose every write is then recorded as on the applicant's behalf."""
     application = (
         cases.get_application(application_id) if is_application_id(application_id) else None
     )
     # Another person's case is reported as absent, not forbidden: ids are not confirmed.
-    if application is None or application.owner_id != caller.sub:
+    if application is None or not (
+        application.owner_id == caller.sub or acts_as_agent(caller, application)
+    ):
         raise NotFound(f"application {application_id} not found", field="applicationId")
+    if acts_as_agent(caller, application):
+        act_on_behalf_of(f"applicant {application.applicant_key}")
     return application
+
+
+def acts_as_agent(caller: Caller, application: Application) -> bool:
+    return caller.is_agent and application.agent_sub == caller.sub
 
 
 def recent_timeline(application_id: str, cases: ApplicationRepository) -> Page[TimelineEvent]:
@@ -492,6 +520,9 @@ def _first_submission(
     # then noted on each material on its own: should the submission lose a race, the
     # notes are simply taken again at the next submit.
     uploads = record_uploads(application, store)
+    unconfirmed = confirmation_problem(application, filing_digest(application))
+    if unconfirmed:
+        raise Conflict(unconfirmed, field="confirmation")
     cases.put_materials(application.application_id, uploads)
     application.submission_count += 1
     application.move_to(ApplicationStatus.SUBMITTED, Stage.APPLICATION, caller.username)
@@ -626,6 +657,10 @@ def rate(
     catalog: CatalogRepository,
 ) -> Application:
     application = get_own_application(caller, application_id, cases)
+    if acts_as_agent(caller, application):
+        raise Forbidden(
+            "the applicant rates the service, not the agent who filed for them", field="rating"
+        )
     if application.status not in _RATEABLE:
         raise Conflict(f"a case that is {application.status} cannot be rated yet", field="status")
     if application.feedback is not None:

@@ -1,5 +1,7 @@
 """IAM: each function gets what its stage needs, and nothing another stage needs."""
 
+import json
+
 import pytest
 
 from infra import constants as c
@@ -128,12 +130,32 @@ def test_other_stages_have_no_s3_or_workflow_access(synth, key):
 
 
 @pytest.mark.parametrize("key", list(c.FUNCTIONS))
-def test_wildcard_resources_are_only_for_xray(synth, key):
+def test_wildcard_resources_are_only_for_xray_and_texts(synth, key):
     # Given a function role; When a statement allows Resource "*"
-    # Then it is X-Ray tracing only (X-Ray has no resource-level permissions)
+    # Then it is X-Ray tracing (no resource-level permissions), or the API's SNS Publish
+    # of a text message to a phone number (which has no ARN)
     for statement in synth.function_statements(key):
-        if "*" in as_list(statement["Resource"]):
-            assert all(a.startswith("xray:") for a in as_list(statement["Action"]))
+        if statement.get("Effect", "Allow") == "Allow" and "*" in as_list(statement["Resource"]):
+            texts = {"sns:Publish"} if key == "api" else set()
+            actions = set(as_list(statement["Action"])) - texts
+            assert all(a.startswith("xray:") for a in actions), actions
+
+
+def test_the_api_texts_phones_but_publishes_to_no_topic(synth):
+    # Given the API's statements on SNS
+    statements = [
+        s for s in synth.function_statements("api") if "sns:Publish" in as_list(s["Action"])
+    ]
+    # Then Publish is allowed (on "*": a phone number has no ARN), and denied on every
+    # topic of the account and region
+    denied = [s for s in statements if s["Effect"] == "Deny"]
+    assert len(statements) == 2 and len(denied) == 1
+    assert ":sns:" in json.dumps(denied[0]["Resource"])
+    # And no other function may publish at all
+    for key in c.FUNCTIONS:
+        if key != "api":
+            actions = synth.function_actions(key)
+            assert not any(a.startswith("sns:") for a in actions), key
 
 
 @pytest.mark.parametrize("key", list(c.FUNCTIONS))

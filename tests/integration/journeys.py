@@ -1,5 +1,7 @@
 """Reusable steps of a case's journey, built on the catalog's own rules."""
 
+import os
+import re
 from typing import Any
 
 import boto3
@@ -90,3 +92,22 @@ def case_under_review_losing_its_item(system: System, item_id: str) -> str:
         Key={"PK": {"S": f"ITEM#{item_id}"}, "SK": {"S": "V#000001"}},
     )
     return application_id
+
+
+_CONFIRMATION_CODE = re.compile(r"确认码 (\d{6})")
+
+
+def texts_to(phone: str) -> list[str]:
+    """The text messages SNS took for this mainland number (moto keeps them), oldest first."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    backend = sns_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]]
+    return [text for number, text in backend.sms_messages.values() if number == f"+86{phone}"]
+
+
+def texted_code(phone: str) -> str:
+    """The confirmation code in the latest text to `phone`."""
+    found = _CONFIRMATION_CODE.search(texts_to(phone)[-1])
+    assert found, texts_to(phone)[-1]
+    return found.group(1)

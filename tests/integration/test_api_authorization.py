@@ -108,6 +108,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         .replace("{procedureId}", "P1")
         .replace("{bundleId}", "BND-BUSINESS-OPENING")
         .replace("{projectId}", world.project_id)
+        .replace("{sessionId}", "01J0000000000000000000000S")
     )
     bodies: dict[str, Any] = {
         "/applications": {
@@ -167,6 +168,10 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/projects/{projectId}/cases": {"applicationId": world.completed},
         "/projects/{projectId}/log": {"kind": "call", "on": "2026-01-05", "summary": "电话回访"},
         "/catalog/items/{itemId}/screening": {"applicantKind": "enterprise"},
+        "/applications/{applicationId}/confirmation": {"code": "123456"},
+        "/applications/{applicationId}/confirmation/preview": {"code": "123456"},
+        "/applications/{applicationId}/assist-sessions": {"channel": "video"},
+        "/applications/{applicationId}/assist-sessions/{sessionId}/end": {"notes": "结束"},
     }
     queries = {
         "/verify/{certificateNo}": {"code": world.verification_code},
@@ -182,7 +187,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
 # anonymous, owner, other citizen, staff of POWER, staff of HEALTH, ops.
 # Owner's 409s prove the owner got past authorization to the case's state rules (the case
 # is completed and rated); the decision by POWER's officer is a retry of their own approval.
-# Only citizens file for themselves: staff and ops file only on the assisted channel.
+# Only citizens file for themselves: service agents file for someone on the agent channels.
 EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/openapi.json"): (200, 200, 200, 200, 200, 200),
     ("GET", "/catalog/items"): (200, 200, 200, 200, 200, 200),
@@ -235,6 +240,30 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/projects/{projectId}/log"): (401, 403, 404, 404, 404, 200),
     ("POST", "/projects/{projectId}/log"): (401, 403, 404, 404, 404, 403),
     ("POST", "/certificates/{certificateNo}/revocation"): (401, 403, 403, 200, 403, 403),
+    # 帮办代办: the completed case was filed on the web, by its owner: the agent's actions
+    # are 403 for the owner (not its agent), the confirmation finds no filing awaiting it,
+    # and only service agents (none of these callers) have a list of filings.
+    ("POST", "/applications/{applicationId}/confirmation-code"): (401, 403, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/confirmation"): (401, 404, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/confirmation/preview"): (
+        401,
+        404,
+        404,
+        404,
+        404,
+        404,
+    ),
+    ("GET", "/applications/{applicationId}/assist-sessions"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/assist-sessions"): (401, 403, 404, 404, 404, 404),
+    ("POST", "/applications/{applicationId}/assist-sessions/{sessionId}/end"): (
+        401,
+        403,
+        404,
+        404,
+        404,
+        404,
+    ),
+    ("GET", "/agent/applications"): (401, 403, 403, 403, 403, 403),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

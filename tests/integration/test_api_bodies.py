@@ -15,6 +15,7 @@ from tests.integration.conftest import CITIZEN, Caller, Response, System, runnin
 
 APPLICANT = Caller("sub-citizen-bodies", "zhaolei", ("citizen",))
 OFFICER = Caller("sub-staff-power-bodies", "staff-power", ("dept-POWER",))
+AGENT = Caller("sub-agent-bodies", "agent-sun", ("agent",))
 ROUTES = [
     pytest.param("/applications", APPLICANT, id="create"),
     pytest.param("/bundles/BND-BUSINESS-OPENING/screening", APPLICANT, id="screening"),
@@ -34,6 +35,22 @@ ROUTES = [
         id="undo-certificate",
     ),
     pytest.param("/certificates/KFQ-LIC-20260101-ABCDEFGH/revocation", OFFICER, id="revocation"),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/confirmation", APPLICANT, id="confirmation"
+    ),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/confirmation/preview",
+        APPLICANT,
+        id="confirmation-preview",
+    ),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/assist-sessions", AGENT, id="assist-session"
+    ),
+    pytest.param(
+        "/applications/01J0000000000000000000000A/assist-sessions/01J0000000000000000000000S/end",
+        AGENT,
+        id="assist-session-end",
+    ),
     pytest.param("/projects", OFFICER, id="project"),
     pytest.param("/projects/01J0000000000000000000000A/cases", OFFICER, id="project-case"),
     pytest.param("/projects/01J0000000000000000000000A/log", OFFICER, id="project-log"),

@@ -1,4 +1,4 @@
-"""Who may file: applicants for themselves, staff only for someone else (assisted)."""
+"""Who may file: applicants for themselves, service agents only for someone else."""
 
 import pytest
 
@@ -26,13 +26,18 @@ def test_only_the_citizen_group_files_for_itself(system: System, caller: Caller)
     assert listed.status == 200 and listed.body["items"] == []
 
 
-def test_a_citizen_files_and_staff_assist(system: System) -> None:
+def test_a_citizen_files_and_a_service_agent_files_for_someone(system: System) -> None:
     own = system.create("SD-KFQ-0010", caller=CITIZEN, delivery={"mode": "pickup"})
-    assisted = system.create(
-        "SD-KFQ-0010", caller=staff("ECOENV"), channel="assisted", delivery={"mode": "pickup"}
+    agent = Caller("sub-agent-1", "agent-sun", ("agent",))
+    for_someone = system.create(
+        "SD-KFQ-0010", caller=agent, channel="agent", delivery={"mode": "pickup"}
     )
-    refused = system.create(
-        "SD-KFQ-0010", caller=FOLLOWUP, channel="assisted", delivery={"mode": "pickup"}
+    by_department = system.create(
+        "SD-KFQ-0010", caller=staff("ECOENV"), channel="agent", delivery={"mode": "pickup"}
     )
-    assert own.status == 201 and assisted.status == 201, (own.body, assisted.body)
-    assert refused.status == 422 and refused.body["fields"][0]["field"] == "channel"
+    retired = system.create(
+        "SD-KFQ-0010", caller=agent, channel="assisted", delivery={"mode": "pickup"}
+    )
+    assert own.status == 201 and for_someone.status == 201, (own.body, for_someone.body)
+    assert by_department.status == 403 and by_department.body["fields"][0]["field"] == "channel"
+    assert retired.status == 422 and retired.body["fields"][0]["field"] == "channel"

@@ -16,8 +16,8 @@ from moto.dynamodb.models import DynamoDBBackend
 
 from infra.constants import ROUTES
 from infra.local.events import match_route
-from tests.integration.conftest import CITIZEN, Caller, Response, System, staff
-from tests.integration.journeys import PDF, decide_all, submitted_case
+from tests.integration.conftest import CITIZEN, ENTERPRISE, Caller, Response, System, staff
+from tests.integration.journeys import PDF, decide_all, submitted_case, texted_code
 
 STANDARD = "SD-KFQ-0010"  # lead POWER, co-departments WATER and URBAN
 GUARDED = ("scan", "execute_statement", "batch_execute_statement", "execute_transaction")
@@ -171,6 +171,22 @@ def test_no_api_route_or_stage_ever_scans(
     call = {"kind": "call", "on": "2026-01-05", "summary": "电话回访"}
     ok(system.api("POST", f"/projects/{pid}/log", caller=steward, body=call))
     ok(system.api("GET", f"/projects/{pid}/log", caller=steward))
+    # (帮办代办: an agent files for the company, has the code texted, the company previews
+    # and confirms it in its own account; a remote-assisted session on it; the agent's list)
+    agent = Caller("sub-agent", "agent-sun", ("agent",))
+    filed = system.create(STANDARD, caller=agent, channel="remote_assisted")
+    by_agent = ok(filed)["applicationId"]
+    ok(system.api("POST", f"/applications/{by_agent}/confirmation-code", caller=agent))
+    code = {"code": texted_code(ENTERPRISE["phone"])}
+    confirming = f"/applications/{by_agent}/confirmation"
+    ok(system.api("POST", f"{confirming}/preview", caller=CITIZEN, body=code))
+    ok(system.api("POST", confirming, caller=CITIZEN, body=code))
+    sessions = f"/applications/{by_agent}/assist-sessions"
+    session = ok(system.api("POST", sessions, caller=agent, body={"channel": "phone"}))
+    notes = {"notes": "电话指导上传", "materialsTaken": ["ID_CARD"]}
+    ok(system.api("POST", f"{sessions}/{session['sessionId']}/end", caller=agent, body=notes))
+    ok(system.api("GET", sessions, caller=CITIZEN))
+    ok(system.api("GET", "/agent/applications", caller=agent))
     not_a_licence = {"materialCode": "BUSINESS_LICENCE", "certificateNo": result["certificateNo"]}
     wrong_item = system.api(
         "POST", f"/applications/{seal}/materials/certificate", caller=CITIZEN, body=not_a_licence

@@ -24,7 +24,7 @@ from shared.models.api import (
     MaterialUploadRequest,
 )
 from shared.models.application import Application
-from shared.models.common import ApplicationStatus, Channel, DeliveryMode, Stage, utc_now
+from shared.models.common import ApplicationStatus, DeliveryMode, Stage, utc_now
 from shared.models.ids import task_id_for
 from shared.ports.documents import StoredObject
 from shared.services import applications as service
@@ -178,34 +178,43 @@ def test_a_citizen_files_on_the_web_and_mobile_channels(repo, channel: str) -> N
 
 
 @pytest.mark.parametrize(
-    "groups", [frozenset({"followup"}), frozenset()], ids=["followup", "no-group"]
+    "caller",
+    [
+        staff("ADMIN"),
+        Caller(sub="sub-ops", username="ops-qian", groups=frozenset({"ops"})),
+        Caller(sub="sub-followup", username="followup-zhao", groups=frozenset({"followup"})),
+        Caller(sub="sub-x", username="x", groups=frozenset()),
+    ],
+    ids=["department", "ops", "followup", "no-group"],
 )
-def test_the_assisted_channel_stays_with_service_agents(repo, groups: frozenset[str]) -> None:
-    # Follow-up staff and accounts without a group are not service agents either
-    caller = Caller(sub="sub-x", username="x", groups=groups)
-    with pytest.raises(ValidationFailed) as raised:
-        service.create_application(caller, _create_request(channel="assisted"), repo, repo)
+@pytest.mark.parametrize("channel", ["agent", "remote_assisted"])
+def test_the_agent_channels_stay_with_service_agents(repo, caller: Caller, channel: str) -> None:
+    with pytest.raises(Forbidden) as raised:
+        service.create_application(caller, _create_request(channel=channel), repo, repo)
     assert raised.value.field == "channel"
     assert repo.cases == {}
 
 
-def test_ops_files_an_assisted_application(repo) -> None:
-    ops = Caller(sub="sub-ops", username="ops-qian", groups=frozenset({"ops"}))
-    application = service.create_application(ops, _create_request(channel="assisted"), repo, repo)
-    assert application.assisted_by == "ops-qian"
+def test_nobody_files_on_the_retired_assisted_channel(repo) -> None:
+    agent = Caller(sub="sub-agent", username="agent-wang", groups=frozenset({"agent"}))
+    with pytest.raises(ValidationFailed) as raised:
+        service.create_application(agent, _create_request(channel="assisted"), repo, repo)
+    assert raised.value.field == "channel" and "remote_assisted" in raised.value.message
 
 
-def test_a_service_agent_files_an_assisted_application(repo) -> None:
-    # Given a staff member of the centre (帮办代办)
-    agent = staff("ADMIN", username="agent-wang")
+@pytest.mark.parametrize("channel", ["agent", "remote_assisted"])
+def test_a_service_agent_files_for_an_applicant(repo, channel: str) -> None:
+    # Given a service agent (帮办代办)
+    agent = Caller(sub="sub-agent", username="agent-wang", groups=frozenset({"agent"}))
 
-    # When the agent files on the assisted channel
-    application = service.create_application(agent, _create_request(channel="assisted"), repo, repo)
+    # When the agent files for the applicant
+    application = service.create_application(agent, _create_request(channel=channel), repo, repo)
 
-    # Then the application records who assisted
-    assert application.channel is Channel.ASSISTED
-    assert application.assisted_by == "agent-wang"
-    assert _case(repo, application.application_id).assisted_by == "agent-wang"
+    # Then the case records who filed and keeps the agent's account to act on it
+    assert application.channel.value == channel
+    assert application.assisted_by == "agent-wang" and application.agent_sub == "sub-agent"
+    stored = _case(repo, application.application_id)
+    assert stored.agent_sub == "sub-agent" and stored.confirmation is None
 
 
 def test_create_refuses_form_fields_the_item_does_not_have(repo) -> None:

@@ -86,6 +86,19 @@ def case_pk(application_id: str) -> str:
     return f"APP#{application_id}"
 
 
+def agent_partition(agent_sub: str) -> str:
+    return f"AGENT#{agent_sub}"
+
+
+def agent_filing_item(application: Application) -> Item:
+    assert application.agent_sub is not None
+    return {
+        "PK": s(agent_partition(application.agent_sub)),
+        "SK": s(f"CASE#{application.application_id}"),
+        "doc": s(application.application_id),
+    }
+
+
 def owner_partition(owner_id: str) -> str:
     return f"OWNER#{owner_id}"
 
@@ -198,6 +211,8 @@ class CaseStore(DynamoTable):
             put(form_item(application)),
             *(put(e) for e in event_items(application.application_id, application.new_events)),
         ]
+        if application.agent_sub is not None:  # the agent's list keeps it once it moves
+            operations.append(put(agent_filing_item(application)))
         self._write(operations, Conflict("application already exists", field="applicationId"))
         application.version = 1
         application.events_written()
@@ -327,6 +342,20 @@ class CaseStore(DynamoTable):
         return self._index_page(
             ApplicationSummary, GSI1, owner_partition(owner_id), limit, cursor, newest_first=True
         )
+
+    def list_agent_filings(self, agent_sub: str, limit: int, cursor: str | None) -> Page[str]:
+        """The ids of the cases an agent filed, newest first (ULIDs sort by time)."""
+        partition = agent_partition(agent_sub)
+        page = self._query_page(
+            "#pk = :pk AND begins_with(#sk, :cases)",
+            {"#pk": "PK", "#sk": "SK"},
+            {":pk": s(partition), ":cases": s("CASE#")},
+            limit,
+            cursor,
+            newest_first=True,
+            partition=("PK", partition),
+        )
+        return Page([i["doc"]["S"] for i in page.items], page.next_cursor, page.scanned)
 
     def list_timeline(
         self, application_id: str, limit: int, cursor: str | None, *, newest_first: bool = False
