@@ -117,6 +117,20 @@ def _clock_control(deadlines_arn: str) -> Callable[[float], dict[str, Any]]:
     return control
 
 
+def _outbox(region: str) -> Callable[[], list[dict[str, str]]]:
+    """GET /_local/outbox (infra/local/gateway.py): the text messages the system sent, as
+    the embedded SNS took them (this process holds moto's state), oldest first."""
+
+    def texts() -> list[dict[str, str]]:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        sent = sns_backends[DEFAULT_ACCOUNT_ID][region].sms_messages
+        return [{"messageId": i, "phone": p, "text": t} for i, (p, t) in sent.items()]
+
+    return texts
+
+
 def main() -> None:
     args = _parse()
     STATE_DIR.mkdir(parents=True, exist_ok=True)
@@ -169,6 +183,7 @@ def main() -> None:
         authorizer,
         site=site,
         clock=_clock_control(outputs["DeadlinesFunctionArn"]),
+        outbox=_outbox(args.region),
     )
     gateway.start()
 

@@ -35,6 +35,8 @@ from infra.local.events import match_route, path_exists, rest_event
 _BEARER = re.compile(r"^bearer\s+", re.IGNORECASE)
 # The local system's clock control; nothing deployed answers it (see LocalApiGateway).
 LOCAL_CLOCK_PATH = "/_local/clock"
+# The text messages sent (a confirmation code), as the embedded SNS took them.
+LOCAL_OUTBOX_PATH = "/_local/outbox"
 # API Gateway's payload quota for REST APIs.
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _CORS = {
@@ -181,12 +183,14 @@ class LocalApiGateway:
         authorizer: CognitoAuthorizer,
         site: LocalSite | None = None,
         clock: "Callable[[float], dict[str, Any]] | None" = None,
+        outbox: "Callable[[], list[dict[str, str]]] | None" = None,
     ) -> None:
         self.api_function_arn = api_function_arn
         self.authorizer = authorizer
         self.site = site
         # The local system's clock control (infra/local/__main__.py): not part of the API.
         self.clock = clock
+        self.outbox = outbox
         self.server = ThreadingHTTPServer((host, port), self._handler_class())
         self.server.daemon_threads = True
         self._thread = threading.Thread(
@@ -214,6 +218,10 @@ class LocalApiGateway:
         parts = urlsplit(raw_path)
         if parts.path == LOCAL_CLOCK_PATH and self.clock is not None:
             return self._clock(method, body)
+        if parts.path == LOCAL_OUTBOX_PATH and self.outbox is not None:
+            if method != "GET":
+                return _json(405, {"message": "GET"})
+            return _json(200, {"items": self.outbox()})
         prefix = c.WEB_API_PREFIX
         if parts.path == prefix or parts.path.startswith(f"{prefix}/"):
             # CloudFront's /api/* behaviour: the API sees the path without the prefix.

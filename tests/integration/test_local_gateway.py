@@ -330,3 +330,29 @@ def test_the_local_clock_moves_forward_only_and_only_where_a_clock_is_given() ->
         assert plain.handle("GET", "/_local/clock", {}, None)[0] == 403
     finally:
         plain.server.server_close()
+
+
+def test_the_local_outbox_lists_the_texts_sent_and_only_where_one_is_given() -> None:
+    # Given a gateway holding the local outbox (a fake with one text)
+    sent = [{"messageId": "m1", "phone": "+8613800138000", "text": "确认码 123456"}]
+    gateway = LocalApiGateway(
+        "127.0.0.1",
+        0,
+        "arn:unused",
+        authorizer=None,  # type: ignore[arg-type]
+        outbox=lambda: sent,
+    )
+    try:
+        read = gateway.handle("GET", "/_local/outbox", {}, None)
+        posted = gateway.handle("POST", "/_local/outbox", {}, "{}")
+    finally:
+        gateway.server.server_close()
+    # Then GET lists them, and nothing else is answered
+    assert read[0] == 200 and json.loads(read[2]) == {"items": sent}
+    assert posted[0] == 405
+    # And a gateway without one (as deployed) knows no such path
+    plain = LocalApiGateway("127.0.0.1", 0, "arn:unused", authorizer=None)  # type: ignore[arg-type]
+    try:
+        assert plain.handle("GET", "/_local/outbox", {}, None)[0] == 403
+    finally:
+        plain.server.server_close()
