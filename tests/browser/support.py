@@ -174,6 +174,21 @@ def screenshot(page: Page, name: str, locale: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
 
 
+def shot(page: Page, name: str, locale: str) -> None:
+    """The README's shot (English, desktop: `screenshot`), and at any other viewport a
+    full-page shot beside the local state, named by the locale and the width
+    (`<name>-<locale>-375.png`), to look at a phone's layout by eye."""
+    if page.viewport_size == DESKTOP:
+        screenshot(page, name, locale)
+        return
+    folder = ROOT / ".local" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    width = (page.viewport_size or {}).get("width", 0)
+    page.screenshot(path=str(folder / f"{name}-{locale}-{width}.png"), full_page=True)
+
+
 def readable(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)[:2000]
 

@@ -14,7 +14,6 @@ before is returned at acceptance naming it, its page shows the notice beside the
 (in the Chinese desktop run, with a second licence) the citizen picks the valid one and
 resubmits. axe-core checks every page shown."""
 
-import contextlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,14 +25,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 from shared.domain.identifiers import credit_code_check_char
 from tests.browser.support import (
     DESKTOP,
-    ROOT,
     Accessibility,
     issued_through_the_api,
     onboard_officer,
     poll,
     readable,
     resident_id,
-    screenshot,
+    shot,
     wait_until,
 )
 from tests.browser.test_journey import CASE_TIMEOUT, api_get, prefer_locale, sign_in
@@ -117,18 +115,6 @@ def seal_draft(web_system: dict[str, str], token: str, a: dict[str, str]) -> str
     case = str(created["applicationId"])
     upload_required(client, case, item)
     return case
-
-
-def shot(page: Page, name: str, locale: str) -> None:
-    """The README's shot (English, desktop), and the phone run's beside the local state."""
-    if page.viewport_size == DESKTOP:
-        screenshot(page, name, locale)
-        return
-    folder = ROOT / ".local" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(Exception):
-        page.wait_for_load_state("networkidle", timeout=5_000)
-    page.screenshot(path=str(folder / f"{name}-{locale}-375.png"), full_page=True)
 
 
 def row_of(page: Page, number: str) -> Any:

@@ -13,7 +13,6 @@ log: without a conclusion it is refused beside the field, with the focus there; 
 (signer, time, digest). The company's page shows the roadmap (stage 2's items linking to their
 guides, stage 1's to the cases), the timeline and no log. axe-core checks every page."""
 
-import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -25,12 +24,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 from shared.domain.identifiers import credit_code_check_char
 from tests.browser.support import (
     DESKTOP,
-    ROOT,
     Accessibility,
     concluded_through_the_api,
     filed_for,
     onboard_steward,
-    screenshot,
+    shot,
 )
 from tests.browser.test_journey import prefer_locale, sign_in
 
@@ -61,18 +59,6 @@ def enterprise(run: str) -> dict[str, str]:
 
 def project_code(run: str) -> str:
     return f"2026-370600-26-03-{(RUNS[run] * 100 + int(time.time()) % 100) % 1_000_000:06d}"
-
-
-def shot(page: Page, name: str, locale: str) -> None:
-    """The README's shot (English, desktop), and the phone run's beside the local state."""
-    if page.viewport_size == DESKTOP:
-        screenshot(page, name, locale)
-        return
-    folder = ROOT / ".local" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(Exception):
-        page.wait_for_load_state("networkidle", timeout=5_000)
-    page.screenshot(path=str(folder / f"{name}-{locale}-375.png"), full_page=True)
 
 
 def stage(page: Page, key: str) -> Any:
