@@ -1,7 +1,7 @@
 """`make bench`: measures on this machine, prints one table and writes the figures to
 .local/bench.json. Benchmarks, not tests: a missed budget is reported, never raised.
 
-    python -m infra.bench [--only cold web cost flat search throughput] [--cases 20]
+    python -m infra.bench [--only cold web cost flat search screening throughput] [--cases 20]
                           [--throughput-cases 30] [--rounds 3] [--repeat 9]
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from infra.bench.env import fake_aws_environment
 
-SECTIONS = ("cold", "web", "cost", "flat", "search", "throughput")
+SECTIONS = ("cold", "web", "cost", "flat", "search", "screening", "throughput")
 STATE_DIR = Path(os.environ.get("ONEWINDOW_STATE_DIR", ".local"))
 Row = tuple[str, str, str, str, str]
 
@@ -202,6 +202,48 @@ def _search_rows(result: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _screening_row(measure: str, figures: dict[str, Any], budget: str, met: bool | None) -> Row:
+    first = figures["first_call"]
+    return (
+        "screening",
+        f"{measure} ({figures['calls']} calls)",
+        f"items read {figures['items_read_per_call']:g}, median {figures['median_ms']:.1f} ms, "
+        f"p95 {figures['p95_ms']:.1f} ms",
+        budget,
+        f"{_verdict(met)} (container's first: {first['items_read']} items, {first['ms']:.0f} ms)"
+        if met is not None
+        else f"container's first: {first['items_read']} items, {first['ms']:.0f} ms",
+    )
+
+
+def _screening_rows(result: dict[str, Any]) -> list[Row]:
+    met = result["screening_met"]
+    rows = [
+        _screening_row(
+            "POST /bundles/{id}/screening (opening a business)",
+            result["bundle_screening"],
+            "reads nothing",
+            met,
+        ),
+        _screening_row(
+            "POST /catalog/items/{id}/screening",
+            result["item_screening"],
+            "reads the one item",
+            met,
+        ),
+    ]
+    for cases, figures in result["roadmap_by_cases"].items():
+        rows.append(
+            _screening_row(
+                f"GET /projects/{{id}}/roadmap, {cases} case(s)",
+                figures,
+                "1 + 2 per case of its own",
+                result["roadmap_met"],
+            )
+        )
+    return rows
+
+
 def _throughput_rows(result: dict[str, Any]) -> list[Row]:
     system, bare = result["system"], result["bare_engine"]
     rounds = len(system["rounds_apps_per_second"])
@@ -281,7 +323,15 @@ def main() -> int:
     # Lambdas fail the Choice on purpose); the functions' own logs are counted, not shown.
     logging.getLogger("moto").setLevel(logging.CRITICAL + 1)
 
-    from infra.bench import cold_start, cost, flat_cost, search, throughput, web_weight
+    from infra.bench import (
+        cold_start,
+        cost,
+        flat_cost,
+        screening,
+        search,
+        throughput,
+        web_weight,
+    )
 
     runners: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[Any], list[Row]]]] = {
         "cold": (lambda: cold_start.run(repeat=args.repeat), _cold_rows),
@@ -296,6 +346,7 @@ def main() -> int:
         ),
         "flat": (flat_cost.run, _flat_rows),
         "search": (search.run, _search_rows),
+        "screening": (screening.run, _screening_rows),
         "throughput": (
             lambda: throughput.run(cases=args.throughput_cases, rounds=args.rounds),
             _throughput_rows,

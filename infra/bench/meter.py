@@ -38,7 +38,8 @@ _WRITES = {"PutItem", "UpdateItem", "DeleteItem"}
 class DynamoUnits:
     read_units: float = 0.0
     write_units: float = 0.0
-    items_read: int = 0  # items DynamoDB evaluated (GetItem hits + Query ScannedCount)
+    # Items DynamoDB evaluated (GetItem and BatchGetItem hits + Query ScannedCount).
+    items_read: int = 0
     gsi_write_units: float = 0.0
 
 
@@ -145,6 +146,18 @@ class AwsMeter:
             consistent = bool(request.get("ConsistentRead")) and not request.get("IndexName")
             units.read_units += _read_units(int(total), consistent)
             units.items_read += scanned
+        elif operation == "BatchGetItem":
+            # Each key read is an item read, its units rounded up on its own; the items
+            # are sized as stored (a projection does not make a read cheaper).
+            unprocessed = parsed.get("UnprocessedKeys") or {}
+            for table, asked in (request.get("RequestItems") or {}).items():
+                left = (unprocessed.get(table) or {}).get("Keys") or []
+                for key in asked.get("Keys") or []:
+                    state = None if key in left else self._stored(table, key)
+                    if state is not None:
+                        consistent = bool(asked.get("ConsistentRead"))
+                        units.read_units += _read_units(state.size, consistent)
+                        units.items_read += 1
         elif operation in _WRITES:
             after = None if failed else self._stored(request["TableName"], _key_of(request))
             table, gsi = _write_units(before[0] if before else None, after)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.bench import cold_start, cost, search, throughput
+from infra.bench import cold_start, cost, screening, search, throughput
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +97,13 @@ def test_search_measures_each_catalog_size() -> None:
     result = search.run(sizes=(21, 60), rounds=1)
     assert set(result["by_size"]) == {"21", "60"}
     assert all(f["searches"] >= len(search.QUERIES) for f in result["by_size"].values())
+
+
+def test_screening_measures_both_screenings_and_the_roadmaps() -> None:
+    result = screening.run(rounds=1)
+    assert result["bundle_screening"]["calls"] == 1 and result["item_screening"]["calls"] == 1
+    assert set(result["roadmap_by_cases"]) == {str(n) for n in screening.PROJECT_CASES}
+    assert result["bundle_screening"]["first_call"]["items_read"] > 0  # the container's load
 
 
 def test_throughput_pairs_a_bare_round_with_a_system_round() -> None:
