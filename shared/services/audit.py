@@ -41,9 +41,12 @@ def case_subject(application_id: str) -> str:
 
 
 def is_party(caller: Caller, application: Application) -> bool:
-    """The applicant, the staff of a department that reviews it, a window clerk once the
-    case waited at the window, the centre's supervisors and ops."""
+    """The applicant, the service agent who filed it for them, the staff of a department
+    that reviews it, a window clerk once the case waited at the window, the centre's
+    supervisors and ops."""
     if caller.sub == application.owner_id or caller.is_supervisor or GROUP_OPS in caller.groups:
+        return True
+    if caller.is_agent and caller.sub == application.agent_sub:
         return True
     if any(caller.in_department(d) for d in application.reviews):
         return True

@@ -160,6 +160,10 @@ def test_the_applicant_confirms_in_their_own_account_and_the_case_moves_there(
     )
     assert submit["actor"] == AGENT.username
     assert submit["onBehalfOf"] == f"applicant {ENTERPRISE['creditCode']}"
+    # The agent who filed it reads the trail too; another agent does not
+    by_agent_trail = system.api("GET", f"/applications/{case}/audit", caller=AGENT)
+    assert by_agent_trail.status == 200, by_agent_trail.body
+    assert system.api("GET", f"/applications/{case}/audit", caller=OTHER_AGENT).status == 404
 
 
 def test_the_agent_enters_the_code_and_a_changed_filing_is_confirmed_again(
