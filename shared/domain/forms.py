@@ -10,7 +10,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
+from shared.domain.identifiers import credit_code_problem, resident_id_problem
 from shared.models.application import FormValue
 from shared.models.catalog import CatalogItem, FieldKind, FormField
 
@@ -72,13 +72,9 @@ def _text_problem(spec: FormField, text: str) -> str | None:
         allowed = [o.value for o in spec.options]
         return None if text in allowed else f"{spec.label_en} must be one of {', '.join(allowed)}"
     if kind is FieldKind.RESIDENT_ID:
-        if not is_valid_resident_id(text):
-            return "not a valid resident ID number (check character mismatch)"
-        return None
+        return resident_id_problem(text)
     if kind is FieldKind.CREDIT_CODE:
-        if not is_valid_credit_code(text):
-            return "not a valid unified social credit code (check character mismatch)"
-        return None
+        return credit_code_problem(text)
     if kind is FieldKind.PHONE:
         if _MOBILE.match(text) or _LANDLINE.match(text):
             return None

@@ -22,15 +22,24 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def is_valid_resident_id(value: str) -> bool:
+def resident_id_problem(value: str, today: date | None = None) -> str | None:
+    """What is wrong with a resident ID number, in words an applicant can act on, or None."""
     value = value.upper()
     if not _ID_PATTERN.match(value):
-        return False
+        return "not a resident ID number: 17 digits, then a check character (a digit or X)"
     try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return False
-    return resident_id_check_char(value[:17]) == value[17]
+        return f"the birth date in it, {value[6:14]}, is not a date"
+    if born > (today or date.today()):
+        return f"the birth date in it, {value[6:14]}, is in the future"
+    if resident_id_check_char(value[:17]) != value[17]:
+        return "not a valid resident ID number (check character mismatch): a digit is mistyped"
+    return None
+
+
+def is_valid_resident_id(value: str) -> bool:
+    return resident_id_problem(value) is None
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -38,8 +47,21 @@ def credit_code_check_char(first17: str) -> str:
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def is_valid_credit_code(value: str) -> bool:
+def credit_code_problem(value: str) -> str | None:
+    """What is wrong with a unified social credit code, in words an applicant can act on."""
     value = value.upper()
     if not _USCC_PATTERN.match(value):
-        return False
-    return credit_code_check_char(value[:17]) == value[17]
+        return (
+            "not a unified social credit code: 18 digits and capital letters "
+            "(no I, O, S, V or Z), the 3rd to 8th a region code"
+        )
+    if credit_code_check_char(value[:17]) != value[17]:
+        return (
+            "not a valid unified social credit code (check character mismatch): a character "
+            "is mistyped"
+        )
+    return None
+
+
+def is_valid_credit_code(value: str) -> bool:
+    return credit_code_problem(value) is None

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
-from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
+from shared.domain.identifiers import credit_code_problem, resident_id_problem
 from shared.domain.status import require_transition
 from shared.models.assistance import AssistSession, FilingConfirmation
 from shared.models.clock import CaseClock
@@ -57,15 +57,17 @@ class PersonApplicant(ApiModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         value = value.upper()
-        if not is_valid_resident_id(value):
-            raise ValueError("not a valid resident ID number (check character mismatch)")
+        problem = resident_id_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 
 def _checked_credit_code(value: str) -> str:
     value = value.upper()
-    if not is_valid_credit_code(value):
-        raise ValueError("not a valid unified social credit code (check character mismatch)")
+    problem = credit_code_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 

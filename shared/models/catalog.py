@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from shared.domain.identifiers import is_valid_credit_code
+from shared.domain.identifiers import credit_code_problem
 from shared.models.common import (
     ApiModel,
     DeliveryMode,
@@ -137,8 +137,9 @@ class Department(ApiModel):
     @field_validator("credit_code")
     @classmethod
     def _check_code(cls, value: str) -> str:
-        if not is_valid_credit_code(value):
-            raise ValueError("not a valid unified social credit code (check character mismatch)")
+        problem = credit_code_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 

@@ -175,6 +175,21 @@ def test_the_field_named_for_a_bad_resident_id_explains_the_check_character(worl
     assert "check character" in answer.body["fields"][0]["message"]
 
 
+def test_an_impossible_birth_date_in_a_resident_id_is_said_as_such(world: World) -> None:
+    # When a person files with an ID number born on 31 February
+    answer = world.system.api(
+        "POST",
+        "/applications",
+        caller=APPLICANT,
+        body=_valid_body(applicant={**PERSON, "idNumber": "110105194902310021"}),
+    )
+
+    # Then the message names the date, not the check character
+    assert answer.status == 422
+    message = answer.body["fields"][0]["message"]
+    assert "19490231, is not a date" in message and "check character" not in message
+
+
 def test_a_body_that_is_not_json_is_named_as_the_body(world: World) -> None:
     # When a client sends a truncated JSON body
     answer = world.system.api("POST", "/applications", body='{"itemId": "SD-', caller=APPLICANT)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from shared.catalog import DEFAULT_CATALOG_PATH, load_catalog
 from shared.domain.forms import form_problems, normalised
+from shared.domain.identifiers import resident_id_problem
 from shared.models.catalog import Catalog, CatalogItem, FieldKind, MaterialSource
 
 # What the coming bundles need (PRACTICE.md): opening a business, the 8-item
@@ -282,7 +283,8 @@ def test_a_resident_id_field_is_checked_like_the_applicant_model() -> None:
     wrong = form_problems(item, {name: "110105194912310021"}, require=False)
     right = form_problems(item, {name: "11010519491231002x"}, require=False)
     # Then only the wrong one is a problem, with the applicant model's message
-    assert wrong == [(f"form.{name}", "not a valid resident ID number (check character mismatch)")]
+    assert wrong == [(f"form.{name}", resident_id_problem("110105194912310021"))]
+    assert "check character mismatch" in str(wrong)
     assert right == []
 
 

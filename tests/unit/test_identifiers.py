@@ -1,8 +1,15 @@
 """Check characters of resident ID numbers (GB 11643) and credit codes (GB 32100)."""
 
+from datetime import date
+
 import pytest
 
-from shared.domain.identifiers import is_valid_credit_code, is_valid_resident_id
+from shared.domain.identifiers import (
+    credit_code_problem,
+    is_valid_credit_code,
+    is_valid_resident_id,
+    resident_id_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,34 @@ def test_invalid_credit_codes_are_refused(credit_code: str, why: str) -> None:
     # When it is checked
     # Then it is refused
     assert not is_valid_credit_code(credit_code), why
+
+
+@pytest.mark.parametrize(
+    ("resident_id", "said"),
+    [
+        ("11010519490231002X", "the birth date in it, 19490231, is not a date"),
+        ("110105203001010011", "the birth date in it, 20300101, is in the future"),
+        ("110105194912310021", "check character mismatch"),
+        ("11010519491231002", "then a check character (a digit or X)"),
+        ("11010519491231002Y", "then a check character (a digit or X)"),
+    ],
+    ids=["february-31", "future", "check", "short", "letter"],
+)
+def test_a_wrong_resident_id_is_told_what_is_wrong(resident_id: str, said: str) -> None:
+    problem = resident_id_problem(resident_id, today=date(2026, 12, 3))
+    assert problem is not None and said in problem
+
+
+@pytest.mark.parametrize(
+    ("credit_code", "said"),
+    [
+        ("91350100M000100Y44", "check character mismatch"),
+        ("91350100M000100YO3", "no I, O, S, V or Z"),
+    ],
+    ids=["check", "letter-o"],
+)
+def test_a_wrong_credit_code_is_told_what_is_wrong(credit_code: str, said: str) -> None:
+    problem = credit_code_problem(credit_code)
+    assert problem is not None and said in problem
+    assert resident_id_problem("11010519491231002X") is None
+    assert credit_code_problem("91350100M000100Y43") is None
