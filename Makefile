@@ -15,8 +15,10 @@ CHROMIUM := /usr/bin/chromium
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
-# Synth needs a region only to check resource types; deploy uses your profile's region.
-export AWS_DEFAULT_REGION ?= us-east-1
+# Synth needs a region only to check resource types: us-east-1 unless you set one. Deploy
+# is not given one: it uses your AWS profile's region (or AWS_REGION / AWS_DEFAULT_REGION
+# if you set them). The tests set their own.
+SYNTH_REGION = AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1}
 # Assets without the runtime's (3.13) bytecode fail the synth instead of warning:
 # `make setup` installs a 3.13 (Pyodide's) when the machine has none (infra/bundling.py).
 export ONEWINDOW_REQUIRE_BYTECODE := 1
@@ -104,7 +106,7 @@ bench: setup web
 	$(PY) -m infra.bench
 
 synth: setup
-	infra/node_modules/.bin/cdk synth --quiet
+	$(SYNTH_REGION) infra/node_modules/.bin/cdk synth --quiet
 
 # To your AWS account (credentials and region from your AWS profile). Scripts then use
 # ONEWINDOW_OUTPUTS=.local/outputs.deployed.json to drive the deployed stack.

@@ -10,11 +10,13 @@ AdminAddUserToGroup. This command does that for a demo set and prints ID tokens:
 import argparse
 import json
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from infra.constants import (
     GROUP_AGENT,
@@ -48,11 +50,27 @@ def load_outputs(path: Path = OUTPUTS) -> dict[str, str]:
         raise SystemExit(f"{path} not found: start the system first with `make run`")
     outputs: dict[str, str] = json.loads(path.read_text())[STACK_NAME]
     if outputs.get("AwsEndpointUrl"):
-        os.environ["AWS_ENDPOINT_URL"] = outputs["AwsEndpointUrl"]
+        endpoint = outputs["AwsEndpointUrl"]
+        if not answers(endpoint):  # the file outlived the system that wrote it
+            raise SystemExit(
+                f"OneWindow is not running: nothing answers at {endpoint}, which {path} names "
+                "(left by an earlier `make run`). Start it with `make run`."
+            )
+        os.environ["AWS_ENDPOINT_URL"] = endpoint
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_DEFAULT_REGION", outputs.get("Region", "us-east-1"))
     return outputs
+
+
+def answers(endpoint: str, timeout: float = 1.0) -> bool:
+    """Whether something listens at the endpoint's host and port."""
+    parts = urlsplit(endpoint)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", parts.port or 80), timeout):
+            return True
+    except OSError:
+        return False
 
 
 def demo_users() -> list[DemoUser]:
@@ -124,6 +142,27 @@ def main() -> None:
     token.add_argument("--password", default=DEMO_PASSWORD)
     args = parser.parse_args()
     outputs = load_outputs()
+    try:
+        _run(args, outputs)
+    except ClientError as exc:
+        raise SystemExit(_said(exc, getattr(args, "email", ""))) from None
+    except EndpointConnectionError as exc:
+        raise SystemExit(f"OneWindow stopped answering ({exc}): start it with `make run`") from None
+
+
+def _said(exc: ClientError, email: str) -> str:
+    """A Cognito refusal as a sentence."""
+    code = exc.response["Error"]["Code"]
+    if code == "NotAuthorizedException":
+        return f"wrong password for {email} (the demo users' is {DEMO_PASSWORD!r})"
+    if code == "UserNotFoundException":
+        return f"no user {email}: `make users` creates the demo users"
+    if code == "ResourceNotFoundException":
+        return "the user pool in .local/outputs.json is gone: restart with `make run`"
+    return f"Cognito refused: {exc.response['Error'].get('Message', code)}"
+
+
+def _run(args: argparse.Namespace, outputs: dict[str, str]) -> None:
     if args.command == "demo":
         for user in demo_users():
             ensure_user(outputs["UserPoolId"], user)

@@ -356,3 +356,15 @@ def test_the_local_outbox_lists_the_texts_sent_and_only_where_one_is_given() -> 
         assert plain.handle("GET", "/_local/outbox", {}, None)[0] == 403
     finally:
         plain.server.server_close()
+
+
+def test_the_scripts_tell_a_listening_endpoint_from_a_closed_one() -> None:
+    from infra.local.users import answers
+
+    gateway = LocalApiGateway("127.0.0.1", 0, "arn:unused", authorizer=None)  # type: ignore[arg-type]
+    try:
+        listening = f"http://127.0.0.1:{gateway.port}"
+        assert answers(listening)
+    finally:
+        gateway.server.server_close()
+    assert not answers(listening)  # the port closed with the server
