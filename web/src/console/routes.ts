@@ -141,6 +141,34 @@ export const consoleRoutes: RouteRecordRaw[] = [
         meta: { title: 'console.audit.caseHeading' },
       },
       {
+        // 帮办代办 / 云帮办: a service agent's filings for applicants, filing one, one filing.
+        path: 'agent',
+        name: 'console-agent',
+        component: () => import('./views/AgentFilingsView.vue'),
+        beforeEnter: only([GROUP_AGENT]),
+        meta: { title: 'console.agent.title' },
+      },
+      {
+        // (a static segment: ranked before :applicationId)
+        path: 'agent/file',
+        name: 'console-agent-file',
+        component: () => import('./views/AgentFileView.vue'),
+        props: (r) => ({
+          itemId: typeof r.query.item === 'string' ? r.query.item : null,
+          draftId: typeof r.query.draft === 'string' ? r.query.draft : null,
+        }),
+        beforeEnter: only([GROUP_AGENT]),
+        meta: { title: 'console.agent.file.title' },
+      },
+      {
+        path: 'agent/:applicationId',
+        name: 'console-agent-filing',
+        component: () => import('./views/AgentFilingPage.vue'),
+        props: (r) => ({ applicationId: String(r.params.applicationId), saved: r.query.saved === '1' }),
+        beforeEnter: only([GROUP_AGENT]),
+        meta: { title: 'console.agent.filing.title' },
+      },
+      {
         // 重点项目: a steward's projects (the centre's: all), registering one, one project.
         path: 'projects',
         name: 'console-projects',
