@@ -51,6 +51,15 @@ export const portalRoutes: RouteRecordRaw[] = [
     meta: { requiresAuth: true, title: 'nav.cases' },
   },
   {
+    // 确认代办申请: the applicant confirms a service agent's filing with the texted code (the
+    // text message says to sign in and confirm; a link may carry the case number).
+    path: '/confirm/:applicationId?',
+    name: 'confirm-filing',
+    component: () => import('./views/ConfirmFilingView.vue'),
+    props: (r) => ({ applicationId: typeof r.params.applicationId === 'string' ? r.params.applicationId : null }),
+    meta: { requiresAuth: true, title: 'confirmFiling.title' },
+  },
+  {
     path: '/cases/:applicationId',
     name: 'case',
     component: () => import('./views/CaseView.vue'),
