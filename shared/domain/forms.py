@@ -100,6 +100,11 @@ def form_problems(item: CatalogItem, form: dict[str, FormValue], *, require: boo
     return problems
 
 
+def missing_required(item: CatalogItem, form: dict[str, FormValue]) -> list[str]:
+    """The names of the item's required fields left blank, in the form's order."""
+    return [s.name for s in item.form_fields if s.required and is_blank(form.get(s.name))]
+
+
 def normalised(item: CatalogItem, form: dict[str, FormValue]) -> dict[str, FormValue]:
     """The form as stored: text trimmed, codes upper-cased, blanks left out."""
     result: dict[str, FormValue] = {}

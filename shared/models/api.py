@@ -79,6 +79,8 @@ class DraftSaved(ApiModel):
     application_id: ApplicationId
     version: int
     updated_at: datetime
+    # The required form fields still blank (filled in before submitting).
+    missing_fields: list[str] = Field(default_factory=list)
 
 
 class MaterialUploadRequest(ApiModel):

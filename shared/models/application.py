@@ -348,6 +348,7 @@ HEADER_FIELDS = frozenset(
         "failure_reason",
         "overdue_since",
         "submission_count",
+        "missing_fields",
         "created_at",
         "updated_at",
         "version",
@@ -386,6 +387,9 @@ class Application(ApiModel):
     # approval, late, not failed (a department being late is not a technical failure).
     overdue_since: datetime | None = None
     submission_count: int = 0
+    # A draft's required form fields still blank (drafts may be partial; submit would
+    # return them), as of its last save.
+    missing_fields: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     version: int = 0  # of the header: its optimistic lock
@@ -454,6 +458,7 @@ class Application(ApiModel):
             due_at=self.due_at,
             overdue_since=self.overdue_since,
             at_window_since=self.at_window_since,
+            missing_fields=self.missing_fields if self.status is ApplicationStatus.DRAFT else [],
         )
 
 
@@ -471,6 +476,8 @@ class ApplicationSummary(ApiModel):
     due_at: datetime | None = None
     overdue_since: datetime | None = None
     at_window_since: datetime | None = None  # waiting for a window clerk
+    # A draft's required form fields still blank: what to fill in before submitting.
+    missing_fields: list[str] = Field(default_factory=list)
 
 
 class FollowUpTicket(ApiModel):

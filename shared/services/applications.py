@@ -75,6 +75,7 @@ def create_application(
         offered = ", ".join(m.value for m in item.delivery_modes)
         raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
     _require_filing_right(caller, request)
+    _require_applicant_kind(item, request.applicant.kind)
     problems = forms.form_problems(item, request.form, require=False)
     if problems:
         raise ValidationFailed(
@@ -88,6 +89,7 @@ def create_application(
         item_version=item.version,  # the case keeps this version, whatever changes later
         applicant=request.applicant,
         form=forms.normalised(item, request.form),
+        missing_fields=forms.missing_required(item, request.form),
         channel=request.channel,
         assisted_by=caller.username if request.channel in _FILED_BY_STAFF else None,
         agent_sub=caller.sub if request.channel in AGENT_CHANNELS else None,
@@ -141,7 +143,9 @@ def update_draft(
                 fields=problems,
             )
         application.form = forms.normalised(item, request.form)
+        application.missing_fields = forms.missing_required(item, application.form)
     if request.applicant is not None:
+        _require_applicant_kind(item, request.applicant.kind)
         application.applicant = request.applicant
     if request.delivery is not None:
         application.delivery = request.delivery
@@ -155,6 +159,17 @@ def update_draft(
         )
     cases.save_draft(application)
     return application
+
+
+def _require_applicant_kind(item: CatalogItem, kind: str) -> None:
+    """An item for companies is not filed for a person (or the other way round): said at
+    filing, not after the uploads and the submit."""
+    kinds = [k.value for k in item.applicant_kinds]
+    if kind not in kinds:
+        raise ValidationFailed(
+            f"this item is for {' or '.join(kinds)} applicants, not {kind}",
+            field="applicant.kind",
+        )
 
 
 def _only_what_was_asked(

@@ -178,18 +178,34 @@ def test_a_failing_stage_marks_the_case_failed_and_fails_the_execution(system: S
     assert system.wait_execution(application_id)["status"] == "FAILED"
 
 
-def test_ineligible_applicant_is_not_accepted_with_reasons(system: System) -> None:
+def test_an_applicant_of_the_wrong_kind_is_refused_at_filing(system: System) -> None:
     # Given a person applying for an enterprise-only filing (SD-KFQ-0003)
     person = {"kind": "person", "name": "张伟", "idNumber": "11010519491231002X"}
-    application_id = submitted_case(
-        system, "SD-KFQ-0003", applicant=person, delivery={"mode": "electronic"}
-    )
+    answer = system.create("SD-KFQ-0003", applicant=person, delivery={"mode": "electronic"})
 
-    # Then acceptance refuses it in writing and the execution ends there
-    case = system.wait_for_status(application_id, "NOT_ACCEPTED")
-    assert case.acceptance is not None and "enterprise" in case.acceptance.reasons[0]
-    assert system.wait_execution(application_id)["status"] == "SUCCEEDED"
-    assert not case.reviews
+    # Then it is refused when filed, naming the applicant's kind, before any upload
+    # (acceptance keeps the same rule, tests/unit/test_acceptance_rules.py)
+    assert answer.status == 422, answer.body
+    assert [f["field"] for f in answer.body["fields"]] == ["applicant.kind"]
+    assert "enterprise" in answer.body["message"]
+
+
+def test_a_draft_says_which_required_fields_are_still_blank(system: System) -> None:
+    # Given a draft filed with only part of its form
+    created = system.create(STANDARD, form={"enterpriseName": "烟台海川新材料有限公司"})
+    assert created.status == 201, created.body
+    missing = created.body["missingFields"]
+    assert "enterpriseName" not in missing and {"creditCode", "contactPhone"} <= set(missing)
+
+    # When more is filled in, the list shrinks
+    case = created.body["applicationId"]
+    draft = system.api("GET", f"/applications/{case}", caller=CITIZEN).body
+    form = {**draft["form"], "creditCode": "91350100M000100Y43"}
+    body = {"version": draft["version"], "form": form}
+    saved = system.api("POST", f"/applications/{case}/draft", caller=CITIZEN, body=body)
+    assert saved.status == 200, saved.body
+    assert "creditCode" not in saved.body["missingFields"]
+    assert set(saved.body["missingFields"]) == set(missing) - {"creditCode"}
 
 
 def test_delivery_by_pickup_and_electronic(system: System) -> None:

@@ -156,7 +156,10 @@ def save_draft(application_id: AppId, request: DraftUpdateRequest) -> DraftSaved
     repo = repository()
     saved = cases.update_draft(caller, application_id, request, repo, repo)
     return DraftSaved(
-        application_id=saved.application_id, version=saved.version, updated_at=saved.updated_at
+        application_id=saved.application_id,
+        version=saved.version,
+        updated_at=saved.updated_at,
+        missing_fields=saved.missing_fields,
     )
 
 
