@@ -61,11 +61,12 @@ def send_confirmation_code(
         raise ValidationFailed("the applicant's mobile phone is missing", field="applicant.phone")
     code = rules.new_code()
     item = pinned_item(application, catalog)
-    # The least personal data: no name, the case's last digits, no code reused.
+    # The least personal data: no name; the case number, for the confirm page.
     texts.send_text(
         phone,
-        f"【一窗通办】帮办员代您申请「{item.name_zh}」(办件尾号 {application_id[-6:]})。"
-        f"确认码 {code}，24 小时内有效。请登录本人账号核对后确认，或将确认码告知帮办员。",
+        f"【一窗通办】帮办员代您申请「{item.name_zh}」，办件号 {application_id}。"
+        f"确认码 {code}，24 小时内有效。请登录本人账号，在“确认代办申请”页核对后确认"
+        f"（/confirm/{application_id}），或将确认码告知帮办员。",
     )
     sent_to = rules.masked_phone(phone)
     application.confirmation = FilingConfirmation(

@@ -99,7 +99,8 @@ def test_the_applicant_confirms_in_their_own_account_and_the_case_moves_there(
     sent = send_code(system, case)
     assert sent["sentTo"] == f"{PHONE[:3]}****{PHONE[-4:]}"
     text = texts_to(PHONE)[-1]
-    assert "用水用电联合报装" in text and case[-6:] in text and ENTERPRISE["name"] not in text
+    assert "用水用电联合报装" in text and f"/confirm/{case}" in text
+    assert ENTERPRISE["name"] not in text and ENTERPRISE["creditCode"] not in text
     again = system.api("POST", f"/applications/{case}/confirmation-code", caller=AGENT)
     assert again.status == 409 and fields(again) == ["code"]
     code = latest_code()
