@@ -14,6 +14,7 @@ from datetime import datetime
 from ulid import ULID
 
 from shared.domain import roadmap as plans
+from shared.domain.workdays import local_date
 from shared.errors import Forbidden, NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.application import Application, ApplicationSummary, EnterpriseApplicant
@@ -191,7 +192,9 @@ def add_log_entry(
         )
     if request.kind == "consultation" and not request.conclusion.strip():
         raise ValidationFailed("a joint consultation records its conclusion", field="conclusion")
-    if request.on > utc_now().date():
+    # The zone's calendar day (Beijing), as the steward's own: not UTC's, a day behind
+    # until 08:00.
+    if request.on > local_date(utc_now()):
         raise ValidationFailed("the log records what happened: not a future day", field="on")
     now = utc_now()
     entry = LogEntry(

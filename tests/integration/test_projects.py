@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from shared.domain.workdays import local_date
+from shared.models.common import utc_now
 from tests.integration.conftest import (
     ADDRESS,
     CITIZEN,
@@ -27,6 +29,11 @@ CLERK = Caller("sub-window", "window-clerk", ("window",))
 STAGE_1 = ["SD-KFQ-0003", "SD-KFQ-0202", "SD-KFQ-0203"]  # a filed (备案) project
 STAGE_2 = ["SD-KFQ-0204", "SD-KFQ-0004"]
 _codes = iter(range(10_000, 99_999))
+
+
+def beijing_today() -> date:
+    """The zone's calendar day, which the log's "not a future day" is judged by."""
+    return local_date(utc_now())
 
 
 def project_body(**changes: Any) -> dict[str, Any]:
@@ -172,7 +179,7 @@ def test_the_stewards_log_is_dated_signed_and_theirs(system: System) -> None:
     pid = registered(system)["projectId"]
     consultation = {
         "kind": "consultation",
-        "on": date.today().isoformat(),
+        "on": beijing_today().isoformat(),
         "summary": "组织自然资源、住建、消防部门对设计方案开展前置会诊",
         "departments": ["NATRES", "HOUSING", "FIRE"],
         "participants": "王晓（审批管家）、企业项目负责人",
@@ -181,7 +188,7 @@ def test_the_stewards_log_is_dated_signed_and_theirs(system: System) -> None:
     written = system.api("POST", f"/projects/{pid}/log", caller=STEWARD, body=consultation)
     assert written.status == 201, written.body
     assert written.body["signedBy"] == STEWARD.username and len(written.body["digest"]) == 64
-    call = {"kind": "call", "on": date.today().isoformat(), "summary": "电话提醒准备施工图"}
+    call = {"kind": "call", "on": beijing_today().isoformat(), "summary": "电话提醒准备施工图"}
     assert system.api("POST", f"/projects/{pid}/log", caller=STEWARD, body=call).status == 201
 
     log = system.api("GET", f"/projects/{pid}/log", caller=SUPERVISOR)
@@ -189,7 +196,7 @@ def test_the_stewards_log_is_dated_signed_and_theirs(system: System) -> None:
     assert [e["kind"] for e in log.body["items"]] == ["call", "consultation"]
 
     no_conclusion = {**consultation, "conclusion": ""}
-    tomorrow = {**call, "on": (date.today() + timedelta(days=1)).isoformat()}
+    tomorrow = {**call, "on": (beijing_today() + timedelta(days=1)).isoformat()}
     no_departments = {**consultation, "departments": []}
     for body, field in [
         (no_conclusion, "conclusion"),
