@@ -6,7 +6,10 @@
 """
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+_ZONE = ZoneInfo("Asia/Shanghai")
 
 _ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 _ID_CHECK = "10X98765432"
@@ -31,7 +34,8 @@ def resident_id_problem(value: str, today: date | None = None) -> str | None:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return f"the birth date in it, {value[6:14]}, is not a date"
-    if born > (today or date.today()):
+    # Today as the zone's calendar has it (Beijing), not the machine's (UTC).
+    if born > (today or datetime.now(_ZONE).date()):
         return f"the birth date in it, {value[6:14]}, is in the future"
     if resident_id_check_char(value[:17]) != value[17]:
         return "not a valid resident ID number (check character mismatch): a digit is mistyped"
