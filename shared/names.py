@@ -74,6 +74,9 @@ VERIFY: Final = "/verify/{certificateNo}"
 BUNDLES: Final = "/bundles"
 BUNDLE: Final = "/bundles/{bundleId}"
 BUNDLE_SCREENING: Final = "/bundles/{bundleId}/screening"
+BUNDLE_APPLICATIONS: Final = "/bundles/{bundleId}/applications"
+BUNDLE_CASE: Final = "/bundle-applications/{bundleCaseId}"
+BUNDLE_CASE_MATERIALS: Final = f"{BUNDLE_CASE}/materials"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
@@ -165,6 +168,9 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", APPLICATION_ASSIST_SESSIONS, False),
     ("POST", APPLICATION_ASSIST_SESSION_END, False),
     ("GET", AGENT_APPLICATIONS, False),
+    ("POST", BUNDLE_APPLICATIONS, False),
+    ("GET", BUNDLE_CASE, False),
+    ("POST", BUNDLE_CASE_MATERIALS, False),
     ("GET", AUDIT, False),
     ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),

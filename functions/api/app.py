@@ -17,6 +17,7 @@ from functions.api.routes import (
     applications,
     assistance,
     audit,
+    bundle_cases,
     bundles,
     certificates,
     holding,
@@ -36,6 +37,7 @@ from shared.observability import logger
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body.loads)
 app.include_router(public.router)
 app.include_router(bundles.router)
+app.include_router(bundle_cases.router)
 app.include_router(certificates.router)
 app.include_router(assistance.router)
 app.include_router(projects.router)

@@ -31,6 +31,8 @@ JSON_BODY_ROUTES = frozenset(
     {
         ("POST", names.APPLICATIONS),
         ("POST", names.BUNDLE_SCREENING),
+        ("POST", names.BUNDLE_APPLICATIONS),
+        ("POST", names.BUNDLE_CASE_MATERIALS),
         ("POST", names.CATALOG_ITEM_SCREENING),
         ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_COMMITMENT),

@@ -8,7 +8,8 @@ changes: a department's decision touches its own review and one event, never the
 
 `Application` holds the header and the form with the child records loaded beside it;
 `record()` queues timeline events, which the repository writes with the next change.
-`bundle_id` groups the applications of one "one thing, one go" bundle (a later issue).
+A member of a bundle filed as one carries `bundle_id` (the catalog's bundle) and
+`bundle_case_id` (the filing, shared/models/bundle_cases.py).
 """
 
 from datetime import datetime
@@ -334,6 +335,7 @@ HEADER_FIELDS = frozenset(
         "item_id",
         "item_version",
         "bundle_id",
+        "bundle_case_id",
         "channel",
         "assisted_by",
         "agent_sub",
@@ -363,6 +365,8 @@ class Application(ApiModel):
     item_id: ItemId
     item_version: Annotated[int, Field(ge=1)] = 1  # the catalog version the case pinned
     bundle_id: str | None = None
+    # A member of a bundle filed as one (shared/models/bundle_cases.py): submitted with it.
+    bundle_case_id: ApplicationId | None = None
     applicant: Applicant
     form: dict[str, FormValue] = Field(default_factory=dict)
     channel: Channel
@@ -451,6 +455,7 @@ class Application(ApiModel):
             application_id=self.application_id,
             item_id=self.item_id,
             item_version=self.item_version,
+            bundle_case_id=self.bundle_case_id,
             status=self.status,
             channel=self.channel,
             created_at=self.created_at,
@@ -468,6 +473,7 @@ class ApplicationSummary(ApiModel):
     application_id: ApplicationId
     item_id: ItemId
     item_version: int = 1
+    bundle_case_id: ApplicationId | None = None  # a member of a bundle filed as one
     status: ApplicationStatus
     channel: Channel
     created_at: datetime

@@ -15,6 +15,7 @@ from shared.models.application import (
     ResultRecord,
     TimelineEvent,
 )
+from shared.models.bundle_cases import BundleCase
 from shared.models.common import ApplicationStatus
 from shared.ports.page import Page
 
@@ -30,6 +31,12 @@ class ApplicationRepository(Protocol):
     def create_application(self, application: Application) -> None:
         """Header, form and queued events at once; a Conflict if the id exists."""
         ...
+
+    def create_bundle_case(self, bundle_case: BundleCase, members: Sequence[Application]) -> None:
+        """The bundle case and every member case at once, or none of them."""
+        ...
+
+    def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None: ...
 
     def save_application(
         self,

@@ -25,6 +25,7 @@ from shared.models.api import (
     ReusableMaterialList,
 )
 from shared.models.application import (
+    Applicant,
     Application,
     CheckedDocument,
     FollowUpTicket,
@@ -74,8 +75,8 @@ def create_application(
     if request.delivery.mode not in item.delivery_modes:
         offered = ", ".join(m.value for m in item.delivery_modes)
         raise ValidationFailed(f"this item is delivered by {offered} only", field="delivery.mode")
-    _require_filing_right(caller, request)
-    _require_applicant_kind(item, request.applicant.kind)
+    require_filing_right(caller, request.channel, request.applicant)
+    require_applicant_kind(item, request.applicant.kind)
     problems = forms.form_problems(item, request.form, require=False)
     if problems:
         raise ValidationFailed(
@@ -145,7 +146,7 @@ def update_draft(
         application.form = forms.normalised(item, request.form)
         application.missing_fields = forms.missing_required(item, application.form)
     if request.applicant is not None:
-        _require_applicant_kind(item, request.applicant.kind)
+        require_applicant_kind(item, request.applicant.kind)
         application.applicant = request.applicant
     if request.delivery is not None:
         application.delivery = request.delivery
@@ -161,7 +162,7 @@ def update_draft(
     return application
 
 
-def _require_applicant_kind(item: CatalogItem, kind: str) -> None:
+def require_applicant_kind(item: CatalogItem, kind: str) -> None:
     """An item for companies is not filed for a person (or the other way round): said at
     filing, not after the uploads and the submit."""
     kinds = [k.value for k in item.applicant_kinds]
@@ -195,11 +196,10 @@ def _only_what_was_asked(
     return changed
 
 
-def _require_filing_right(caller: Caller, request: CreateApplicationRequest) -> None:
+def require_filing_right(caller: Caller, channel: Channel, applicant: Applicant) -> None:
     """Applicants file for themselves; staff file only on someone's behalf: service agents
     on the agent and remote-assisted channels, window clerks for a walk-in applicant on
     the window channel."""
-    channel = request.channel
     if channel is Channel.WINDOW:
         if not caller.is_window_clerk:
             raise Forbidden(
@@ -212,7 +212,7 @@ def _require_filing_right(caller: Caller, request: CreateApplicationRequest) -> 
             raise Forbidden(
                 f"only service agents file on the {channel.value} channel", field="channel"
             )
-        if request.applicant.phone is None:
+        if applicant.phone is None:
             raise ValidationFailed(
                 "an agent's filing needs the applicant's mobile phone: the code they confirm "
                 "the filing with is texted to it",
@@ -477,6 +477,12 @@ def submit(
     application = get_own_application(caller, application_id, cases)
     _require_reused_still_theirs(application, cases)
     if application.status is ApplicationStatus.DRAFT:
+        if application.bundle_case_id is not None:
+            raise Conflict(
+                f"this case is a member of bundle application {application.bundle_case_id} "
+                "and is submitted with it, not on its own",
+                field="bundleCaseId",
+            )
         return _first_submission(caller, application, cases, store, workflow)
     if application.status is ApplicationStatus.RETURNED:
         return _resubmit(caller, application, cases, store, workflow)

@@ -50,6 +50,7 @@ class World:
     certificate_no: str
     verification_code: str
     project_id: str  # a key project (stewarded by another) that CITIZEN's completed case is in
+    bundle_case: str  # CITIZEN's business-opening bundle application, its members drafts
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,13 @@ def world() -> Iterator[World]:
             body={"applicationId": completed},
         )
         assert linked.status == 201, linked.body
+        bundle = system.api(
+            "POST",
+            "/bundles/BND-BUSINESS-OPENING/applications",
+            caller=CITIZEN,
+            body=_bundle_filing(),
+        )
+        assert bundle.status == 201, bundle.body
         yield World(
             system,
             completed,
@@ -84,7 +92,22 @@ def world() -> Iterator[World]:
             result.body["certificateNo"],
             result.body["verificationCode"],
             project_id,
+            bundle.body["bundleCaseId"],
         )
+
+
+def _bundle_filing() -> dict[str, Any]:
+    return {
+        "applicant": {
+            "kind": "enterprise",
+            "name": "山东海川新材料有限公司",
+            "creditCode": "91350100M000100Y43",
+            "legalRepresentative": "李娜",
+        },
+        "answers": OPENING_ANSWERS,
+        "channel": "web",
+        "delivery": {"mode": "electronic"},
+    }
 
 
 def _project(number: str) -> dict[str, Any]:
@@ -109,6 +132,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         .replace("{bundleId}", "BND-BUSINESS-OPENING")
         .replace("{projectId}", world.project_id)
         .replace("{sessionId}", "01J0000000000000000000000S")
+        .replace("{bundleCaseId}", world.bundle_case)
     )
     bodies: dict[str, Any] = {
         "/applications": {
@@ -164,6 +188,13 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
             "missing": [{"field": "PROPERTY_PROOF", "reason": "页码不全"}]
         },
         "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
+        "/bundles/{bundleId}/applications": _bundle_filing(),
+        "/bundle-applications/{bundleCaseId}/materials": {
+            "materialCode": "BANK_ACCOUNT",
+            "fileName": "licence.pdf",
+            "contentType": "application/pdf",
+            "size": 1024,
+        },
         "/projects": _project("0000002"),
         "/projects/{projectId}/cases": {"applicationId": world.completed},
         "/projects/{projectId}/log": {"kind": "call", "on": "2026-01-05", "summary": "电话回访"},
@@ -264,6 +295,10 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
         404,
     ),
     ("GET", "/agent/applications"): (401, 403, 403, 403, 403, 403),
+    # A bundle is filed by its applicant (any citizen, for themselves); read by its owner.
+    ("POST", "/bundles/{bundleId}/applications"): (401, 201, 201, 403, 403, 403),
+    ("GET", "/bundle-applications/{bundleCaseId}"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/bundle-applications/{bundleCaseId}/materials"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

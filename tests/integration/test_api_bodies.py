@@ -20,6 +20,12 @@ ROUTES = [
     pytest.param("/applications", APPLICANT, id="create"),
     pytest.param("/bundles/BND-BUSINESS-OPENING/screening", APPLICANT, id="screening"),
     pytest.param("/catalog/items/SD-KFQ-0001/screening", APPLICANT, id="item-screening"),
+    pytest.param("/bundles/BND-BUSINESS-OPENING/applications", APPLICANT, id="bundle-filing"),
+    pytest.param(
+        "/bundle-applications/01J0000000000000000000000A/materials",
+        APPLICANT,
+        id="bundle-material",
+    ),
     pytest.param("/applications/01J0000000000000000000000A/draft", APPLICANT, id="draft"),
     pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),

@@ -271,6 +271,34 @@ def test_no_api_route_or_stage_ever_scans(
     ok(system.api("GET", "/bundles/BND-DEREGISTRATION"))
     answers = {"answers": {"investment": "enterprise_filing"}}
     ok(system.api("POST", "/bundles/BND-CONSTRUCTION-1/screening", body=answers))
+    # A bundle filed as one, read back, a shared material's upload granted (its members
+    # read one by one, bounded by the bundle's size)
+    opening = {
+        "applicant": ENTERPRISE,
+        "answers": {
+            "entityKind": "company",
+            "hasEmployees": "yes",
+            "needsInvoices": "no",
+            "needsBankAccount": "no",
+        },
+        "channel": "web",
+        "delivery": {"mode": "electronic"},
+    }
+    filed = ok(
+        system.api(
+            "POST", "/bundles/BND-BUSINESS-OPENING/applications", caller=CITIZEN, body=opening
+        )
+    )
+    ok(system.api("GET", f"/bundle-applications/{filed['bundleCaseId']}", caller=CITIZEN))
+    pdf = {"fileName": "a.pdf", "contentType": "application/pdf", "size": 1024}
+    ok(
+        system.api(
+            "POST",
+            f"/bundle-applications/{filed['bundleCaseId']}/materials",
+            caller=CITIZEN,
+            body={"materialCode": "BANK_ACCOUNT", **pdf},
+        )
+    )
     single = {"applicantKind": "enterprise", "situations": []}
     ok(system.api("POST", f"/catalog/items/{STANDARD}/screening", body=single))
     # The published figures, a page of each (counters, never the cases)

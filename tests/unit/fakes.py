@@ -45,6 +45,7 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
+from shared.models.bundle_cases import BundleCase
 from shared.models.bundles import Bundle
 from shared.models.catalog import Catalog, CatalogItem, Department
 from shared.models.common import ApplicationStatus, Channel, DeliveryMode, utc_now
@@ -207,6 +208,7 @@ class InMemoryRepository:
 
     def __init__(self, catalog: Catalog | None = None) -> None:
         self.cases: dict[str, _StoredCase] = {}
+        self.bundle_cases: dict[str, BundleCase] = {}
         self.certificates: dict[str, Certificate] = {}
         self.delegations: dict[str, Delegation] = {}
         self.tickets: dict[str, FollowUpTicket] = {}
@@ -265,6 +267,19 @@ class InMemoryRepository:
         )
         application.version = 1
         application.events_written()
+
+    def create_bundle_case(self, bundle_case: BundleCase, members: Sequence[Application]) -> None:
+        if bundle_case.bundle_case_id in self.bundle_cases or any(
+            m.application_id in self.cases for m in members
+        ):
+            raise Conflict("bundle case already exists", field="bundleCaseId")
+        self.bundle_cases[bundle_case.bundle_case_id] = bundle_case.model_copy(deep=True)
+        for member in members:
+            self.create_application(member)
+
+    def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
+        stored = self.bundle_cases.get(bundle_case_id)
+        return stored.model_copy(deep=True) if stored else None
 
     def save_application(
         self,

@@ -11,6 +11,9 @@
 | rating   | FEEDBACK             |                             |                              |
 | event    | TL#<at>#<nn><random> |                             |                              |
 
+A bundle filed as one is `BUNDLECASE#<id>` / `BUNDLECASE`: the screening it was filed
+with and its members' ids; each member is a case as above, written with it at once.
+
 Reviews are in tasks.py. The timeline's `TL#` sorts after every other record, so one query
 for `SK < "TL#"` reads a case without its timeline, however long that grows, and the
 timeline pages on its own. The indexes project one attribute, `summary`: what their
@@ -57,6 +60,7 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
+from shared.models.bundle_cases import BundleCase
 from shared.models.common import ApplicationStatus
 from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
 from shared.ports.applications import CaseRecord
@@ -84,6 +88,13 @@ _SINGLE_RECORDS: dict[type, str] = {
 
 def case_pk(application_id: str) -> str:
     return f"APP#{application_id}"
+
+
+BUNDLE_CASE = "BUNDLECASE"
+
+
+def bundle_case_pk(bundle_case_id: str) -> str:
+    return f"BUNDLECASE#{bundle_case_id}"
 
 
 def agent_partition(agent_sub: str) -> str:
@@ -134,6 +145,19 @@ def header_item(application: Application, version: int) -> Item:
         item[GSI2_PK] = s(partition)
         item[GSI2_SK] = s(f"{stamp(waiting_since)}#{application.application_id}")
     return item
+
+
+def _creation(application: Application) -> list[dict[str, Any]]:
+    """The writes that create a case: its header, form and first events, and its place in
+    its agent's list (which keeps it once it moves to the applicant)."""
+    operations = [
+        put(header_item(application, 1), "attribute_not_exists(PK)"),
+        put(form_item(application)),
+        *(put(e) for e in event_items(application.application_id, application.new_events)),
+    ]
+    if application.agent_sub is not None:
+        operations.append(put(agent_filing_item(application)))
+    return operations
 
 
 def form_item(application: Application) -> Item:
@@ -206,16 +230,29 @@ class CaseStore(DynamoTable):
         return assemble(items)
 
     def create_application(self, application: Application) -> None:
-        operations = [
-            put(header_item(application, 1), "attribute_not_exists(PK)"),
-            put(form_item(application)),
-            *(put(e) for e in event_items(application.application_id, application.new_events)),
-        ]
-        if application.agent_sub is not None:  # the agent's list keeps it once it moves
-            operations.append(put(agent_filing_item(application)))
-        self._write(operations, Conflict("application already exists", field="applicationId"))
+        self._write(
+            _creation(application), Conflict("application already exists", field="applicationId")
+        )
         application.version = 1
         application.events_written()
+
+    def create_bundle_case(self, bundle_case: BundleCase, members: Sequence[Application]) -> None:
+        # All or nothing: a bundle case never lacks a member, nor a member its bundle case.
+        operations = [
+            put(
+                record(bundle_case_pk(bundle_case.bundle_case_id), BUNDLE_CASE, dump(bundle_case)),
+                "attribute_not_exists(PK)",
+            ),
+            *(o for m in members for o in _creation(m)),
+        ]
+        self._write(operations, Conflict("bundle case already exists", field="bundleCaseId"))
+        for member in members:
+            member.version = 1
+            member.events_written()
+
+    def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
+        item = self._get(bundle_case_pk(bundle_case_id), BUNDLE_CASE, consistent=True)
+        return parse(BundleCase, item) if item else None
 
     def save_application(
         self,

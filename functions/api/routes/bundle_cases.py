@@ -1,0 +1,122 @@
+"""A bundle filed as one application (一件事一次办): file it, read it with its members,
+upload a shared material once. Every route needs a Cognito ID token; a bundle filing
+that is not the caller's is a 404."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from functions.api.contract import (
+    CONFLICT,
+    DESCRIPTIONS,
+    FORBIDDEN,
+    NOT_FOUND,
+    UNAVAILABLE,
+    responses,
+)
+from functions.api.dependencies import bundle_cache, current_caller, documents, repository
+from shared import names
+from shared.models.bundle_cases import (
+    BundleApplicationRequest,
+    BundleCaseView,
+    SharedMaterialUpload,
+    SharedMaterialUploadRequest,
+)
+from shared.settings import get_settings
+
+router = APIGatewayRouter()
+_BUSY = DESCRIPTIONS[UNAVAILABLE]
+_NOT_FOUND = "No such bundle application of the caller's"
+BundleIdPath = Annotated[str, Path(alias="bundleId", max_length=40, description="BND-...")]
+BundleCaseId = Annotated[str, Path(alias="bundleCaseId", max_length=40)]
+
+
+@router.post(
+    names.resolver_path(names.BUNDLE_APPLICATIONS),
+    summary="File a bundle as one application",
+    description=(
+        "The answers to the bundle's situation questions decide its members, as its "
+        "screening does (answers that lead to an exit: 422 naming `answers`, with what to "
+        "apply for instead). `sharedForm` holds the fields the bundle's items share, given "
+        "once and copied into every member that has them; `forms` each member's own fields, "
+        "by item id. Each member is a draft case (`bundleCaseId` on it) whose own materials "
+        "are uploaded on it; the shared ones once, on the bundle application. The applicant "
+        "and delivery are checked against every member. Filed on web or mobile by the "
+        "applicant. Drafts may be partial: each member lists its `missingFields`."
+    ),
+    tags=["bundles"],
+    responses=responses(
+        201,
+        {
+            FORBIDDEN: "The caller may not file on this channel",
+            NOT_FOUND: "No such bundle in the current catalog",
+            UNAVAILABLE: _BUSY,
+        },
+        description="Created",
+    ),
+)
+def file_bundle(
+    bundle_id: BundleIdPath, request: Annotated[BundleApplicationRequest, Body()]
+) -> Response[BundleCaseView]:
+    from shared.services import bundle_cases
+
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    filed, _ = bundle_cases.file_bundle(caller, bundle_id, request, repo, bundle_cache())
+    return Response(
+        status_code=201,
+        content_type="application/json",
+        body=bundle_cases.bundle_case_view(filed, repo, repo),
+    )
+
+
+@router.get(
+    names.resolver_path(names.BUNDLE_CASE),
+    summary="A bundle application: its members, waves and materials",
+    description=(
+        "Each member with its case id, wave (an item waits for the results of earlier "
+        "waves), status and missing fields; the materials to provide, a shared one once "
+        "for all the members that ask for it, and which members hold an upload for each."
+    ),
+    tags=["bundles"],
+    responses=responses(errors={NOT_FOUND: _NOT_FOUND, UNAVAILABLE: _BUSY}),
+)
+def get_bundle_case(bundle_case_id: BundleCaseId) -> BundleCaseView:
+    from shared.services import bundle_cases
+
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    found = bundle_cases.get_own_bundle_case(caller, bundle_case_id, repo)
+    return bundle_cases.bundle_case_view(found, repo, repo)
+
+
+@router.post(
+    names.resolver_path(names.BUNDLE_CASE_MATERIALS),
+    summary="Get a presigned POST to upload a shared material once",
+    description=(
+        "For a material the bundle's items share (`sharedMaterials`): one file, recorded on "
+        "every member that asks the applicant for it (`applicationIds`); the type and size "
+        "must suit every one of them. Any other material is uploaded on its member's case."
+    ),
+    tags=["bundles"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _NOT_FOUND,
+            CONFLICT: "A member is no longer a draft or returned for supplement",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def upload_shared_material(
+    bundle_case_id: BundleCaseId, request: Annotated[SharedMaterialUploadRequest, Body()]
+) -> SharedMaterialUpload:
+    from shared.services import bundle_cases
+
+    caller = current_caller(router)  # type: ignore[arg-type]
+    ttl = get_settings().upload_url_ttl_seconds
+    repo = repository()
+    return bundle_cases.request_shared_upload(
+        caller, bundle_case_id, request, repo, repo, documents(), ttl
+    )

@@ -1,0 +1,143 @@
+"""A bundle filed as one application (一件事一次办): the applicant answers the bundle's
+situation questions once, gives a field several items share once (`sharedForm`) and each
+item's own fields beside it (`forms`), uploads a shared material once, and the items that
+apply become the bundle case's members: one case each, as the per-item workflow knows
+them, marked with the bundle case they belong to and submitted only with it.
+
+The bundle case keeps what the screening decided when it was filed (the members, their
+waves and waits), so a later change to the bundle's catalog data does not move a filed
+case's items around.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from shared.models.api import small_form_values
+from shared.models.application import Applicant, DeliveryRequest, FormValue
+from shared.models.bundles import BundleId, ItemRef
+from shared.models.common import ApiModel, Channel, utc_now
+from shared.models.ids import ApplicationId, ItemId, MaterialCode
+
+FormValues = Annotated[dict[str, FormValue], Field(max_length=60)]
+
+
+class BundleApplicationRequest(ApiModel):
+    """`answers` to the bundle's situation questions (as its screening takes them);
+    `sharedForm` holds the bundle's shared fields, asked once for every item that has
+    them; `forms` each applying item's own fields, by item id. Drafts may be partial."""
+
+    applicant: Applicant
+    answers: dict[str, Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    shared_form: FormValues = Field(default_factory=dict)
+    forms: Annotated[dict[ItemId, FormValues], Field(max_length=30)] = Field(default_factory=dict)
+    channel: Channel
+    delivery: DeliveryRequest
+
+    @field_validator("shared_form")
+    @classmethod
+    def _small_shared(cls, value: dict[str, FormValue]) -> dict[str, FormValue]:
+        return small_form_values(value)
+
+    @field_validator("forms")
+    @classmethod
+    def _small_forms(
+        cls, value: dict[str, dict[str, FormValue]]
+    ) -> dict[str, dict[str, FormValue]]:
+        return {item: small_form_values(form) for item, form in value.items()}
+
+
+class BundleMember(ApiModel):
+    """An item of the bundle that applies, and its own case."""
+
+    item_id: ItemId
+    application_id: ApplicationId
+    wave: Annotated[int, Field(ge=1)]  # 1 runs first; wave n waits for earlier waves
+    waits_for: list[ItemId] = Field(default_factory=list)
+    # Materials an earlier member's result stands for: not asked of the applicant.
+    provided_by_results: list[MaterialCode] = Field(default_factory=list)
+
+
+class BundleCase(ApiModel):
+    bundle_case_id: ApplicationId
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    lead_department: str
+    owner_id: str
+    agent_sub: str | None = None
+    channel: Channel
+    answers: dict[str, str]
+    shared_fields: list[str]
+    shared_materials: list[MaterialCode]
+    members: Annotated[list[BundleMember], Field(min_length=1, max_length=30)]
+    critical_path_days: int
+    created_at: datetime = Field(default_factory=utc_now)
+
+    def member(self, item_id: str) -> BundleMember | None:
+        return next((m for m in self.members if m.item_id == item_id), None)
+
+    @property
+    def application_ids(self) -> list[str]:
+        return [m.application_id for m in self.members]
+
+
+class SharedMaterialUploadRequest(ApiModel):
+    """One shared material's file, uploaded once for every member that asks for it."""
+
+    material_code: MaterialCode
+    file_name: Annotated[str, Field(min_length=1, max_length=200)]
+    content_type: Annotated[str, Field(min_length=3, max_length=100)]
+    size: Annotated[int, Field(gt=0, le=50 * 1024 * 1024)]
+
+
+class SharedMaterialUpload(ApiModel):
+    url: str
+    fields: dict[str, str]
+    key: str
+    expires_at: datetime
+    max_size: int
+    # The members whose case now holds this upload for the material.
+    application_ids: list[ApplicationId]
+
+
+class BundleMemberView(ItemRef):
+    application_id: ApplicationId
+    wave: int
+    waits_for: list[ItemId]
+    status: str
+    missing_fields: list[str]
+    due_at: datetime | None = None
+
+
+class BundleMaterialView(ApiModel):
+    """A material to provide for the bundle: a shared one once for all the members that
+    ask for it (`shared`), another on its member's own case."""
+
+    code: MaterialCode
+    name_zh: str
+    name_en: str
+    required: bool
+    shared: bool
+    item_ids: list[ItemId]
+    # The members that hold an upload for it (asked at submit whether S3 has the file).
+    uploaded_on: list[ItemId]
+
+
+class BundleCaseView(ApiModel):
+    bundle_case_id: ApplicationId
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    lead_department: str
+    channel: Channel
+    answers: dict[str, str]
+    shared_fields: list[str]
+    members: list[BundleMemberView]
+    waves: list[list[ItemId]]
+    materials: list[BundleMaterialView]
+    critical_path_days: int
+    created_at: datetime
