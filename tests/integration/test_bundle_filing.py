@@ -245,3 +245,30 @@ def test_a_wrong_filing_is_refused_naming_where_with_nothing_written(
 def test_an_unknown_bundle_is_a_404(system: System) -> None:
     missing = system.api("POST", "/bundles/BND-NO-SUCH/applications", body=body(), caller=CITIZEN)
     assert missing.status == 404 and fields_named(missing) == {"bundleId"}, missing.body
+
+
+def test_a_retried_filing_with_the_same_key_files_the_bundle_once(system: System) -> None:
+    # When the citizen's filing is retried with the same Idempotency-Key and body
+    key = {"Idempotency-Key": "bundle-opening-retry-1"}
+    before = own_cases(system)
+    first = system.api(
+        "POST", f"/bundles/{BUNDLE}/applications", body=body(), caller=CITIZEN, headers=key
+    )
+    again = system.api(
+        "POST", f"/bundles/{BUNDLE}/applications", body=body(), caller=CITIZEN, headers=key
+    )
+
+    # Then the second answer is the first filing, and one set of members was drafted
+    assert first.status == 201 and again.status == 201, (first.body, again.body)
+    assert again.body["bundleCaseId"] == first.body["bundleCaseId"]
+    assert own_cases(system) == before + len(first.body["members"])
+
+    # And the same key with another body is refused, naming the header
+    other = system.api(
+        "POST",
+        f"/bundles/{BUNDLE}/applications",
+        body=body(answers={**EVERYTHING, "needsInvoices": "no"}),
+        caller=CITIZEN,
+        headers=key,
+    )
+    assert other.status == 422 and fields_named(other) == {"Idempotency-Key"}, other.body

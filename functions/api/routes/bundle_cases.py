@@ -16,7 +16,9 @@ from functions.api.contract import (
     UNAVAILABLE,
     responses,
 )
-from functions.api.dependencies import bundle_cache, current_caller, documents, repository
+from functions.api.dependencies import current_caller, documents, repository
+from functions.api.idempotency import file_bundle_idempotently
+from functions.api.routes.applications import IdempotencyKey
 from shared import names
 from shared.models.bundle_cases import (
     BundleApplicationRequest,
@@ -44,7 +46,8 @@ BundleCaseId = Annotated[str, Path(alias="bundleCaseId", max_length=40)]
         "by item id. Each member is a draft case (`bundleCaseId` on it) whose own materials "
         "are uploaded on it; the shared ones once, on the bundle application. The applicant "
         "and delivery are checked against every member. Filed on web or mobile by the "
-        "applicant. Drafts may be partial: each member lists its `missingFields`."
+        "applicant. Drafts may be partial: each member lists its `missingFields`. Honours "
+        "Idempotency-Key as POST /applications does."
     ),
     tags=["bundles"],
     responses=responses(
@@ -52,23 +55,25 @@ BundleCaseId = Annotated[str, Path(alias="bundleCaseId", max_length=40)]
         {
             FORBIDDEN: "The caller may not file on this channel",
             NOT_FOUND: "No such bundle in the current catalog",
+            CONFLICT: "A request with this Idempotency-Key is still in progress",
             UNAVAILABLE: _BUSY,
         },
         description="Created",
     ),
 )
 def file_bundle(
-    bundle_id: BundleIdPath, request: Annotated[BundleApplicationRequest, Body()]
+    bundle_id: BundleIdPath,
+    request: Annotated[BundleApplicationRequest, Body()],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[BundleCaseView]:
-    from shared.services import bundle_cases
-
     caller = current_caller(router)  # type: ignore[arg-type]
-    repo = repository()
-    filed, _ = bundle_cases.file_bundle(caller, bundle_id, request, repo, bundle_cache())
+    body = file_bundle_idempotently(
+        caller, bundle_id, request, idempotency_key, router.lambda_context
+    )
     return Response(
         status_code=201,
         content_type="application/json",
-        body=bundle_cases.bundle_case_view(filed, repo, repo),
+        body=BundleCaseView.model_validate(body),
     )
 
 
