@@ -75,6 +75,7 @@ BUNDLES: Final = "/bundles"
 BUNDLE: Final = "/bundles/{bundleId}"
 BUNDLE_SCREENING: Final = "/bundles/{bundleId}/screening"
 BUNDLE_APPLICATIONS: Final = "/bundles/{bundleId}/applications"
+BUNDLE_CASES: Final = "/bundle-applications"
 BUNDLE_CASE: Final = "/bundle-applications/{bundleCaseId}"
 BUNDLE_CASE_MATERIALS: Final = f"{BUNDLE_CASE}/materials"
 APPLICATIONS: Final = "/applications"
@@ -169,6 +170,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", APPLICATION_ASSIST_SESSION_END, False),
     ("GET", AGENT_APPLICATIONS, False),
     ("POST", BUNDLE_APPLICATIONS, False),
+    ("GET", BUNDLE_CASES, False),
     ("GET", BUNDLE_CASE, False),
     ("POST", BUNDLE_CASE_MATERIALS, False),
     ("GET", AUDIT, False),

@@ -84,6 +84,32 @@ class BundleCase(ApiModel):
     def application_ids(self) -> list[str]:
         return [m.application_id for m in self.members]
 
+    def summary(self) -> "BundleCaseSummary":
+        return BundleCaseSummary(
+            bundle_case_id=self.bundle_case_id,
+            bundle_id=self.bundle_id,
+            name_zh=self.name_zh,
+            name_en=self.name_en,
+            item_ids=[m.item_id for m in self.members],
+            created_at=self.created_at,
+        )
+
+
+class BundleCaseSummary(ApiModel):
+    """A bundle filing as the owner's list shows it."""
+
+    bundle_case_id: ApplicationId
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    item_ids: list[ItemId]
+    created_at: datetime
+
+
+class BundleCasePage(ApiModel):
+    items: list[BundleCaseSummary]
+    next_cursor: str | None = None
+
 
 class SharedMaterialUploadRequest(ApiModel):
     """One shared material's file, uploaded once for every member that asks for it."""

@@ -15,7 +15,7 @@ from shared.models.application import (
     ResultRecord,
     TimelineEvent,
 )
-from shared.models.bundle_cases import BundleCase
+from shared.models.bundle_cases import BundleCase, BundleCaseSummary
 from shared.models.common import ApplicationStatus
 from shared.ports.page import Page
 
@@ -37,6 +37,12 @@ class ApplicationRepository(Protocol):
         ...
 
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None: ...
+
+    def list_owner_bundle_cases(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[BundleCaseSummary]:
+        """The owner's bundle filings, newest first."""
+        ...
 
     def save_application(
         self,

@@ -297,6 +297,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/agent/applications"): (401, 403, 403, 403, 403, 403),
     # A bundle is filed by its applicant (any citizen, for themselves); read by its owner.
     ("POST", "/bundles/{bundleId}/applications"): (401, 201, 201, 403, 403, 403),
+    ("GET", "/bundle-applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/bundle-applications/{bundleCaseId}"): (401, 200, 404, 404, 404, 404),
     ("POST", "/bundle-applications/{bundleCaseId}/materials"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),

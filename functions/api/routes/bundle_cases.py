@@ -18,10 +18,11 @@ from functions.api.contract import (
 )
 from functions.api.dependencies import current_caller, documents, repository
 from functions.api.idempotency import file_bundle_idempotently
-from functions.api.routes.applications import IdempotencyKey
+from functions.api.routes.applications import Cursor, IdempotencyKey, Limit
 from shared import names
 from shared.models.bundle_cases import (
     BundleApplicationRequest,
+    BundleCasePage,
     BundleCaseView,
     SharedMaterialUpload,
     SharedMaterialUploadRequest,
@@ -75,6 +76,19 @@ def file_bundle(
         content_type="application/json",
         body=BundleCaseView.model_validate(body),
     )
+
+
+@router.get(
+    names.resolver_path(names.BUNDLE_CASES),
+    summary="The caller's own bundle applications, newest first",
+    description="Each with its bundle and the items it was filed for; one query a page.",
+    tags=["bundles"],
+    responses=responses(errors=(UNAVAILABLE,)),
+)
+def list_own_bundle_cases(limit: Limit = 20, cursor: Cursor = None) -> BundleCasePage:
+    caller = current_caller(router)  # type: ignore[arg-type]
+    page = repository().list_owner_bundle_cases(caller.sub, limit, cursor)
+    return BundleCasePage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(

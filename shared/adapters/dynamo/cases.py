@@ -12,7 +12,8 @@
 | event    | TL#<at>#<nn><random> |                             |                              |
 
 A bundle filed as one is `BUNDLECASE#<id>` / `BUNDLECASE`: the screening it was filed
-with and its members' ids; each member is a case as above, written with it at once.
+with and its members' ids; each member is a case as above, written with it at once, and
+its summary in its owner's list, `OWNERBUNDLES#<sub>` / `BUNDLECASE#<id>`.
 
 Reviews are in tasks.py. The timeline's `TL#` sorts after every other record, so one query
 for `SK < "TL#"` reads a case without its timeline, however long that grows, and the
@@ -60,7 +61,7 @@ from shared.models.application import (
     Review,
     TimelineEvent,
 )
-from shared.models.bundle_cases import BundleCase
+from shared.models.bundle_cases import BundleCase, BundleCaseSummary
 from shared.models.common import ApplicationStatus
 from shared.names import GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, SUMMARY_ATTRIBUTE
 from shared.ports.applications import CaseRecord
@@ -95,6 +96,10 @@ BUNDLE_CASE = "BUNDLECASE"
 
 def bundle_case_pk(bundle_case_id: str) -> str:
     return f"BUNDLECASE#{bundle_case_id}"
+
+
+def owner_bundles_pk(owner_id: str) -> str:
+    return f"OWNERBUNDLES#{owner_id}"
 
 
 def agent_partition(agent_sub: str) -> str:
@@ -238,10 +243,18 @@ class CaseStore(DynamoTable):
 
     def create_bundle_case(self, bundle_case: BundleCase, members: Sequence[Application]) -> None:
         # All or nothing: a bundle case never lacks a member, nor a member its bundle case.
+        case_id = bundle_case.bundle_case_id
         operations = [
             put(
-                record(bundle_case_pk(bundle_case.bundle_case_id), BUNDLE_CASE, dump(bundle_case)),
+                record(bundle_case_pk(case_id), BUNDLE_CASE, dump(bundle_case)),
                 "attribute_not_exists(PK)",
+            ),
+            put(
+                record(
+                    owner_bundles_pk(bundle_case.owner_id),
+                    f"{BUNDLE_CASE}#{case_id}",
+                    dump(bundle_case.summary()),
+                )
             ),
             *(o for m in members for o in _creation(m)),
         ]
@@ -249,6 +262,24 @@ class CaseStore(DynamoTable):
         for member in members:
             member.version = 1
             member.events_written()
+
+    def list_owner_bundle_cases(
+        self, owner_id: str, limit: int, cursor: str | None
+    ) -> Page[BundleCaseSummary]:
+        """The owner's bundle filings, newest first (ULIDs sort by time): one query."""
+        partition = owner_bundles_pk(owner_id)
+        page = self._query_page(
+            "#pk = :pk AND begins_with(#sk, :cases)",
+            {"#pk": "PK", "#sk": "SK"},
+            {":pk": s(partition), ":cases": s(f"{BUNDLE_CASE}#")},
+            limit,
+            cursor,
+            newest_first=True,
+            partition=("PK", partition),
+        )
+        return Page(
+            [parse(BundleCaseSummary, i) for i in page.items], page.next_cursor, page.scanned
+        )
 
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
         item = self._get(bundle_case_pk(bundle_case_id), BUNDLE_CASE, consistent=True)
