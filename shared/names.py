@@ -78,6 +78,7 @@ BUNDLE_APPLICATIONS: Final = "/bundles/{bundleId}/applications"
 BUNDLE_CASES: Final = "/bundle-applications"
 BUNDLE_CASE: Final = "/bundle-applications/{bundleCaseId}"
 BUNDLE_CASE_MATERIALS: Final = f"{BUNDLE_CASE}/materials"
+BUNDLE_CASE_DRAFT: Final = f"{BUNDLE_CASE}/draft"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
@@ -173,6 +174,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", BUNDLE_CASES, False),
     ("GET", BUNDLE_CASE, False),
     ("POST", BUNDLE_CASE_MATERIALS, False),
+    ("POST", BUNDLE_CASE_DRAFT, False),
     ("GET", AUDIT, False),
     ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),

@@ -50,6 +50,35 @@ class BundleApplicationRequest(ApiModel):
         return {item: small_form_values(form) for item, form in value.items()}
 
 
+class BundleDraftRequest(ApiModel):
+    """What the applicant filled in so far, saved on every member at once: `sharedForm`,
+    when given, replaces the shared fields' values of every member that has them; an entry
+    of `forms` replaces that member's own fields; the applicant and the delivery, when
+    given, every member's. A part left out is kept. `versions` (member case id → the
+    version the edit started from, as the view shows them) refuses a save over a change
+    made elsewhere since, with 409."""
+
+    shared_form: FormValues | None = None
+    forms: Annotated[dict[ItemId, FormValues], Field(max_length=30)] = Field(default_factory=dict)
+    applicant: Applicant | None = None
+    delivery: DeliveryRequest | None = None
+    versions: Annotated[dict[ApplicationId, Annotated[int, Field(ge=1)]], Field(max_length=30)] = (
+        Field(default_factory=dict)
+    )
+
+    @field_validator("shared_form")
+    @classmethod
+    def _small_shared(cls, value: dict[str, FormValue] | None) -> dict[str, FormValue] | None:
+        return small_form_values(value) if value is not None else None
+
+    @field_validator("forms")
+    @classmethod
+    def _small_forms(
+        cls, value: dict[str, dict[str, FormValue]]
+    ) -> dict[str, dict[str, FormValue]]:
+        return {item: small_form_values(form) for item, form in value.items()}
+
+
 class BundleMember(ApiModel):
     """An item of the bundle that applies, and its own case."""
 
@@ -135,6 +164,7 @@ class BundleMemberView(ItemRef):
     wave: int
     waits_for: list[ItemId]
     status: str
+    version: int  # the member's, for BundleDraftRequest.versions
     missing_fields: list[str]
     due_at: datetime | None = None
 

@@ -38,6 +38,11 @@ class ApplicationRepository(Protocol):
 
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None: ...
 
+    def save_bundle_drafts(self, members: Sequence[Application]) -> None:
+        """Every member's header and form at once, each under its optimistic lock: a
+        ConcurrentUpdate, and nothing saved, if any changed since it was read."""
+        ...
+
     def list_owner_bundle_cases(
         self, owner_id: str, limit: int, cursor: str | None
     ) -> Page[BundleCaseSummary]:

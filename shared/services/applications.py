@@ -126,6 +126,8 @@ def update_draft(
             field="status",
         )
     corrected = _only_what_was_asked(application, request, asked) if asked is not None else set()
+    if application.bundle_case_id is not None:
+        _keep_what_the_bundle_shares(application, request, cases)
     if request.version != application.version:
         raise ConcurrentUpdate(
             f"the draft is at version {application.version}, not {request.version}: it was "
@@ -160,6 +162,29 @@ def update_draft(
         )
     cases.save_draft(application)
     return application
+
+
+def _keep_what_the_bundle_shares(
+    application: Application, request: DraftUpdateRequest, cases: ApplicationRepository
+) -> None:
+    """A member of a bundle filing keeps the applicant, the delivery and the shared fields
+    of its bundle: they change on the bundle application, for every member at once."""
+    where = f"the bundle application {application.bundle_case_id}"
+    for part in ("applicant", "delivery"):
+        if getattr(request, part) is not None:
+            raise Conflict(f"the {part} of a bundle's member is changed on {where}", field=part)
+    bundle_case = cases.get_bundle_case(str(application.bundle_case_id))
+    shared = set(bundle_case.shared_fields) if bundle_case else set()
+    changed = sorted(
+        name
+        for name in shared
+        if request.form is not None and request.form.get(name) != application.form.get(name)
+    )
+    if changed:
+        raise Conflict(
+            f"{', '.join(changed)} shared by the bundle's items: changed on {where}",
+            fields=[(f"form.{name}", f"shared: change it on {where}") for name in changed],
+        )
 
 
 def require_applicant_kind(item: CatalogItem, kind: str) -> None:

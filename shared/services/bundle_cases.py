@@ -8,19 +8,21 @@ its members are written at once, or not at all.
 """
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from ulid import ULID
 
 from shared.domain import forms
 from shared.domain.bundles import Screening, checked_answers, screen
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.errors import ConcurrentUpdate, Conflict, NotFound, ValidationFailed
 from shared.identity import Caller
-from shared.models.application import Application, FormValue, MaterialRecord
+from shared.models.application import Application, DeliveryRequest, FormValue, MaterialRecord
 from shared.models.bundle_cases import (
     BundleApplicationRequest,
     BundleCase,
     BundleCaseView,
+    BundleDraftRequest,
     BundleMaterialView,
     BundleMember,
     BundleMemberView,
@@ -66,9 +68,16 @@ def file_bundle(
         )
     require_filing_right(caller, request.channel, request.applicant)
     screening = _screened(bundle, request.answers, bundles)
-    items = bundles.items(screening.item_ids)
-    _check_items(request, screening, items)
-    _check_forms(bundle, request, screening, items)
+    held = bundles.items(screening.item_ids)
+    items = {i: held[i] for i in screening.item_ids}
+    _check_items(request.applicant.kind, request.delivery, items)
+    _check_forms(
+        bundle.shared_fields,
+        request.shared_form,
+        request.forms,
+        items,
+        lambda item: _member_form(bundle, request, item),
+    )
     bundle_case_id = str(ULID())
     members = [
         _member_case(caller, bundle, bundle_case_id, request, items[item_id])
@@ -104,14 +113,11 @@ def _screened(bundle: Bundle, answers: dict[str, str], bundles: CachedBundles) -
     return screening
 
 
-def _check_items(
-    request: BundleApplicationRequest, screening: Screening, items: dict[str, CatalogItem]
-) -> None:
+def _check_items(kind: str, delivery: DeliveryRequest, items: dict[str, CatalogItem]) -> None:
     """Every member takes the applicant and the delivery chosen once for all of them."""
-    for item_id in screening.item_ids:
-        item = items[item_id]
-        require_applicant_kind(item, request.applicant.kind)
-        if request.delivery.mode not in item.delivery_modes:
+    for item_id, item in items.items():
+        require_applicant_kind(item, kind)
+        if delivery.mode not in item.delivery_modes:
             offered = ", ".join(m.value for m in item.delivery_modes)
             raise ValidationFailed(
                 f"{item.name_en} ({item_id}) is delivered by {offered} only",
@@ -120,35 +126,34 @@ def _check_items(
 
 
 def _check_forms(
-    bundle: Bundle,
-    request: BundleApplicationRequest,
-    screening: Screening,
+    shared_fields: list[str],
+    shared_form: dict[str, FormValue] | None,
+    own_forms: dict[str, dict[str, FormValue]],
     items: dict[str, CatalogItem],
+    merged: Callable[[CatalogItem], dict[str, FormValue]],
 ) -> None:
     """Shared fields go in `sharedForm`, the rest in their item's `forms` entry; every
     misplaced or wrong value is named at once, where it was given."""
     problems: list[tuple[str, str]] = []
-    for name in request.shared_form:
-        if name not in bundle.shared_fields:
+    for name in shared_form or {}:
+        if name not in shared_fields:
             problems.append((f"sharedForm.{name}", "not a field the bundle's items share"))
-    for item_id, form in request.forms.items():
-        if item_id not in screening.item_ids:
-            problems.append((f"forms.{item_id}", "not an item that applies to these answers"))
+    for item_id, form in own_forms.items():
+        item = items.get(item_id)
+        if item is None:
+            problems.append((f"forms.{item_id}", "not an item of this bundle filing"))
             continue
-        item = items[item_id]
         for name in form:
-            if name in bundle.shared_fields:
+            if name in shared_fields:
                 problems.append((f"forms.{item_id}.{name}", "shared: give it once in sharedForm"))
             elif item.form_field(name) is None:
                 problems.append((f"forms.{item_id}.{name}", f"not a field of {item_id}"))
     if not problems:
-        for item_id in screening.item_ids:
-            merged = _member_form(bundle, request, items[item_id])
-            for name, why in forms.form_problems(items[item_id], merged, require=False):
+        for item_id, item in items.items():
+            for name, why in forms.form_problems(item, merged(item), require=False):
+                field = name.removeprefix("form.")
                 where = (
-                    f"sharedForm.{name.removeprefix('form.')}"
-                    if name.removeprefix("form.") in bundle.shared_fields
-                    else f"forms.{item_id}.{name.removeprefix('form.')}"
+                    f"sharedForm.{field}" if field in shared_fields else f"forms.{item_id}.{field}"
                 )
                 problems.append((where, why))
     if problems:
@@ -219,6 +224,80 @@ def _members(bundle: Bundle, screening: Screening, cases: list[Application]) -> 
     ]
 
 
+def update_bundle_draft(
+    caller: Caller,
+    bundle_case_id: str,
+    request: BundleDraftRequest,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+) -> BundleCase:
+    """Saves the bundle filing's draft on every member at once (one transaction): a shared
+    field changes everywhere or nowhere. Checked as at filing, against the item versions
+    the members pinned; every member must still be a draft."""
+    bundle_case = get_own_bundle_case(caller, bundle_case_id, cases)
+    members = _member_cases(bundle_case, cases)
+    for case in members:
+        if case.status is not ApplicationStatus.DRAFT:
+            raise Conflict(
+                f"{case.application_id} ({case.item_id}) is {case.status}: the bundle filing "
+                "can no longer be edited",
+                field="status",
+            )
+        wanted = request.versions.get(case.application_id)
+        if wanted is not None and wanted != case.version:
+            raise ConcurrentUpdate(
+                f"{case.application_id} is at version {case.version}, not {wanted}: it was "
+                "saved from elsewhere since; reload the bundle application",
+                field=f"versions.{case.application_id}",
+            )
+    if unknown := sorted(set(request.versions) - set(bundle_case.application_ids)):
+        raise ValidationFailed(
+            f"{unknown[0]} is not a member of this bundle filing", field=f"versions.{unknown[0]}"
+        )
+    items = {m.item_id: pinned_item(m, catalog) for m in members}
+    by_item = {m.item_id: m for m in members}
+    _check_items(
+        (request.applicant or members[0].applicant).kind,
+        request.delivery or members[0].delivery,
+        items,
+    )
+    _check_forms(
+        bundle_case.shared_fields,
+        request.shared_form,
+        request.forms,
+        items,
+        lambda item: _redrafted(bundle_case, request, by_item[item.item_id], item),
+    )
+    now = utc_now()
+    for case in members:
+        item = items[case.item_id]
+        case.form = forms.normalised(item, _redrafted(bundle_case, request, case, item))
+        case.missing_fields = forms.missing_required(item, case.form)
+        case.applicant = request.applicant or case.applicant
+        case.delivery = request.delivery or case.delivery
+        case.updated_at = now
+    cases.save_bundle_drafts(members)
+    return bundle_case
+
+
+def _redrafted(
+    bundle_case: BundleCase, request: BundleDraftRequest, case: Application, item: CatalogItem
+) -> dict[str, FormValue]:
+    """The member's form with the given parts replaced: the shared fields it has from
+    `sharedForm`, its own fields from its `forms` entry."""
+    shared = set(bundle_case.shared_fields)
+    kept_shared = {k: v for k, v in case.form.items() if k in shared}
+    kept_own = {k: v for k, v in case.form.items() if k not in shared}
+    if request.shared_form is not None:
+        kept_shared = {
+            k: v
+            for k, v in request.shared_form.items()
+            if k in shared and item.form_field(k) is not None
+        }
+    own = request.forms.get(case.item_id, kept_own)
+    return {**kept_shared, **own}
+
+
 def get_own_bundle_case(
     caller: Caller, bundle_case_id: str, cases: ApplicationRepository
 ) -> BundleCase:
@@ -280,6 +359,7 @@ def _member_view(member: BundleMember, case: Application, item: CatalogItem) -> 
         wave=member.wave,
         waits_for=member.waits_for,
         status=case.status.value,
+        version=case.version,
         missing_fields=case.missing_fields if case.status is ApplicationStatus.DRAFT else [],
         due_at=case.due_at,
     )

@@ -189,6 +189,7 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         },
         "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
         "/bundles/{bundleId}/applications": _bundle_filing(),
+        "/bundle-applications/{bundleCaseId}/draft": {"sharedForm": {"contactName": "李娜"}},
         "/bundle-applications/{bundleCaseId}/materials": {
             "materialCode": "BANK_ACCOUNT",
             "fileName": "licence.pdf",
@@ -300,6 +301,7 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/bundle-applications"): (401, 200, 200, 200, 200, 200),
     ("GET", "/bundle-applications/{bundleCaseId}"): (401, 200, 404, 404, 404, 404),
     ("POST", "/bundle-applications/{bundleCaseId}/materials"): (401, 200, 404, 404, 404, 404),
+    ("POST", "/bundle-applications/{bundleCaseId}/draft"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

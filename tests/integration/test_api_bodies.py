@@ -26,6 +26,9 @@ ROUTES = [
         APPLICANT,
         id="bundle-material",
     ),
+    pytest.param(
+        "/bundle-applications/01J0000000000000000000000A/draft", APPLICANT, id="bundle-draft"
+    ),
     pytest.param("/applications/01J0000000000000000000000A/draft", APPLICANT, id="draft"),
     pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),

@@ -272,3 +272,80 @@ def test_a_retried_filing_with_the_same_key_files_the_bundle_once(system: System
         headers=key,
     )
     assert other.status == 422 and fields_named(other) == {"Idempotency-Key"}, other.body
+
+
+def draft(system: System, bundle_case_id: str, changes: dict[str, Any]) -> Any:
+    return system.api(
+        "POST", f"/bundle-applications/{bundle_case_id}/draft", body=changes, caller=CITIZEN
+    )
+
+
+def test_a_shared_field_is_changed_once_for_every_member(system: System) -> None:
+    view = file(system).body
+    members = {m["itemId"]: m for m in view["members"]}
+    versions = {m["applicationId"]: m["version"] for m in view["members"]}
+
+    # When the citizen changes the contact phone once, and the seal's own fields
+    shared = {**SHARED, "contactPhone": "13912345678"}
+    seal = {**own_fields(SEAL), "sealMaterial": "COPPER"}
+    saved = draft(
+        system,
+        view["bundleCaseId"],
+        {"sharedForm": shared, "forms": {SEAL: seal}, "versions": versions},
+    )
+
+    # Then every member holds the new phone, the seal its new field, the others theirs
+    assert saved.status == 200, saved.body
+    for item_id, member in members.items():
+        form = system.application(member["applicationId"]).form
+        assert form["contactPhone"] == "13912345678", (item_id, form)
+        assert set(own_fields(item_id)) <= set(form), (item_id, form)
+    assert system.application(members[SEAL]["applicationId"]).form["sealMaterial"] == "COPPER"
+    after = {m["applicationId"]: m["version"] for m in saved.body["members"]}
+    assert all(after[a] == versions[a] + 1 for a in versions), (versions, after)
+
+    # And a save from the copy read before is refused, naming the member, with nothing saved
+    stale = draft(
+        system,
+        view["bundleCaseId"],
+        {"sharedForm": {**shared, "contactName": "王芳"}, "versions": versions},
+    )
+    assert stale.status == 409, stale.body
+    assert fields_named(stale) <= {f"versions.{a}" for a in versions}, stale.body
+    assert system.application(members[SEAL]["applicationId"]).form["contactName"] == "李娜"
+
+    # And a wrong shared value is named where it was given, with nothing saved
+    wrong = draft(system, view["bundleCaseId"], {"sharedForm": {**shared, "contactPhone": "123"}})
+    assert wrong.status == 422 and "sharedForm.contactPhone" in fields_named(wrong), wrong.body
+    assert system.application(members[FUND]["applicationId"]).form["contactPhone"] == (
+        "13912345678"
+    )
+
+
+def test_a_member_alone_keeps_what_the_bundle_shares(system: System) -> None:
+    view = file(system).body
+    seal = next(m for m in view["members"] if m["itemId"] == SEAL)
+    case = system.api("GET", f"/applications/{seal['applicationId']}", caller=CITIZEN).body
+
+    # When the citizen changes a shared field on one member's own draft
+    changed = {**case["form"], "contactPhone": "13912345678"}
+    refused = system.api(
+        "POST",
+        f"/applications/{seal['applicationId']}/draft",
+        caller=CITIZEN,
+        body={"version": case["version"], "form": changed},
+    )
+
+    # Then it is refused, naming the field: it changes on the bundle application
+    assert refused.status == 409 and fields_named(refused) == {"form.contactPhone"}, refused.body
+
+    # And the member's own field still changes on its own draft
+    own = {**case["form"], "sealMaterial": "COPPER"}
+    saved = system.api(
+        "POST",
+        f"/applications/{seal['applicationId']}/draft",
+        caller=CITIZEN,
+        body={"version": case["version"], "form": own},
+    )
+    assert saved.status == 200, saved.body
+    assert system.application(seal["applicationId"]).form["sealMaterial"] == "COPPER"

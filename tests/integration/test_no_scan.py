@@ -291,6 +291,15 @@ def test_no_api_route_or_stage_ever_scans(
     )
     ok(system.api("GET", f"/bundle-applications/{filed['bundleCaseId']}", caller=CITIZEN))
     ok(system.api("GET", "/bundle-applications", caller=CITIZEN, query={"limit": "5"}))
+    shared = {"sharedForm": {"contactName": "李娜"}}
+    ok(
+        system.api(
+            "POST",
+            f"/bundle-applications/{filed['bundleCaseId']}/draft",
+            caller=CITIZEN,
+            body=shared,
+        )
+    )
     pdf = {"fileName": "a.pdf", "contentType": "application/pdf", "size": 1024}
     ok(
         system.api(

@@ -24,6 +24,7 @@ from shared.models.bundle_cases import (
     BundleApplicationRequest,
     BundleCasePage,
     BundleCaseView,
+    BundleDraftRequest,
     SharedMaterialUpload,
     SharedMaterialUploadRequest,
 )
@@ -109,6 +110,38 @@ def get_bundle_case(bundle_case_id: BundleCaseId) -> BundleCaseView:
     repo = repository()
     found = bundle_cases.get_own_bundle_case(caller, bundle_case_id, repo)
     return bundle_cases.bundle_case_view(found, repo, repo)
+
+
+@router.post(
+    names.resolver_path(names.BUNDLE_CASE_DRAFT),
+    summary="Save a bundle filing's draft on every member at once",
+    description=(
+        "`sharedForm`, when given, replaces the shared fields of every member that has "
+        "them; an entry of `forms` replaces that member's own fields; `applicant` and "
+        "`delivery`, when given, every member's. A part left out is kept. Checked as at "
+        "filing; saved on all the members in one transaction or on none. `versions` (member "
+        "case id → its version, from the view) refuses a save over a change made elsewhere "
+        "(409 naming `versions.<id>`). A member's own draft route cannot change what the "
+        "bundle shares."
+    ),
+    tags=["bundles"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _NOT_FOUND,
+            CONFLICT: "A member is no longer a draft, or was saved from elsewhere since",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def save_bundle_draft(
+    bundle_case_id: BundleCaseId, request: Annotated[BundleDraftRequest, Body()]
+) -> BundleCaseView:
+    from shared.services import bundle_cases
+
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    saved = bundle_cases.update_bundle_draft(caller, bundle_case_id, request, repo, repo)
+    return bundle_cases.bundle_case_view(saved, repo, repo)
 
 
 @router.post(

@@ -281,6 +281,28 @@ class CaseStore(DynamoTable):
             [parse(BundleCaseSummary, i) for i in page.items], page.next_cursor, page.scanned
         )
 
+    def save_bundle_drafts(self, members: Sequence[Application]) -> None:
+        operations = [
+            o
+            for m in members
+            for o in (
+                {"Update": header_update(m, m.version, {})},
+                put(form_item(m)),
+                *(put(e) for e in event_items(m.application_id, m.new_events)),
+            )
+        ]
+        self._write(
+            operations,
+            ConcurrentUpdate(
+                "a member was saved from elsewhere since it was read; reload the bundle "
+                "application",
+                field="bundleCaseId",
+            ),
+        )
+        for member in members:
+            member.version += 1
+            member.events_written()
+
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
         item = self._get(bundle_case_pk(bundle_case_id), BUNDLE_CASE, consistent=True)
         return parse(BundleCase, item) if item else None
