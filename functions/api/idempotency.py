@@ -92,8 +92,8 @@ def _filed(caller: Caller, bundle_id: str, request: BundleApplicationRequest) ->
     from shared.services import bundle_cases
 
     repo = repository()
-    filed, _ = bundle_cases.file_bundle(caller, bundle_id, request, repo, bundle_cache())
-    view = bundle_cases.bundle_case_view(filed, repo, repo)
+    filed, members = bundle_cases.file_bundle(caller, bundle_id, request, repo, bundle_cache())
+    view = bundle_cases.bundle_case_view(filed, repo, repo, members)
     return view.model_dump(by_alias=True, mode="json")
 
 

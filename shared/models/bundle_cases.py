@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 from shared.models.api import small_form_values
 from shared.models.application import Applicant, DeliveryRequest, FormValue
 from shared.models.bundles import BundleId, ItemRef
-from shared.models.common import ApiModel, Channel, utc_now
+from shared.models.common import ApiModel, ApplicationStatus, Channel, utc_now
 from shared.models.ids import ApplicationId, ItemId, MaterialCode
 
 FormValues = Annotated[dict[str, FormValue], Field(max_length=60)]
@@ -163,7 +163,7 @@ class BundleMemberView(ItemRef):
     application_id: ApplicationId
     wave: int
     waits_for: list[ItemId]
-    status: str
+    status: ApplicationStatus
     version: int  # the member's, for BundleDraftRequest.versions
     missing_fields: list[str]
     due_at: datetime | None = None

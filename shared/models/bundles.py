@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from shared.models.catalog import ApplicantKind, Catalog, CatalogItem
+from shared.models.catalog import ApplicantKind, Catalog, CatalogItem, FormField
 from shared.models.common import ApiModel
 from shared.models.ids import DepartmentCode, FormFieldName, ItemId, MaterialCode
 
@@ -164,11 +164,18 @@ def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
     members = [items[i.item_id] for i in bundle.items]
     problems += _issues_problems(bundle, items)
     for name in bundle.shared_fields:
-        holders = sum(1 for m in members if any(f.name == name for f in m.form_fields))
-        if holders < 2:
+        fields = [(m.item_id, f) for m in members for f in m.form_fields if f.name == name]
+        if len(fields) < 2:
             problems.append(
                 f"bundle {bundle.bundle_id}: shared field {name} is a field of "
-                f"{holders} of its items"
+                f"{len(fields)} of its items"
+            )
+        elif len({_field_shape(f) for _, f in fields}) > 1:
+            # One value answers every item: a select's options or a kind that differs
+            # between them would refuse it for some.
+            problems.append(
+                f"bundle {bundle.bundle_id}: shared field {name} differs in kind or options "
+                f"between {', '.join(i for i, _ in fields)}"
             )
     for code in bundle.shared_materials:
         holders = sum(1 for m in members if any(r.code == code for r in m.materials))
@@ -178,6 +185,10 @@ def bundle_catalog_problems(bundle: Bundle, catalog: Catalog) -> list[str]:
                 f"{holders} of its items"
             )
     return problems
+
+
+def _field_shape(field: FormField) -> tuple[str, tuple[str, ...]]:
+    return field.kind.value, tuple(sorted(o.value for o in field.options))
 
 
 def _issues_problems(bundle: Bundle, items: dict[str, CatalogItem]) -> list[str]:

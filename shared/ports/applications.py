@@ -38,6 +38,10 @@ class ApplicationRepository(Protocol):
 
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None: ...
 
+    def put_shared_material(self, application_ids: Sequence[str], material: MaterialRecord) -> None:
+        """The one record of a shared material on each of these cases, all or none."""
+        ...
+
     def save_bundle_drafts(self, members: Sequence[Application]) -> None:
         """Every member's header and form at once, each under its optimistic lock: a
         ConcurrentUpdate, and nothing saved, if any changed since it was read."""

@@ -164,6 +164,20 @@ def update_draft(
     return application
 
 
+def _upload_shared_on_the_bundle(
+    application: Application, code: str, cases: ApplicationRepository
+) -> None:
+    """A material the bundle's items share is uploaded once, on the bundle application,
+    for every member that asks for it; not on one member alone."""
+    bundle_case = cases.get_bundle_case(str(application.bundle_case_id))
+    if bundle_case is not None and code in bundle_case.shared_materials:
+        raise Conflict(
+            f"{code} is shared by the bundle's items: upload it once on the bundle "
+            f"application {application.bundle_case_id}",
+            field="materialCode",
+        )
+
+
 def _keep_what_the_bundle_shares(
     application: Application, request: DraftUpdateRequest, cases: ApplicationRepository
 ) -> None:
@@ -324,6 +338,8 @@ def request_material_upload(
 ) -> MaterialUploadResponse:
     application = get_own_application(caller, application_id, cases)
     rule = _material_to_change(application, request.material_code, catalog)
+    if application.bundle_case_id is not None:
+        _upload_shared_on_the_bundle(application, rule.code, cases)
     if request.content_type not in rule.content_types:
         raise ValidationFailed(
             f"contentType must be one of {rule.content_types}", field="contentType"

@@ -40,7 +40,6 @@ from shared.ports.documents import DocumentStore
 from shared.services.applications import (
     EDITABLE_STATUSES,
     pinned_item,
-    require_applicant_kind,
     require_filing_right,
 )
 from shared.services.bundles import CachedBundles
@@ -116,7 +115,12 @@ def _screened(bundle: Bundle, answers: dict[str, str], bundles: CachedBundles) -
 def _check_items(kind: str, delivery: DeliveryRequest, items: dict[str, CatalogItem]) -> None:
     """Every member takes the applicant and the delivery chosen once for all of them."""
     for item_id, item in items.items():
-        require_applicant_kind(item, kind)
+        kinds = [k.value for k in item.applicant_kinds]
+        if kind not in kinds:
+            raise ValidationFailed(
+                f"{item.name_en} ({item_id}) is for {' or '.join(kinds)} applicants, not {kind}",
+                field="applicant.kind",
+            )
         if delivery.mode not in item.delivery_modes:
             offered = ", ".join(m.value for m in item.delivery_modes)
             raise ValidationFailed(
@@ -148,20 +152,35 @@ def _check_forms(
                 problems.append((f"forms.{item_id}.{name}", "shared: give it once in sharedForm"))
             elif item.form_field(name) is None:
                 problems.append((f"forms.{item_id}.{name}", f"not a field of {item_id}"))
-    if not problems:
-        for item_id, item in items.items():
-            for name, why in forms.form_problems(item, merged(item), require=False):
-                field = name.removeprefix("form.")
-                where = (
-                    f"sharedForm.{field}" if field in shared_fields else f"forms.{item_id}.{field}"
-                )
-                problems.append((where, why))
+    problems += _value_problems(shared_fields, items, merged, {f for f, _ in problems})
     if problems:
-        problems = list(dict.fromkeys(problems))
         raise ValidationFailed(
             f"the forms have {len(problems)} problem(s): {', '.join(f for f, _ in problems)}",
             fields=problems,
         )
+
+
+def _value_problems(
+    shared_fields: list[str],
+    items: dict[str, CatalogItem],
+    merged: Callable[[CatalogItem], dict[str, FormValue]],
+    misplaced: set[str],
+) -> list[tuple[str, str]]:
+    """Each wrong value once, where it was given: a shared one with the items it fails."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for item_id, item in items.items():
+        for name, why in forms.form_problems(item, merged(item), require=False):
+            field = name.removeprefix("form.")
+            where = f"sharedForm.{field}" if field in shared_fields else f"forms.{item_id}.{field}"
+            if where not in misplaced:
+                found.setdefault(where, []).append((item_id, why))
+    problems = []
+    for where, failures in found.items():
+        message = "; ".join(dict.fromkeys(why for _, why in failures))
+        if where.startswith("sharedForm."):
+            message += f" (for {', '.join(i for i, _ in failures)})"
+        problems.append((where, message))
+    return problems
 
 
 def _member_form(
@@ -230,7 +249,7 @@ def update_bundle_draft(
     request: BundleDraftRequest,
     cases: ApplicationRepository,
     catalog: CatalogRepository,
-) -> BundleCase:
+) -> tuple[BundleCase, list[Application]]:
     """Saves the bundle filing's draft on every member at once (one transaction): a shared
     field changes everywhere or nowhere. Checked as at filing, against the item versions
     the members pinned; every member must still be a draft."""
@@ -277,7 +296,7 @@ def update_bundle_draft(
         case.delivery = request.delivery or case.delivery
         case.updated_at = now
     cases.save_bundle_drafts(members)
-    return bundle_case
+    return bundle_case, members
 
 
 def _redrafted(
@@ -323,9 +342,14 @@ def _member_cases(bundle_case: BundleCase, cases: ApplicationRepository) -> list
 
 
 def bundle_case_view(
-    bundle_case: BundleCase, cases: ApplicationRepository, catalog: CatalogRepository
+    bundle_case: BundleCase,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+    members: list[Application] | None = None,
 ) -> BundleCaseView:
-    members = _member_cases(bundle_case, cases)
+    """The filing as its owner sees it; `members` when the caller holds them already
+    (just written), else each is read."""
+    members = members if members is not None else _member_cases(bundle_case, cases)
     items = {m.item_id: pinned_item(m, catalog) for m in members}
     waves: dict[int, list[str]] = {}
     for member in bundle_case.members:
@@ -358,7 +382,7 @@ def _member_view(member: BundleMember, case: Application, item: CatalogItem) -> 
         application_id=member.application_id,
         wave=member.wave,
         waits_for=member.waits_for,
-        status=case.status.value,
+        status=case.status,
         version=case.version,
         missing_fields=case.missing_fields if case.status is ApplicationStatus.DRAFT else [],
         due_at=case.due_at,
@@ -436,8 +460,8 @@ def request_shared_upload(
         s3_key=key,
         requested_at=now,
     )
-    for case, _ in takers:
-        cases.put_materials(case.application_id, [record])
+    # On every taker or none: the members never disagree about the shared file.
+    cases.put_shared_material([c.application_id for c, _ in takers], record)
     return SharedMaterialUpload(
         url=post["url"],
         fields=post["fields"],

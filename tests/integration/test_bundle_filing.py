@@ -349,3 +349,45 @@ def test_a_member_alone_keeps_what_the_bundle_shares(system: System) -> None:
     )
     assert saved.status == 200, saved.body
     assert system.application(seal["applicationId"]).form["sealMaterial"] == "COPPER"
+
+
+def test_a_shared_material_is_not_uploaded_on_one_member_alone(system: System) -> None:
+    view = file(system).body
+    social = next(m for m in view["members"] if m["itemId"] == SOCIAL)["applicationId"]
+    pdf = {"fileName": "a.pdf", "contentType": "application/pdf", "size": len(PDF)}
+
+    # When the citizen uploads the shared bank account licence on one member
+    refused = system.api(
+        "POST",
+        f"/applications/{social}/materials",
+        caller=CITIZEN,
+        body={"materialCode": "BANK_ACCOUNT", **pdf},
+    )
+
+    # Then it is refused: it goes on the bundle application, for both members at once
+    assert refused.status == 409 and fields_named(refused) == {"materialCode"}, refused.body
+    assert "BANK_ACCOUNT" not in system.application(social).materials
+    # And the member's own material still uploads on it
+    own = system.api(
+        "POST",
+        f"/applications/{social}/materials",
+        caller=CITIZEN,
+        body={"materialCode": "REGISTRATION_FORM", **pdf},
+    )
+    assert own.status == 200, own.body
+
+
+def test_a_wrong_shared_value_is_named_once_with_the_items_it_fails(system: System) -> None:
+    # When the shared phone is wrong and a field is misplaced at once
+    refused = file(
+        system,
+        sharedForm={**SHARED, "contactPhone": "123"},
+        forms={SEAL: {"enterpriseName": "另一家公司"}},
+    )
+
+    # Then both are named, the phone once, with every item that has the field
+    assert refused.status == 422, refused.body
+    named = [f["field"] for f in refused.body["fields"]]
+    assert sorted(named) == ["forms.SD-KFQ-0101.enterpriseName", "sharedForm.contactPhone"]
+    phone = next(f for f in refused.body["fields"] if f["field"] == "sharedForm.contactPhone")
+    assert LICENCE in phone["message"] and BANK in phone["message"], phone

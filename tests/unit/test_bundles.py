@@ -296,6 +296,18 @@ def test_a_bundle_is_checked_against_the_catalog(catalog: Catalog) -> None:
     assert bundle_catalog_problems(lonely, catalog) == [
         "bundle BND-TEST: shared material ARTICLES is a material of 1 of its items"
     ]
+    # One value must answer every item that shares a field: a select whose options
+    # differ between them cannot be shared (the deregistration's reasons differ per item).
+    differing = Bundle.model_validate(
+        bundle_document(
+            items=[{"itemId": "SD-KFQ-0105"}, {"itemId": "SD-KFQ-0104", "after": ["SD-KFQ-0105"]}],
+            sharedFields=["reason"],
+        )
+    )
+    assert bundle_catalog_problems(differing, catalog) == [
+        "bundle BND-TEST: shared field reason differs in kind or options between "
+        "SD-KFQ-0105, SD-KFQ-0104"
+    ]
 
 
 def test_repeated_bundle_ids_are_refused(catalog: Catalog) -> None:

@@ -140,8 +140,8 @@ def save_bundle_draft(
 
     caller = current_caller(router)  # type: ignore[arg-type]
     repo = repository()
-    saved = bundle_cases.update_bundle_draft(caller, bundle_case_id, request, repo, repo)
-    return bundle_cases.bundle_case_view(saved, repo, repo)
+    saved, members = bundle_cases.update_bundle_draft(caller, bundle_case_id, request, repo, repo)
+    return bundle_cases.bundle_case_view(saved, repo, repo, members)
 
 
 @router.post(

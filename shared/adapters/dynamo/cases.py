@@ -281,6 +281,9 @@ class CaseStore(DynamoTable):
             [parse(BundleCaseSummary, i) for i in page.items], page.next_cursor, page.scanned
         )
 
+    def put_shared_material(self, application_ids: Sequence[str], material: MaterialRecord) -> None:
+        self._write([put(child_item(a, material)) for a in application_ids])
+
     def save_bundle_drafts(self, members: Sequence[Application]) -> None:
         operations = [
             o
