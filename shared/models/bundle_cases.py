@@ -14,7 +14,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from shared.models.api import small_form_values
+from shared.models.api import MaterialUploadResponse, small_form_values
 from shared.models.application import Applicant, DeliveryRequest, FormValue
 from shared.models.bundles import BundleId, ItemRef
 from shared.models.common import ApiModel, ApplicationStatus, Channel, utc_now
@@ -23,50 +23,12 @@ from shared.models.ids import ApplicationId, ItemId, MaterialCode
 FormValues = Annotated[dict[str, FormValue], Field(max_length=60)]
 
 
-class BundleApplicationRequest(ApiModel):
-    """`answers` to the bundle's situation questions (as its screening takes them);
-    `sharedForm` holds the bundle's shared fields, asked once for every item that has
-    them; `forms` each applying item's own fields, by item id. Drafts may be partial."""
+class _FormParts(ApiModel):
+    """The form as a bundle filing gives it: the shared fields once, each item's own."""
 
-    applicant: Applicant
-    answers: dict[str, Annotated[str, Field(max_length=30)]] = Field(
-        default_factory=dict, max_length=20
-    )
-    shared_form: FormValues = Field(default_factory=dict)
     forms: Annotated[dict[ItemId, FormValues], Field(max_length=30)] = Field(default_factory=dict)
-    channel: Channel
-    delivery: DeliveryRequest
 
-    @field_validator("shared_form")
-    @classmethod
-    def _small_shared(cls, value: dict[str, FormValue]) -> dict[str, FormValue]:
-        return small_form_values(value)
-
-    @field_validator("forms")
-    @classmethod
-    def _small_forms(
-        cls, value: dict[str, dict[str, FormValue]]
-    ) -> dict[str, dict[str, FormValue]]:
-        return {item: small_form_values(form) for item, form in value.items()}
-
-
-class BundleDraftRequest(ApiModel):
-    """What the applicant filled in so far, saved on every member at once: `sharedForm`,
-    when given, replaces the shared fields' values of every member that has them; an entry
-    of `forms` replaces that member's own fields; the applicant and the delivery, when
-    given, every member's. A part left out is kept. `versions` (member case id → the
-    version the edit started from, as the view shows them) refuses a save over a change
-    made elsewhere since, with 409."""
-
-    shared_form: FormValues | None = None
-    forms: Annotated[dict[ItemId, FormValues], Field(max_length=30)] = Field(default_factory=dict)
-    applicant: Applicant | None = None
-    delivery: DeliveryRequest | None = None
-    versions: Annotated[dict[ApplicationId, Annotated[int, Field(ge=1)]], Field(max_length=30)] = (
-        Field(default_factory=dict)
-    )
-
-    @field_validator("shared_form")
+    @field_validator("shared_form", check_fields=False)
     @classmethod
     def _small_shared(cls, value: dict[str, FormValue] | None) -> dict[str, FormValue] | None:
         return small_form_values(value) if value is not None else None
@@ -77,6 +39,36 @@ class BundleDraftRequest(ApiModel):
         cls, value: dict[str, dict[str, FormValue]]
     ) -> dict[str, dict[str, FormValue]]:
         return {item: small_form_values(form) for item, form in value.items()}
+
+
+class BundleApplicationRequest(_FormParts):
+    """`answers` to the bundle's situation questions (as its screening takes them);
+    `sharedForm` holds the bundle's shared fields, asked once for every item that has
+    them; `forms` each applying item's own fields, by item id. Drafts may be partial."""
+
+    applicant: Applicant
+    answers: dict[str, Annotated[str, Field(max_length=30)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    shared_form: FormValues = Field(default_factory=dict)
+    channel: Channel
+    delivery: DeliveryRequest
+
+
+class BundleDraftRequest(_FormParts):
+    """What the applicant filled in so far, saved on every member at once: `sharedForm`,
+    when given, replaces the shared fields' values of every member that has them; an entry
+    of `forms` replaces that member's own fields; the applicant and the delivery, when
+    given, every member's. A part left out is kept. `versions` (member case id → the
+    version the edit started from, as the view shows them) refuses a save over a change
+    made elsewhere since, with 409."""
+
+    shared_form: FormValues | None = None
+    applicant: Applicant | None = None
+    delivery: DeliveryRequest | None = None
+    versions: Annotated[dict[ApplicationId, Annotated[int, Field(ge=1)]], Field(max_length=30)] = (
+        Field(default_factory=dict)
+    )
 
 
 class BundleMember(ApiModel):
@@ -140,21 +132,7 @@ class BundleCasePage(ApiModel):
     next_cursor: str | None = None
 
 
-class SharedMaterialUploadRequest(ApiModel):
-    """One shared material's file, uploaded once for every member that asks for it."""
-
-    material_code: MaterialCode
-    file_name: Annotated[str, Field(min_length=1, max_length=200)]
-    content_type: Annotated[str, Field(min_length=3, max_length=100)]
-    size: Annotated[int, Field(gt=0, le=50 * 1024 * 1024)]
-
-
-class SharedMaterialUpload(ApiModel):
-    url: str
-    fields: dict[str, str]
-    key: str
-    expires_at: datetime
-    max_size: int
+class SharedMaterialUpload(MaterialUploadResponse):
     # The members whose case now holds this upload for the material.
     application_ids: list[ApplicationId]
 

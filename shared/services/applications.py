@@ -327,6 +327,11 @@ def pinned_item(application: Application, catalog: CatalogRepository) -> Catalog
     return item
 
 
+def safe_file_name(name: str) -> str:
+    """A file name as an S3 key part: letters, digits, Chinese, dot, dash, underscore."""
+    return _UNSAFE_NAME.sub("_", name).strip("._")[:120] or "file"
+
+
 def request_material_upload(
     caller: Caller,
     application_id: str,
@@ -348,8 +353,7 @@ def request_material_upload(
         raise ValidationFailed(
             f"size exceeds the limit of {rule.max_size_bytes} bytes", field="size"
         )
-    safe_name = _UNSAFE_NAME.sub("_", request.file_name).strip("._")[:120] or "file"
-    key = upload_key(application_id, rule.code, safe_name)
+    key = upload_key(application_id, rule.code, safe_file_name(request.file_name))
     # The POST admits exactly the declared size: the size checked above is the size stored.
     post = store.presigned_upload(key, request.content_type, request.size, ttl)
     now = utc_now()

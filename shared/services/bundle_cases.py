@@ -7,7 +7,6 @@ materials are uploaded on it as usual), marked with its bundle case; the bundle 
 its members are written at once, or not at all.
 """
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -17,6 +16,7 @@ from shared.domain import forms
 from shared.domain.bundles import Screening, checked_answers, screen
 from shared.errors import ConcurrentUpdate, Conflict, NotFound, ValidationFailed
 from shared.identity import Caller
+from shared.models.api import MaterialUploadRequest
 from shared.models.application import Application, DeliveryRequest, FormValue, MaterialRecord
 from shared.models.bundle_cases import (
     BundleApplicationRequest,
@@ -27,7 +27,6 @@ from shared.models.bundle_cases import (
     BundleMember,
     BundleMemberView,
     SharedMaterialUpload,
-    SharedMaterialUploadRequest,
 )
 from shared.models.bundles import Bundle
 from shared.models.catalog import CatalogItem, MaterialRule, MaterialSource
@@ -41,13 +40,13 @@ from shared.services.applications import (
     EDITABLE_STATUSES,
     pinned_item,
     require_filing_right,
+    safe_file_name,
 )
 from shared.services.bundles import CachedBundles
 
 # An applicant files a bundle for themselves; an agent's or a clerk's bundle filing needs
 # the applicant to confirm it as one, which is not built yet (README, "Not done yet").
 BUNDLE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE})
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 
 
 def file_bundle(
@@ -424,7 +423,7 @@ def _materials(
 def request_shared_upload(
     caller: Caller,
     bundle_case_id: str,
-    request: SharedMaterialUploadRequest,
+    request: MaterialUploadRequest,
     cases: ApplicationRepository,
     catalog: CatalogRepository,
     store: DocumentStore,
@@ -448,8 +447,7 @@ def request_shared_upload(
     limit = min(r.max_size_bytes for r in rules)
     if request.size > limit:
         raise ValidationFailed(f"size exceeds the limit of {limit} bytes", field="size")
-    safe_name = _UNSAFE_NAME.sub("_", request.file_name).strip("._")[:120] or "file"
-    key = upload_key(bundle_case_id, code, safe_name)
+    key = upload_key(bundle_case_id, code, safe_file_name(request.file_name))
     post = store.presigned_upload(key, request.content_type, request.size, ttl)
     now = utc_now()
     record = MaterialRecord(

@@ -20,13 +20,13 @@ from functions.api.dependencies import current_caller, documents, repository
 from functions.api.idempotency import file_bundle_idempotently
 from functions.api.routes.applications import Cursor, IdempotencyKey, Limit
 from shared import names
+from shared.models.api import MaterialUploadRequest
 from shared.models.bundle_cases import (
     BundleApplicationRequest,
     BundleCasePage,
     BundleCaseView,
     BundleDraftRequest,
     SharedMaterialUpload,
-    SharedMaterialUploadRequest,
 )
 from shared.settings import get_settings
 
@@ -162,7 +162,7 @@ def save_bundle_draft(
     ),
 )
 def upload_shared_material(
-    bundle_case_id: BundleCaseId, request: Annotated[SharedMaterialUploadRequest, Body()]
+    bundle_case_id: BundleCaseId, request: Annotated[MaterialUploadRequest, Body()]
 ) -> SharedMaterialUpload:
     from shared.services import bundle_cases
 
