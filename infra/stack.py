@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import CfnOutput, Stack, Tags
+from aws_cdk import CfnOutput, NestedStack, Stack, Tags
 from constructs import Construct
 
 from infra import constants as c
@@ -13,6 +13,7 @@ from infra.constructs import (
     Documents,
     Functions,
     Identity,
+    Monitoring,
     StreamConsumer,
     Watchers,
     Workflow,
@@ -116,6 +117,21 @@ class OneWindowStack(Stack):
             user_pool=self.identity.user_pool,
             allowed_origins=allowed_origins,
         )
+        # In a nested stack of its own: the alarms and the dashboard would take the stack
+        # past CloudFormation's 500 resources (the API's routes hold most of them).
+        self.monitoring_stack = NestedStack(self, "Monitoring")
+        self.monitoring = Monitoring(
+            self.monitoring_stack,
+            "Monitoring",
+            functions=self.functions.functions,
+            state_machine=self.workflow.state_machine,
+            rest_api=self.api.rest_api,
+            dead_letter_queues={
+                "UnsettledExecutionsDlq": self.watchers.dead_letters,
+                "AuditDlq": self.audit_feed.dead_letters,
+                "StatsDlq": self.stats_feed.dead_letters,
+            },
+        )
         self.tracing = Tracing(
             self,
             "Tracing",
@@ -140,6 +156,8 @@ class OneWindowStack(Stack):
             "DocumentsBucketName": self.documents.bucket.bucket_name,
             "StateMachineArn": self.workflow.state_machine.state_machine_arn,
             "TableName": self.data.table.table_name,
+            "OpsAlarmTopicArn": self.monitoring.topic.topic_arn,
+            "DashboardName": self.monitoring.dashboard.dashboard_name,
             "AuditTableName": self.data.audit_table.table_name,
             "StatsTableName": self.data.stats_table.table_name,
         }

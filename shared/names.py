@@ -212,3 +212,8 @@ PUBLIC_RESOURCES: Final = frozenset(path for _, path, public in ROUTES if public
 def resolver_path(path: str) -> str:
     """A contract path as Powertools' resolver writes it: `{id}` becomes `<id>`."""
     return re.sub(r"\{(\w+)\}", r"<\1>", path)
+
+
+# What the issuance function counts each time it raises AwaitingCommitment (a 容缺 case
+# waiting, not a fault): its errors alarm subtracts it (infra/constructs/monitoring.py).
+AWAITING_COMMITMENT_METRIC: Final = "IssuanceAwaitingCommitment"

@@ -5,6 +5,7 @@ from infra.constructs.data import Data
 from infra.constructs.documents import Documents
 from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.permissions import grant_least_privilege
 from infra.constructs.streams import StreamConsumer
 from infra.constructs.watchers import Watchers
@@ -17,6 +18,7 @@ __all__ = [
     "Documents",
     "Functions",
     "Identity",
+    "Monitoring",
     "StreamConsumer",
     "Watchers",
     "Web",
