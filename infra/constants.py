@@ -79,6 +79,8 @@ FUNCTIONS: dict[str, dict[str, int]] = {
     "delivery": {"memory": 256, "timeout": 30},
     "feedback": {"memory": 256, "timeout": 15},
     "failure": {"memory": 256, "timeout": 15},
+    # The bundle machine's steps (一件事): ready a wave's members, conclude, record failure.
+    "bundle": {"memory": 256, "timeout": 30},
     # Outside the state machine: the sweep that marks late reviews overdue (on a schedule)
     # and the reconciler of executions that ended without settling their case (EventBridge).
     "deadlines": {"memory": 256, "timeout": 60},
@@ -120,6 +122,10 @@ ASL_FUNCTIONS = [
     "failure",
 ]
 ASL_FILE = "statemachine/application.asl.json"
+# The bundle machine (一件事): its steps' function, and the case machine it starts.
+BUNDLE_ASL_FUNCTIONS = ["bundle"]
+BUNDLE_ASL_FILE = "statemachine/bundle.asl.json"
+APPLICATION_MACHINE_SUBSTITUTION = "ApplicationStateMachineArn"
 
 # The watchers outside the state machine (infra/constructs/watchers.py).
 DEADLINE_SWEEP_MINUTES = 15
@@ -141,6 +147,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
         "STATS_TABLE_NAME",
         "DOCUMENTS_BUCKET",
         "STATE_MACHINE_ARN",
+        "BUNDLE_STATE_MACHINE_ARN",
         "UPLOAD_URL_TTL_SECONDS",
         "DOWNLOAD_URL_TTL_SECONDS",
         "CATALOG_REFRESH_SECONDS",
@@ -151,6 +158,7 @@ FUNCTION_ENV: dict[str, list[str]] = {
     ],
     "acceptance": ["TABLE_NAME", "SUPPLEMENT_WAIT_DAYS", "REVIEW_MARGIN_DAYS"],
     "supplement": ["TABLE_NAME", "COMMITMENT_BAR_DAYS"],
+    "bundle": ["TABLE_NAME"],
     "approval": ["TABLE_NAME"],
     "issuance": ["TABLE_NAME", "DOCUMENTS_BUCKET"],
     "delivery": ["TABLE_NAME", "COURIER", "ELECTRONIC_DELIVERY_DAYS"],

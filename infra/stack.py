@@ -21,6 +21,7 @@ from infra.constructs import (
 )
 from infra.constructs.tracing import Tracing
 from infra.constructs.web import Web
+from infra.constructs.workflow import BUNDLE_ASL_PATH
 from shared.models.catalog import Catalog
 from shared.stages.audit import AUDITED_SUBJECTS
 from shared.stages.stats import TALLIED_RECORDS
@@ -80,10 +81,28 @@ class OneWindowStack(Stack):
         self.functions.provide_env(
             "STATE_MACHINE_ARN", self.workflow.state_machine.state_machine_arn
         )
+        # 一件事: a bundle's members run through the case machine, wave by wave.
+        self.bundle_workflow = Workflow(
+            self,
+            "BundleWorkflow",
+            stage_functions={key: self.functions[key] for key in c.BUNDLE_ASL_FUNCTIONS},
+            definition_file=BUNDLE_ASL_PATH,
+            function_keys=c.BUNDLE_ASL_FUNCTIONS,
+            substitutions={
+                c.APPLICATION_MACHINE_SUBSTITUTION: self.workflow.state_machine.state_machine_arn
+            },
+            log_name="bundle",
+        )
+        self.bundle_workflow.allow_running(self.workflow.state_machine)
+        self.functions.provide_env(
+            "BUNDLE_STATE_MACHINE_ARN", self.bundle_workflow.state_machine.state_machine_arn
+        )
         missing = self.functions.missing_env()
         if missing:
             raise ValueError(f"functions lack environment variables: {missing}")
-        grant_least_privilege(self.functions, self.data, self.documents, self.workflow)
+        grant_least_privilege(
+            self.functions, self.data, self.documents, self.workflow, self.bundle_workflow
+        )
         self.identity.add_sign_up_trigger(self.functions["signup"], self.functions.roles["signup"])
         self.watchers = Watchers(
             self,
@@ -155,6 +174,7 @@ class OneWindowStack(Stack):
             "UserPoolClientId": self.identity.client.user_pool_client_id,
             "DocumentsBucketName": self.documents.bucket.bucket_name,
             "StateMachineArn": self.workflow.state_machine.state_machine_arn,
+            "BundleStateMachineArn": self.bundle_workflow.state_machine.state_machine_arn,
             "TableName": self.data.table.table_name,
             "OpsAlarmTopicArn": self.monitoring.topic.topic_arn,
             "DashboardName": self.monitoring.dashboard.dashboard_name,

@@ -79,6 +79,7 @@ BUNDLE_CASES: Final = "/bundle-applications"
 BUNDLE_CASE: Final = "/bundle-applications/{bundleCaseId}"
 BUNDLE_CASE_MATERIALS: Final = f"{BUNDLE_CASE}/materials"
 BUNDLE_CASE_DRAFT: Final = f"{BUNDLE_CASE}/draft"
+BUNDLE_CASE_SUBMIT: Final = f"{BUNDLE_CASE}/submit"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
@@ -175,6 +176,7 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("GET", BUNDLE_CASE, False),
     ("POST", BUNDLE_CASE_MATERIALS, False),
     ("POST", BUNDLE_CASE_DRAFT, False),
+    ("POST", BUNDLE_CASE_SUBMIT, False),
     ("GET", AUDIT, False),
     ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),

@@ -25,6 +25,8 @@ class Settings(BaseModel):
     stats_table_name: str = ""
     documents_bucket: str = ""
     state_machine_arn: str = ""
+    # The bundle machine (一件事): runs a bundle's members through the case machine in waves.
+    bundle_state_machine_arn: str = ""
     # Working days an applicant has to supplement a returned case before it is deemed
     # withdrawn (the wait on the task token times out).
     supplement_wait_days: int = Field(default=20, ge=1, le=90)

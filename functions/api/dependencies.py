@@ -11,7 +11,7 @@ from shared.adapters.documents import S3DocumentStore
 from shared.adapters.dynamo.audit import AuditStore
 from shared.adapters.dynamo.stats import StatsStore
 from shared.adapters.repository import DynamoRepository
-from shared.adapters.workflow import StepFunctionsWorkflow
+from shared.adapters.workflow import StepFunctionsBundleWorkflow, StepFunctionsWorkflow
 from shared.errors import TransientError
 from shared.identity import Caller, Unauthenticated, caller_from_claims
 from shared.models.api import CatalogItemSummary, CatalogPage
@@ -48,6 +48,11 @@ def documents() -> S3DocumentStore:
 @cache
 def workflow() -> StepFunctionsWorkflow:
     return StepFunctionsWorkflow()
+
+
+@cache
+def bundle_workflow() -> StepFunctionsBundleWorkflow:
+    return StepFunctionsBundleWorkflow()
 
 
 @cache

@@ -21,7 +21,11 @@ _READS_ONE_CASE_RECORD = frozenset({"stats"})
 
 
 def grant_least_privilege(
-    functions: Functions, data: Data, documents: Documents, workflow: Workflow
+    functions: Functions,
+    data: Data,
+    documents: Documents,
+    workflow: Workflow,
+    bundle_workflow: Workflow,
 ) -> None:
     for key, function in functions.functions.items():
         if "TABLE_NAME" not in c.FUNCTION_ENV[key] or key in _READS_ONE_CASE_RECORD:
@@ -86,6 +90,8 @@ def grant_least_privilege(
         grantee=api, actions=["s3:ListBucket"], resource_arns=[documents.bucket.bucket_arn]
     )
     workflow.state_machine.grant_start_execution(api)
+    # A bundle filing's submit starts the bundle machine (which starts the members' cases).
+    bundle_workflow.state_machine.grant_start_execution(api)
     # Resubmissions and department decisions answer the workflow's task tokens.
     workflow.state_machine.grant_task_response(api)
 

@@ -24,6 +24,7 @@ from infra.local.stream_feed import StreamFeed
 from shared.adapters.aws import reset_clients
 from shared.adapters.repository import DynamoRepository
 from shared.models.application import Application, TimelineEvent
+from shared.models.bundle_cases import BundleCase
 from shared.names import department_group
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -132,9 +133,46 @@ class InProcessSystem:
         file_name: str = "file.pdf",
     ) -> Response:
         """What a browser does: asks for a presigned POST, then posts the file to S3."""
+        return self._post_file(
+            f"/applications/{application_id}/materials",
+            code,
+            content,
+            content_type,
+            caller,
+            file_name,
+        )
+
+    def upload_shared(
+        self,
+        bundle_case_id: str,
+        code: str,
+        content: bytes,
+        caller: Caller,
+        content_type: str = "application/pdf",
+        file_name: str = "shared.pdf",
+    ) -> Response:
+        """A bundle filing's shared material, uploaded once for its members."""
+        return self._post_file(
+            f"/bundle-applications/{bundle_case_id}/materials",
+            code,
+            content,
+            content_type,
+            caller,
+            file_name,
+        )
+
+    def _post_file(
+        self,
+        grant_path: str,
+        code: str,
+        content: bytes,
+        content_type: str,
+        caller: Caller,
+        file_name: str,
+    ) -> Response:
         grant = self.api(
             "POST",
-            f"/applications/{application_id}/materials",
+            grant_path,
             caller=caller,
             body={
                 "materialCode": code,
@@ -221,6 +259,28 @@ class InProcessSystem:
         self, application_id: str, *statuses: str, timeout: float = 60.0
     ) -> Application:
         return self.wait_for(application_id, lambda a: a.status.value in statuses, timeout)
+
+    def bundle_case(self, bundle_case_id: str) -> BundleCase:
+        found = self.repo.get_bundle_case(bundle_case_id)
+        assert found is not None, bundle_case_id
+        return found
+
+    def wait_bundle(
+        self, bundle_case_id: str, *statuses: str, timeout: float = 60.0, poll: float = 0.1
+    ) -> BundleCase:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.bundle_case(bundle_case_id)
+            if found.status.value in statuses:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"bundle application {bundle_case_id} is {found.status}")
+            time.sleep(poll)
+
+    def bundle_execution(self, bundle_case_id: str) -> dict[str, Any]:
+        machine = self.outputs["BundleStateMachineArn"]
+        arn = machine.replace(":stateMachine:", ":execution:") + f":{bundle_case_id}"
+        return dict(boto3.client("stepfunctions").describe_execution(executionArn=arn))
 
     def execution_arn(self, application_id: str) -> str:
         machine = self.outputs["StateMachineArn"]
@@ -323,6 +383,7 @@ def running_system(
         try:
             yield system_class(outputs, runtime, environment_from_outputs("api", outputs), **extra)
         finally:
+            _stop_running_executions(outputs["BundleStateMachineArn"])
             _stop_running_executions(outputs["StateMachineArn"])
             runtime.uninstall()
             reset_clock()  # a test that moved the clock leaves the next one at today

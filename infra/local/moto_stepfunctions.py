@@ -12,6 +12,12 @@ pinned in pyproject.toml):
   the program is stopped; the abandoned waits are daemon threads that do nothing more,
   and what they raise on the way out no longer turns the stopped execution into a failed
   one (`Environment.set_error` and `set_timed_out` leave a stopped program stopped).
+- A task that starts another state machine's execution (`states:startExecution.sync:2`,
+  the bundle machine's) calls StartExecution with the parameter names of the ASL
+  (`StateMachineArn`, `Name`, `Input`), as AWS takes them; moto's interpreter handed those
+  names to boto3 unchanged, whose serializer knows only `stateMachineArn`, `name` and
+  `input` (KeyError), and reads the answer's `ExecutionArn` where boto3 says
+  `executionArn`. `StateTaskServiceSfn._eval_service_task` here translates both ways.
 - StopExecution right after StartExecution stops the execution. moto's worker sets up its
   environment in its own thread, and a stop that came first raised AttributeError (AWS
   stops an execution whatever it is doing); the stop now waits for that set-up, briefly.
@@ -24,8 +30,12 @@ from datetime import datetime
 from typing import Any
 
 from moto.stepfunctions.parser.asl.component.program.program import Program
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn import (  # noqa: E501
+    StateTaskServiceSfn,
+)
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.utils import TMP_THREADS
@@ -36,6 +46,7 @@ _original: Any = None
 _original_eval: Any = None
 _original_endings: dict[str, Any] = {}
 _original_stop: Any = None
+_original_sfn_task: Any = None
 _SLICE_SECONDS = 0.05
 _SET_UP_SECONDS = 5.0
 
@@ -112,8 +123,31 @@ def _stop_once_set_up(self: ExecutionWorker, *args: Any, **kwargs: Any) -> None:
     _original_stop(self, *args, **kwargs)
 
 
+def _start_as_aws_does(
+    self: StateTaskServiceSfn,
+    env: Any,
+    resource_runtime_part: Any,
+    normalised_parameters: dict[str, Any],
+    state_credentials: Any,
+) -> None:
+    """moto's StateTaskServiceSfn._eval_service_task, with the ASL's parameter names given
+    to boto3 as its own, and the answer's names given back as the ASL's."""
+    client = boto_client_for(
+        region=resource_runtime_part.region,
+        service=self._get_boto_service_name(),
+        state_credentials=state_credentials,
+    )
+    parameters = {k[:1].lower() + k[1:]: v for k, v in normalised_parameters.items()}
+    response = getattr(client, self._get_boto_service_action())(**parameters)
+    response.pop("ResponseMetadata", None)
+    env.stack.append({k[:1].upper() + k[1:]: v for k, v in response.items()})
+
+
 def install() -> None:
-    global _original, _original_eval, _original_stop
+    global _original, _original_eval, _original_stop, _original_sfn_task
+    if _original_sfn_task is None:
+        _original_sfn_task = StateTaskServiceSfn._eval_service_task
+        StateTaskServiceSfn._eval_service_task = _start_as_aws_does  # type: ignore[method-assign]
     for name in ("set_error", "set_timed_out"):
         if name not in _original_endings:
             _original_endings[name] = getattr(Environment, name)

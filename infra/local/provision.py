@@ -30,6 +30,7 @@ class LocalNames:
     stats_table: str = "onewindow-local-stats"
     bucket: str = "onewindow-local-documents"
     state_machine: str = "onewindow-local-application"
+    bundle_state_machine: str = "onewindow-local-bundle"
     unsettled_queue: str = "onewindow-local-unsettled-executions"
     user_pool: str = "onewindow-local"
 
@@ -40,6 +41,14 @@ def state_machine_definition(function_arns: dict[str, str]) -> str:
     for key in c.ASL_FUNCTIONS:
         text = text.replace("${" + c.asl_substitution_key(key) + "}", function_arns[key])
     return text
+
+
+def bundle_machine_definition(function_arns: dict[str, str], application_machine: str) -> str:
+    """The bundle machine's ASL, as CDK fills it in."""
+    text = (INFRA_DIR / c.BUNDLE_ASL_FILE).read_text()
+    for key in c.BUNDLE_ASL_FUNCTIONS:
+        text = text.replace("${" + c.asl_substitution_key(key) + "}", function_arns[key])
+    return text.replace("${" + c.APPLICATION_MACHINE_SUBSTITUTION + "}", application_machine)
 
 
 def function_environment(key: str, resources: dict[str, str]) -> dict[str, str]:
@@ -60,6 +69,7 @@ def environment_from_outputs(key: str, outputs: dict[str, str]) -> dict[str, str
             "STATS_TABLE_NAME": outputs["StatsTableName"],
             "DOCUMENTS_BUCKET": outputs["DocumentsBucketName"],
             "STATE_MACHINE_ARN": outputs["StateMachineArn"],
+            "BUNDLE_STATE_MACHINE_ARN": outputs["BundleStateMachineArn"],
         },
     )
 
@@ -292,6 +302,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
     _create_bucket(names, region)
     account = boto3.client("sts").get_caller_identity()["Account"]
     machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{names.state_machine}"
+    bundle_arn = f"arn:aws:states:{region}:{account}:stateMachine:{names.bundle_state_machine}"
     resources = {
         "TABLE_NAME": names.table,
         "IDEMPOTENCY_TABLE_NAME": names.idempotency_table,
@@ -299,6 +310,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         "STATS_TABLE_NAME": names.stats_table,
         "DOCUMENTS_BUCKET": names.bucket,
         "STATE_MACHINE_ARN": machine_arn,
+        "BUNDLE_STATE_MACHINE_ARN": bundle_arn,
     }
     arns = _create_functions(resources)
     departments = [d.code for d in catalog.departments]
@@ -310,6 +322,13 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         type="STANDARD",
     )["stateMachineArn"]
     assert machine == machine_arn, machine
+    bundle_machine = boto3.client("stepfunctions").create_state_machine(
+        name=names.bundle_state_machine,
+        definition=bundle_machine_definition(arns, machine),
+        roleArn=f"arn:aws:iam::{account}:role/onewindow-local-states",
+        type="STANDARD",
+    )["stateMachineArn"]
+    assert bundle_machine == bundle_arn, bundle_machine
     queue = _create_watchers(names, machine, arns["reconcile"])
     import_catalog(catalog, DynamoRepository(names.table), bundles=load_bundles(catalog))
     return {
@@ -319,6 +338,7 @@ def provision(names: LocalNames | None = None, region: str = "us-east-1") -> dic
         "StatsTableName": names.stats_table,
         "DocumentsBucketName": names.bucket,
         "StateMachineArn": machine,
+        "BundleStateMachineArn": bundle_machine,
         "UnsettledExecutionsQueueUrl": queue,
         "UserPoolId": pool_id,
         "UserPoolClientId": client_id,

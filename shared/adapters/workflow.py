@@ -49,6 +49,29 @@ class StepFunctionsWorkflow:
             raise translate(exc) from exc
 
 
+class StepFunctionsBundleWorkflow:
+    def __init__(self, state_machine_arn: str | None = None) -> None:
+        self.state_machine_arn = state_machine_arn or get_settings().require(
+            "bundle_state_machine_arn"
+        )
+
+    def start_bundle(self, bundle_case_id: str, waves: list[list[str]]) -> str:
+        # Named by the bundle case, as a case's is by the case: it runs once.
+        try:
+            response = client("stepfunctions").start_execution(
+                stateMachineArn=self.state_machine_arn,
+                name=bundle_case_id,
+                input=json.dumps({"bundleCaseId": bundle_case_id, "waves": waves}),
+            )
+        except AWS_ERRORS as exc:
+            if isinstance(exc, ClientError) and error_code(exc) == "ExecutionAlreadyExists":
+                raise Conflict(
+                    "the bundle application was already submitted", field="bundleCaseId"
+                ) from exc
+            raise translate(exc) from exc
+        return str(response["executionArn"])
+
+
 def answer_token(token: str, output: dict[str, Any]) -> None:
     """Answers a task token from a function that starts no execution (so it has no state
     machine ARN): the commitment wait answering its own."""

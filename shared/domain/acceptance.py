@@ -59,7 +59,10 @@ def material_problems(
     problems = []
     committed = committed_materials(application)
     for rule in item.materials:
-        if rule.source is MaterialSource.ISSUED_CERTIFICATE:
+        chosen = application.materials.get(rule.code)
+        # A certificate this system issued stands for the material, whatever its source:
+        # chosen by the applicant, or put in by the bundle from an earlier member's result.
+        if rule.source is MaterialSource.ISSUED_CERTIFICATE or (chosen and chosen.certificate_no):
             problems += _certificate_problems(application, rule, certificates or {}, now)
             continue
         if not rule.uploaded:

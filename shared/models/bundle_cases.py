@@ -10,6 +10,7 @@ case's items around.
 """
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, field_validator
@@ -80,6 +81,31 @@ class BundleMember(ApiModel):
     waits_for: list[ItemId] = Field(default_factory=list)
     # Materials an earlier member's result stands for: not asked of the applicant.
     provided_by_results: list[MaterialCode] = Field(default_factory=list)
+    # Materials this member's certificate stands for in the members waiting for it.
+    issues: list[MaterialCode] = Field(default_factory=list)
+
+
+class BundleStatus(StrEnum):
+    DRAFT = "DRAFT"  # being filled in; the members are drafts
+    RUNNING = "RUNNING"  # submitted: the members run wave by wave
+    CONCLUDED = "CONCLUDED"  # every member decided (or not run): the result package is out
+    FAILED = "FAILED"  # the bundle's own workflow failed; the members' records stand
+
+
+class BundleResultEntry(ApiModel):
+    """One line of the bundle's result package (一次出件): a member's outcome and, when it
+    was issued, its certificate's number and verification code."""
+
+    item_id: ItemId
+    name_zh: str
+    name_en: str
+    application_id: ApplicationId
+    status: ApplicationStatus
+    certificate_no: str | None = None
+    verification_code: str | None = None
+    result_name_zh: str = ""
+    # Why it did not run, or the rejection's reasons.
+    reasons: list[str] = Field(default_factory=list)
 
 
 class BundleCase(ApiModel):
@@ -97,6 +123,13 @@ class BundleCase(ApiModel):
     members: Annotated[list[BundleMember], Field(min_length=1, max_length=30)]
     critical_path_days: int
     created_at: datetime = Field(default_factory=utc_now)
+    status: BundleStatus = BundleStatus.DRAFT
+    submitted_at: datetime | None = None
+    concluded_at: datetime | None = None
+    results: list[BundleResultEntry] = Field(default_factory=list)
+    failure: str | None = None  # the bundle workflow's error, when it FAILED
+    # Bumped by each save; a save over another's is refused (optimistic locking).
+    version: int = 1
 
     def member(self, item_id: str) -> BundleMember | None:
         return next((m for m in self.members if m.item_id == item_id), None)
@@ -113,7 +146,14 @@ class BundleCase(ApiModel):
             name_en=self.name_en,
             item_ids=[m.item_id for m in self.members],
             created_at=self.created_at,
+            status=self.status,
         )
+
+    @property
+    def waves(self) -> list[list[str]]:
+        """The members' case ids, wave by wave (wave 1 first)."""
+        numbers = sorted({m.wave for m in self.members})
+        return [[m.application_id for m in self.members if m.wave == n] for n in numbers]
 
 
 class BundleCaseSummary(ApiModel):
@@ -125,6 +165,7 @@ class BundleCaseSummary(ApiModel):
     name_en: str
     item_ids: list[ItemId]
     created_at: datetime
+    status: BundleStatus = BundleStatus.DRAFT
 
 
 class BundleCasePage(ApiModel):
@@ -175,3 +216,9 @@ class BundleCaseView(ApiModel):
     materials: list[BundleMaterialView]
     critical_path_days: int
     created_at: datetime
+    status: BundleStatus
+    submitted_at: datetime | None = None
+    concluded_at: datetime | None = None
+    # The result package: one line per member, once the bundle CONCLUDED.
+    results: list[BundleResultEntry] = Field(default_factory=list)
+    failure: str | None = None

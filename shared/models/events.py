@@ -41,3 +41,15 @@ class ReviewEvent(StageEvent):
 
 class FailureEvent(StageEvent):
     error: dict[str, Any] | None = None
+
+
+class BundleEvent(BaseModel):
+    """A step of the bundle machine: ready a wave's members, conclude, or record its
+    failure."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    action: Literal["plan_wave", "conclude", "fail"]
+    bundle_case_id: ApplicationId = Field(alias="bundleCaseId")
+    wave: list[ApplicationId] = Field(default_factory=list, max_length=30)
+    error: dict[str, Any] | None = None

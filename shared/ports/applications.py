@@ -38,6 +38,13 @@ class ApplicationRepository(Protocol):
 
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None: ...
 
+    def save_bundle_case(
+        self, bundle_case: BundleCase, members: Sequence[Application] = ()
+    ) -> None:
+        """The bundle case and the members' headers at once; ConcurrentUpdate when the
+        bundle case or a member was saved elsewhere since it was read."""
+        ...
+
     def put_shared_material(self, application_ids: Sequence[str], material: MaterialRecord) -> None:
         """The one record of a shared material on each of these cases, all or none."""
         ...

@@ -26,6 +26,7 @@ from shared.models.bundle_cases import (
     BundleMaterialView,
     BundleMember,
     BundleMemberView,
+    BundleStatus,
     SharedMaterialUpload,
 )
 from shared.models.bundles import Bundle
@@ -36,9 +37,11 @@ from shared.names import upload_key
 from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
 from shared.ports.documents import DocumentStore
+from shared.ports.workflow import BundleWorkflow
 from shared.services.applications import (
     EDITABLE_STATUSES,
     pinned_item,
+    record_uploads,
     require_filing_right,
     safe_file_name,
 )
@@ -228,6 +231,7 @@ def _members(bundle: Bundle, screening: Screening, cases: list[Application]) -> 
     wave_of = {i: n for n, wave in enumerate(screening.waves, start=1) for i in wave}
     case_of = {c.item_id: c.application_id for c in cases}
     after = {i.item_id: i.after for i in bundle.items}
+    issues = {i.item_id: i.issues for i in bundle.items}
     return [
         BundleMember(
             item_id=item_id,
@@ -237,6 +241,7 @@ def _members(bundle: Bundle, screening: Screening, cases: list[Application]) -> 
             provided_by_results=[
                 r.rule.code for r in screening.issued_in_bundle if item_id in r.item_ids
             ],
+            issues=list(issues[item_id]),
         )
         for item_id in screening.item_ids
     ]
@@ -316,6 +321,105 @@ def _redrafted(
     return {**kept_shared, **own}
 
 
+def submit_bundle(
+    caller: Caller,
+    bundle_case_id: str,
+    cases: ApplicationRepository,
+    catalog: CatalogRepository,
+    store: DocumentStore,
+    workflow: BundleWorkflow,
+) -> tuple[BundleCase, list[Application]]:
+    """Submits every member at once and starts the bundle machine, which runs them wave by
+    wave. Refused, with nothing written, while a required field or material of any member
+    is missing (all of them named); S3 is asked for each upload before anything changes,
+    as at a single case's submit."""
+    bundle_case = get_own_bundle_case(caller, bundle_case_id, cases)
+    if bundle_case.status is not BundleStatus.DRAFT:
+        raise Conflict(
+            f"the bundle application is {bundle_case.status.value}: it was submitted already",
+            field="status",
+        )
+    members = _member_cases(bundle_case, cases)
+    for case in members:
+        if case.status is not ApplicationStatus.DRAFT:
+            raise Conflict(
+                f"{case.application_id} ({case.item_id}) is {case.status.value}, not a draft",
+                field="status",
+            )
+    items = {m.item_id: pinned_item(m, catalog) for m in members}
+    _require_complete(bundle_case, members, items)
+    uploads = {c.application_id: record_uploads(c, store) for c in members}
+    for case in members:
+        cases.put_materials(case.application_id, uploads[case.application_id])
+    by_item = {m.item_id: m for m in bundle_case.members}
+    for case in members:
+        waits = by_item[case.item_id].waits_for
+        case.submission_count += 1
+        case.move_to(
+            ApplicationStatus.SUBMITTED,
+            Stage.APPLICATION,
+            caller.username,
+            f"with bundle application {bundle_case_id}"
+            + (f"; runs once {', '.join(waits)} is issued" if waits else ""),
+        )
+    bundle_case.status = BundleStatus.RUNNING
+    bundle_case.submitted_at = utc_now()
+    cases.save_bundle_case(bundle_case, members)
+    try:
+        workflow.start_bundle(bundle_case_id, bundle_case.waves)
+    except Conflict:
+        pass  # started already: a repeated submit changes nothing
+    except Exception:
+        _back_to_draft(caller, bundle_case, members, cases)
+        raise
+    return bundle_case, members
+
+
+def _require_complete(
+    bundle_case: BundleCase, members: list[Application], items: dict[str, CatalogItem]
+) -> None:
+    """Every required field and every required material the applicant provides, for the
+    whole bundle in one answer (a shared one named once, as it is given once)."""
+    shared = set(bundle_case.shared_fields)
+    fields = sorted(
+        {
+            f"sharedForm.{name}" if name in shared else f"forms.{case.item_id}.{name}"
+            for case in members
+            for name in case.missing_fields
+        }
+    )
+    materials = [
+        f"materials.{view.code} ({', '.join(view.item_ids)})"
+        for view in _materials(bundle_case, members, items)
+        if view.required and not view.uploaded_on
+    ]
+    missing = fields + materials
+    if missing:
+        raise ValidationFailed(
+            f"still to provide before submitting: {'; '.join(missing)}",
+            field=missing[0].split(" ")[0],
+        )
+
+
+def _back_to_draft(
+    caller: Caller,
+    bundle_case: BundleCase,
+    members: list[Application],
+    cases: ApplicationRepository,
+) -> None:
+    """Never RUNNING without an execution behind it: back to the applicant."""
+    for case in members:
+        case.move_to(
+            ApplicationStatus.DRAFT,
+            Stage.APPLICATION,
+            "system",
+            "the bundle submission could not start; please submit again",
+        )
+    bundle_case.status = BundleStatus.DRAFT
+    bundle_case.submitted_at = None
+    cases.save_bundle_case(bundle_case, members)
+
+
 def get_own_bundle_case(
     caller: Caller, bundle_case_id: str, cases: ApplicationRepository
 ) -> BundleCase:
@@ -370,6 +474,11 @@ def bundle_case_view(
         materials=_materials(bundle_case, members, items),
         critical_path_days=bundle_case.critical_path_days,
         created_at=bundle_case.created_at,
+        status=bundle_case.status,
+        submitted_at=bundle_case.submitted_at,
+        concluded_at=bundle_case.concluded_at,
+        results=bundle_case.results,
+        failure=bundle_case.failure,
     )
 
 

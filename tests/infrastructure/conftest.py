@@ -39,6 +39,17 @@ class Synth:
     def of_type(self, resource_type: str) -> Resources:
         return {k: r for k, r in self.resources.items() if r["Type"] == resource_type}
 
+    def state_machine(self, construct: str = "Workflow") -> tuple[str, dict[str, Any]]:
+        """(logical id, resource) of the case machine, or the bundle machine
+        (`BundleWorkflow`)."""
+        prefix = f"{construct}StateMachine"
+        ((logical_id, resource),) = (
+            (k, v)
+            for k, v in self.of_type("AWS::StepFunctions::StateMachine").items()
+            if k.startswith(prefix)
+        )
+        return logical_id, resource
+
     def function(self, key: str) -> tuple[str, dict[str, Any]]:
         """(logical id, resource) of the Lambda function for constants.FUNCTIONS[key]."""
         handler = f"functions.{key}.handler.handler"

@@ -177,7 +177,7 @@ def test_outputs_name_what_clients_and_scripts_need(synth):
         "StateMachineArn",
         "TableName",
     }
-    (machine,) = synth.of_type("AWS::StepFunctions::StateMachine")
+    machine, _ = synth.state_machine()
     assert outputs["StateMachineArn"]["Value"] == {"Ref": machine}
     assert STAGE_NAME in str(outputs["ApiUrl"]["Value"])
 

@@ -54,11 +54,14 @@ def test_environment_values_point_at_the_right_resources(synth):
     tables = synth.of_type("AWS::DynamoDB::GlobalTable")
     main = next(k for k, t in tables.items() if t["Properties"].get("GlobalSecondaryIndexes"))
     idempotency = next(k for k in tables if k != main)
-    (machine,) = synth.of_type("AWS::StepFunctions::StateMachine")
+    machine, _ = synth.state_machine()
     # When synthesized; Then each variable references its resource
     assert variables["TABLE_NAME"] == {"Ref": main}
     assert variables["IDEMPOTENCY_TABLE_NAME"] == {"Ref": idempotency}
     assert variables["STATE_MACHINE_ARN"] == {"Ref": machine}
+    assert variables["BUNDLE_STATE_MACHINE_ARN"] == {
+        "Ref": synth.state_machine("BundleWorkflow")[0]
+    }
     assert variables["DOCUMENTS_BUCKET"]["Ref"] in synth.of_type("AWS::S3::Bucket")
 
 

@@ -6,12 +6,16 @@ import json
 import pytest
 
 from infra import constants as c
-from infra.local.provision import function_environment, state_machine_definition
+from infra.local.provision import (
+    bundle_machine_definition,
+    function_environment,
+    state_machine_definition,
+)
 
 
 @pytest.fixture(scope="module")
 def deployed_definition(synth):
-    ((_, resource),) = synth.of_type("AWS::StepFunctions::StateMachine").items()
+    _, resource = synth.state_machine()
     properties = resource["Properties"]
     key = properties["DefinitionS3Location"]["Key"]
     text = (synth.assembly_dir / f"asset.{key}").read_text(encoding="utf-8")
@@ -30,6 +34,26 @@ def test_local_state_machine_is_the_deployed_one(synth, deployed_definition):
     local = state_machine_definition(arns)
 
     # Then both are the same machine, state for state and function for function
+    assert json.loads(local) == json.loads(text)
+
+
+def test_local_bundle_machine_is_the_deployed_one(synth):
+    # Given the bundle machine CDK deploys, its function and the case machine resolved
+    machine_id, _ = synth.state_machine()
+    _, resource = synth.state_machine("BundleWorkflow")
+    properties = resource["Properties"]
+    key = properties["DefinitionS3Location"]["Key"]
+    text = (synth.assembly_dir / f"asset.{key}").read_text(encoding="utf-8")
+    logical_to_key = {synth.function(k)[0]: k for k in c.FUNCTIONS}
+    arns = {key: f"arn:local:{key}" for key in c.BUNDLE_ASL_FUNCTIONS}
+    for name, value in properties["DefinitionSubstitutions"].items():
+        if value == {"Ref": machine_id}:
+            text = text.replace("${" + name + "}", "arn:local:case-machine")
+        else:
+            text = text.replace("${" + name + "}", arns[logical_to_key[value["Fn::GetAtt"][0]]])
+
+    # Then the local runtime builds the same machine
+    local = bundle_machine_definition(arns, "arn:local:case-machine")
     assert json.loads(local) == json.loads(text)
 
 

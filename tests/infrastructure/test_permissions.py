@@ -54,13 +54,18 @@ def test_api_starts_executions_and_answers_task_tokens(synth):
     actions = synth.function_actions("api")
     # Then it may start the state machine and answer its task tokens
     assert {"states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"} <= actions
-    (machine,) = synth.of_type("AWS::StepFunctions::StateMachine")
+    machine, _ = synth.state_machine()
+    bundle_machine, _ = synth.state_machine("BundleWorkflow")
     statements = synth.function_statements("api")
-    for action in ("states:StartExecution", "states:SendTaskSuccess"):
-        resources = [
-            r for s in statements_allowing(statements, action) for r in as_list(s["Resource"])
-        ]
-        assert resources == [{"Ref": machine}]
+
+    def resources(action: str) -> list[dict[str, str]]:
+        return [r for s in statements_allowing(statements, action) for r in as_list(s["Resource"])]
+
+    # A bundle filing's submit starts the bundle machine; only cases wait on tokens
+    assert sorted(resources("states:StartExecution"), key=str) == sorted(
+        [{"Ref": machine}, {"Ref": bundle_machine}], key=str
+    )
+    assert resources("states:SendTaskSuccess") == [{"Ref": machine}]
 
 
 def test_api_uses_the_idempotency_table(synth):

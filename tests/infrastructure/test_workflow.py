@@ -1,18 +1,33 @@
-"""Step Functions: the deployed definition is infra/statemachine/application.asl.json."""
+"""Step Functions: the deployed definitions are infra/statemachine/application.asl.json and
+bundle.asl.json; the bundle machine may start, follow and stop the case machine's
+executions and nothing else."""
 
 import json
 
 import pytest
 
 from infra import constants as c
-from infra.constructs.workflow import ASL_PATH
+from infra.constructs.workflow import ASL_PATH, BUNDLE_ASL_PATH
 from tests.infrastructure.conftest import as_list
+
+
+def _machine(synth, prefix):
+    ((logical_id, resource),) = (
+        (k, v)
+        for k, v in synth.of_type("AWS::StepFunctions::StateMachine").items()
+        if k.startswith(prefix)
+    )
+    return logical_id, resource["Properties"]
 
 
 @pytest.fixture(scope="module")
 def machine(synth):
-    ((logical_id, resource),) = synth.of_type("AWS::StepFunctions::StateMachine").items()
-    return logical_id, resource["Properties"]
+    return _machine(synth, "WorkflowStateMachine")
+
+
+@pytest.fixture(scope="module")
+def bundle_machine(synth):
+    return _machine(synth, "BundleWorkflowStateMachine")
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +188,57 @@ def test_the_deadlines_sweep_runs_on_a_schedule(synth):
     assert sweep["ScheduleExpression"] == f"rate({c.DEADLINE_SWEEP_MINUTES} minutes)"
     [target] = sweep["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": [synth.function("deadlines")[0], "Arn"]}
+
+
+@pytest.fixture(scope="module")
+def bundle_definition(synth, bundle_machine):
+    _, properties = bundle_machine
+    key = properties["DefinitionS3Location"]["Key"]
+    return json.loads((synth.assembly_dir / f"asset.{key}").read_text(encoding="utf-8"))
+
+
+def test_the_bundle_machine_is_its_asl_file_running_members_in_waves(bundle_definition):
+    # Given the bundle machine as deployed
+    # Then it is the file the local runtime runs: waves one at a time, a wave's members at
+    # once, each a case execution waited for (sync:2), a member's failure caught
+    assert bundle_definition == json.loads(BUNDLE_ASL_PATH.read_text(encoding="utf-8"))
+    waves = bundle_definition["States"]["Waves"]
+    assert waves["Type"] == "Map" and waves["MaxConcurrency"] == 1
+    members = waves["ItemProcessor"]["States"]["RunMembers"]
+    assert "MaxConcurrency" not in members
+    run = members["ItemProcessor"]["States"]["RunMember"]
+    assert run["Resource"] == "arn:aws:states:::states:startExecution.sync:2"
+    assert [c["ErrorEquals"] for c in run["Catch"]] == [["States.ALL"]]
+    assert waves["Catch"][0]["Next"] == "RecordBundleFailure"
+    assert bundle_definition["States"]["Conclude"]["Catch"][0]["Next"] == "RecordBundleFailure"
+
+
+def test_the_bundle_machine_starts_only_the_case_machine(synth, machine, bundle_machine):
+    # Given the bundle machine's substitutions and role
+    machine_id, _ = machine
+    _, properties = bundle_machine
+    substitutions = properties["DefinitionSubstitutions"]
+    assert substitutions[c.APPLICATION_MACHINE_SUBSTITUTION] == {"Ref": machine_id}
+    assert substitutions[c.asl_substitution_key("bundle")] == {
+        "Fn::GetAtt": [synth.function("bundle")[0], "Arn"]
+    }
+    statements = synth.role_statements(properties["RoleArn"]["Fn::GetAtt"][0])
+    # Then it may start the case machine's executions, describe and stop them, and keep
+    # the managed rule through which it hears they ended; nothing else in Step Functions
+    starts = [s for s in statements if "states:StartExecution" in as_list(s["Action"])]
+    assert [as_list(s["Resource"]) for s in starts] == [[{"Ref": machine_id}]]
+    follow = next(s for s in statements if "states:DescribeExecution" in as_list(s["Action"]))
+    assert sorted(as_list(follow["Action"])) == ["states:DescribeExecution", "states:StopExecution"]
+    assert "execution:" in json.dumps(follow["Resource"])
+    rule = next(s for s in statements if "events:PutRule" in as_list(s["Action"]))
+    assert "StepFunctionsGetEventsForStepFunctionsExecutionRule" in json.dumps(rule["Resource"])
+    invoked = [s for s in statements if "lambda:InvokeFunction" in as_list(s["Action"])]
+    assert all("bundle" in json.dumps(s["Resource"]).lower() for s in invoked)
+
+
+def test_the_api_starts_the_bundle_machine_given_its_arn(synth, bundle_machine):
+    bundle_id, _ = bundle_machine
+    _, api = synth.function("api")
+    assert api["Properties"]["Environment"]["Variables"]["BUNDLE_STATE_MACHINE_ARN"] == {
+        "Ref": bundle_id
+    }

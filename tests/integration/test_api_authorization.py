@@ -302,6 +302,8 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("GET", "/bundle-applications/{bundleCaseId}"): (401, 200, 404, 404, 404, 404),
     ("POST", "/bundle-applications/{bundleCaseId}/materials"): (401, 200, 404, 404, 404, 404),
     ("POST", "/bundle-applications/{bundleCaseId}/draft"): (401, 200, 404, 404, 404, 404),
+    # The owner's filing here lacks its uploads: refused with nothing written.
+    ("POST", "/bundle-applications/{bundleCaseId}/submit"): (401, 422, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

@@ -309,6 +309,13 @@ def test_no_api_route_or_stage_ever_scans(
             body={"materialCode": "BANK_ACCOUNT", **pdf},
         )
     )
+    # Its submit reads the bundle case, each member and its item before refusing what is
+    # still missing (the bundle machine's own steps read by key; tests/integration/
+    # test_bundle_workflow.py runs them)
+    incomplete = system.api(
+        "POST", f"/bundle-applications/{filed['bundleCaseId']}/submit", caller=CITIZEN
+    )
+    assert incomplete.status == 422, incomplete.body
     single = {"applicantKind": "enterprise", "situations": []}
     ok(system.api("POST", f"/catalog/items/{STANDARD}/screening", body=single))
     # The published figures, a page of each (counters, never the cases)

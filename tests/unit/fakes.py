@@ -277,6 +277,17 @@ class InMemoryRepository:
         for member in members:
             self.create_application(member)
 
+    def save_bundle_case(
+        self, bundle_case: BundleCase, members: Sequence[Application] = ()
+    ) -> None:
+        stored = self.bundle_cases.get(bundle_case.bundle_case_id)
+        if stored is None or stored.version != bundle_case.version:
+            raise ConcurrentUpdate("the bundle application was changed", field="bundleCaseId")
+        for member in members:
+            self.save_application(member)
+        bundle_case.version += 1
+        self.bundle_cases[bundle_case.bundle_case_id] = bundle_case.model_copy(deep=True)
+
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
         stored = self.bundle_cases.get(bundle_case_id)
         return stored.model_copy(deep=True) if stored else None

@@ -16,7 +16,7 @@ from functions.api.contract import (
     UNAVAILABLE,
     responses,
 )
-from functions.api.dependencies import current_caller, documents, repository
+from functions.api.dependencies import bundle_workflow, current_caller, documents, repository
 from functions.api.idempotency import file_bundle_idempotently
 from functions.api.routes.applications import Cursor, IdempotencyKey, Limit
 from shared import names
@@ -172,3 +172,37 @@ def upload_shared_material(
     return bundle_cases.request_shared_upload(
         caller, bundle_case_id, request, repo, repo, documents(), ttl
     )
+
+
+@router.post(
+    names.resolver_path(names.BUNDLE_CASE_SUBMIT),
+    summary="Submit a bundle filing: every member at once",
+    description=(
+        "Every member becomes SUBMITTED and the bundle machine runs them wave by wave: a "
+        "member waits for the members in its `waitsFor` (their certificates are put in for "
+        "the materials they stand for), the members of one wave run at once, each through "
+        "the case workflow (its acceptance, its departments' reviews, its issuance). A "
+        "member whose prerequisite was not issued ends NOT_ACCEPTED, naming it. Once every "
+        "member has ended, the bundle is CONCLUDED with one result package (`results`). "
+        "Refused with 422, nothing written, while a required field or material of any "
+        "member is missing: each is named (`sharedForm.<name>`, `forms.<itemId>.<name>`, "
+        "`materials.<code>`). The members cannot be submitted on their own."
+    ),
+    tags=["bundles"],
+    responses=responses(
+        errors={
+            NOT_FOUND: _NOT_FOUND,
+            CONFLICT: "The bundle application was submitted already",
+            UNAVAILABLE: _BUSY,
+        }
+    ),
+)
+def submit_bundle(bundle_case_id: BundleCaseId) -> BundleCaseView:
+    from shared.services import bundle_cases
+
+    caller = current_caller(router)  # type: ignore[arg-type]
+    repo = repository()
+    submitted, members = bundle_cases.submit_bundle(
+        caller, bundle_case_id, repo, repo, documents(), bundle_workflow()
+    )
+    return bundle_cases.bundle_case_view(submitted, repo, repo, members)

@@ -306,6 +306,53 @@ class CaseStore(DynamoTable):
             member.version += 1
             member.events_written()
 
+    def save_bundle_case(
+        self, bundle_case: BundleCase, members: Sequence[Application] = ()
+    ) -> None:
+        """The bundle case (refused with 409 if saved elsewhere since it was read), its
+        line in the owner's list, and the members' headers and events, all at once."""
+        case_id = bundle_case.bundle_case_id
+        expected = bundle_case.version
+        stored = bundle_case.model_copy(update={"version": expected + 1})
+        item = record(bundle_case_pk(case_id), BUNDLE_CASE, dump(stored), ver=n(expected + 1))
+        operations = [
+            {
+                "Put": {
+                    "Item": item,
+                    # Records written before the bundle case had a version hold none: 1.
+                    "ConditionExpression": "attribute_exists(PK) AND "
+                    + ("(attribute_not_exists(ver) OR ver = :v)" if expected == 1 else "ver = :v"),
+                    "ExpressionAttributeValues": {":v": n(expected)},
+                }
+            },
+            put(
+                record(
+                    owner_bundles_pk(bundle_case.owner_id),
+                    f"{BUNDLE_CASE}#{case_id}",
+                    dump(bundle_case.summary()),
+                )
+            ),
+            *(
+                o
+                for m in members
+                for o in (
+                    {"Update": header_update(m, m.version, {})},
+                    *(put(e) for e in event_items(m.application_id, m.new_events)),
+                )
+            ),
+        ]
+        self._write(
+            operations,
+            ConcurrentUpdate(
+                "the bundle application was changed since it was read; reload it",
+                field="bundleCaseId",
+            ),
+        )
+        bundle_case.version = expected + 1
+        for member in members:
+            member.version += 1
+            member.events_written()
+
     def get_bundle_case(self, bundle_case_id: str) -> BundleCase | None:
         item = self._get(bundle_case_pk(bundle_case_id), BUNDLE_CASE, consistent=True)
         return parse(BundleCase, item) if item else None
