@@ -223,3 +223,33 @@ def test_a_bundle_is_submitted_once_and_only_when_complete(system: System) -> No
     assert submit(system, view).status == 200
     again = submit(system, view)
     assert again.status == 409 and again.body["fields"][0]["field"] == "status", again.body
+
+
+def test_a_member_that_fails_is_on_the_package_and_the_others_results_stand(
+    system: System,
+) -> None:
+    view = filed(system)
+    upload_materials(system, view)
+    ids = {i: member_id(view, i) for i in (LICENCE, SEAL, INVOICES, BANK)}
+    assert submit(system, view).status == 200
+    in_review(system, ids[LICENCE])
+    decide_all(system, ids[LICENCE], LICENCE)
+
+    # When the invoices' execution is stopped while its department reviews it
+    in_review(system, ids[INVOICES])
+    system.stop_execution(ids[INVOICES], cause="stopped during maintenance")
+    failed = system.wait_for_status(ids[INVOICES], "FAILED")
+    assert failed.failure_reason
+
+    # Then the bundle goes on: the seal, then the bank account waiting for it
+    in_review(system, ids[SEAL])
+    decide_all(system, ids[SEAL], SEAL)
+    in_review(system, ids[BANK])
+    decide_all(system, ids[BANK], BANK)
+
+    # And the package lists the failure with its reason beside the three certificates
+    concluded = system.wait_bundle(view["bundleCaseId"], "CONCLUDED")
+    results = {r.item_id: r for r in concluded.results}
+    assert results[INVOICES].status.value == "FAILED"
+    assert results[INVOICES].certificate_no is None and results[INVOICES].reasons
+    assert all(results[i].certificate_no for i in (LICENCE, SEAL, BANK)), results
