@@ -42,6 +42,7 @@ import boto3
 from infra.bench.cold_child import MARK
 from infra.bench.env import REGION
 from infra.bench.harness import STANDARD_ITEM, Harness, local_system
+from infra.bench.screening import OPENING
 from infra.constants import FUNCTIONS
 from infra.local.events import rest_event
 from infra.local.inprocess import MOTO_CONFIG
@@ -70,6 +71,13 @@ FULL_CORE_MB = 1769
 # A Step Functions task token is ~ 600-700 characters; its size matters to nothing here
 # but is kept realistic.
 TRACE_HEADER = "Root=1-6745a1b2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
+# Opening a business with a seal, invoices and a bank account: the licence first.
+OPENING_ANSWERS = {
+    "entityKind": "company",
+    "hasEmployees": "no",
+    "needsInvoices": "yes",
+    "needsBankAccount": "yes",
+}
 TOKEN = "AQB4AAAAKgAAAAMAAAAAAAAAAb" + "x" * 600
 
 
@@ -129,6 +137,16 @@ def build_seed(path: Path, warm: int) -> None:
         run_acceptance(returned, repo, repo, 20)
         snapshots["returned"] = _records(h, f"APP#{returned}")
 
+        # Opening a business filed as one and submitted: the bundle machine's first step
+        # readies the licence's wave (the members wait in SUBMITTED, as moto's echoing
+        # Lambda moves nothing).
+        bundle = h.bundle_filed(OPENING, OPENING_ANSWERS)
+        bundle_case_id, first_wave = bundle["bundleCaseId"], bundle["waves"][0]
+        members = {m["itemId"]: m["applicationId"] for m in bundle["members"]}
+        snapshots["bundle_submitted"] = _records(h, f"BUNDLECASE#{bundle_case_id}") + [
+            record for m in members.values() for record in _records(h, f"APP#{m}")
+        ]
+
         # The catalog as the importer left it: every item version, the current ones, the
         # departments, the search index and its revision (seeding only; no request scans).
         catalog = [
@@ -152,6 +170,7 @@ def build_seed(path: Path, warm: int) -> None:
             "STATS_TABLE_NAME": h.outputs["StatsTableName"],
             "DOCUMENTS_BUCKET": bucket,
             "STATE_MACHINE_ARN": h.outputs["StateMachineArn"],
+            "BUNDLE_STATE_MACHINE_ARN": h.outputs["BundleStateMachineArn"],
         }
 
     stage = {"applicationId": case}
@@ -174,6 +193,14 @@ def build_seed(path: Path, warm: int) -> None:
                 "error": {"Error": "States.TaskFailed", "Cause": '{"errorMessage": "boom"}'},
             },
             "accepted",
+        ),
+        "bundle": (
+            {
+                "action": "plan_wave",
+                "bundleCaseId": bundle_case_id,
+                "wave": [members[i] for i in first_wave],
+            },
+            "bundle_submitted",
         ),
         "api": (rest_event("GET", "/catalog/items", query={"limit": "20"}), None),
         # The sweep on a case in approval (nothing due yet), the reconciler on an execution

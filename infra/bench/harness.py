@@ -238,6 +238,46 @@ class Harness(InProcessSystem):
         self.upload(application_id, code, content, content_type, who, f"{code.lower()}.pdf")
         self._presigned("POST")
 
+    def bundle_filed(
+        self, bundle_id: str, answers: dict[str, str], who: Caller | None = None
+    ) -> dict[str, Any]:
+        """Files a bundle as one (a shared field given once, a shared material uploaded
+        once), uploads each member's own required materials and submits it; answers the
+        filing's view."""
+        who = who or citizen()
+        bundle = self.api("POST", f"/bundles/{bundle_id}/screening", body={"answers": answers}).body
+        items = [catalog_item(i["itemId"]) for i in bundle["items"]]
+        forms = {i.item_id: sample_form(i.model_dump(mode="json", by_alias=True)) for i in items}
+        shared = self.api("GET", f"/bundles/{bundle_id}").body["sharedFields"]
+        shared_form = {
+            name: next(form[name] for form in forms.values() if name in form) for name in shared
+        }
+        body = {
+            "applicant": ENTERPRISE,
+            "answers": answers,
+            "sharedForm": shared_form,
+            "forms": {i: {k: v for k, v in f.items() if k not in shared} for i, f in forms.items()},
+            "channel": "web",
+            "delivery": {"mode": "electronic"},
+        }
+        created = self.api("POST", f"/bundles/{bundle_id}/applications", body=body, caller=who)
+        assert created.status == 201, created.body
+        view: dict[str, Any] = created.body
+        members = {m["itemId"]: m["applicationId"] for m in view["members"]}
+        for rule in (m for m in view["materials"] if m["required"]):
+            if rule["shared"]:
+                self.upload_shared(view["bundleCaseId"], rule["code"], PDF, who)
+                continue
+            (item_id,) = rule["itemIds"]
+            content_type = catalog_item(item_id).material(rule["code"])
+            assert content_type is not None, rule
+            self.upload_material(members[item_id], rule["code"], content_type.content_types[0], who)
+        submitted = self.api(
+            "POST", f"/bundle-applications/{view['bundleCaseId']}/submit", caller=who
+        )
+        assert submitted.status == 200, submitted.body
+        return view
+
     def download(self, url: str) -> bytes:
         """What a browser does with a presigned GET link (moto's S3 is in this process)."""
         with self.runtime.exclusive({}):
