@@ -80,6 +80,8 @@ BUNDLE_CASE: Final = "/bundle-applications/{bundleCaseId}"
 BUNDLE_CASE_MATERIALS: Final = f"{BUNDLE_CASE}/materials"
 BUNDLE_CASE_DRAFT: Final = f"{BUNDLE_CASE}/draft"
 BUNDLE_CASE_SUBMIT: Final = f"{BUNDLE_CASE}/submit"
+BUNDLE_TASK: Final = "/bundle-tasks/{bundleCaseId}"
+BUNDLE_TASK_DECISION: Final = f"{BUNDLE_TASK}/decision"
 APPLICATIONS: Final = "/applications"
 APPLICATION: Final = "/applications/{applicationId}"
 APPLICATION_TIMELINE: Final = f"{APPLICATION}/timeline"
@@ -177,6 +179,8 @@ ROUTES: Final[list[tuple[str, str, bool]]] = [
     ("POST", BUNDLE_CASE_MATERIALS, False),
     ("POST", BUNDLE_CASE_DRAFT, False),
     ("POST", BUNDLE_CASE_SUBMIT, False),
+    ("GET", BUNDLE_TASK, False),
+    ("POST", BUNDLE_TASK_DECISION, False),
     ("GET", AUDIT, False),
     ("GET", AUDIT_EXPORT, False),
     ("GET", TASKS, False),

@@ -18,6 +18,7 @@ from functions.api.routes import (
     assistance,
     audit,
     bundle_cases,
+    bundle_tasks,
     bundles,
     certificates,
     holding,
@@ -38,6 +39,7 @@ app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=body
 app.include_router(public.router)
 app.include_router(bundles.router)
 app.include_router(bundle_cases.router)
+app.include_router(bundle_tasks.router)
 app.include_router(certificates.router)
 app.include_router(assistance.router)
 app.include_router(projects.router)

@@ -484,6 +484,8 @@ class TaskView(ApiModel):
         int | None,
         Field(description="while pending: working days left after today, negative late"),
     ] = None
+    # A member of a bundle filing: this department's tasks across it are one bundle task.
+    bundle_case_id: ApplicationId | None = None
 
 
 def task_view(review: Review, now: datetime | None = None) -> TaskView:
@@ -509,6 +511,7 @@ def task_view(review: Review, now: datetime | None = None) -> TaskView:
         warn_at=review.warn_at,
         warning=review.warning,
         remaining_working_days=remaining,
+        bundle_case_id=review.bundle_case_id,
     )
 
 

@@ -179,6 +179,9 @@ class Review(ApiModel):
     department: DepartmentCode
     role: ReviewRole
     status: ReviewStatus = "PENDING"
+    # The bundle filing (一件事) the case is a member of: its department's tasks across the
+    # bundle are one task to the department (GET /bundle-tasks/{bundleCaseId}).
+    bundle_case_id: ApplicationId | None = None
     due_at: datetime
     created_at: datetime = Field(default_factory=utc_now)
     comment: str = ""

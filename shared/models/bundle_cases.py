@@ -15,11 +15,11 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from shared.models.api import MaterialUploadResponse, small_form_values
+from shared.models.api import MaterialUploadResponse, TaskView, small_form_values
 from shared.models.application import Applicant, DeliveryRequest, FormValue
 from shared.models.bundles import BundleId, ItemRef
-from shared.models.common import ApiModel, ApplicationStatus, Channel, utc_now
-from shared.models.ids import ApplicationId, ItemId, MaterialCode
+from shared.models.common import ApiModel, ApplicationStatus, Channel, ReviewDecision, utc_now
+from shared.models.ids import ApplicationId, DepartmentCode, ItemId, MaterialCode
 
 FormValues = Annotated[dict[str, FormValue], Field(max_length=60)]
 
@@ -222,3 +222,51 @@ class BundleCaseView(ApiModel):
     # The result package: one line per member, once the bundle CONCLUDED.
     results: list[BundleResultEntry] = Field(default_factory=list)
     failure: str | None = None
+
+
+class BundleTaskItem(ApiModel):
+    """A member of the bundle this department reviews: its task, or None while the member
+    has not reached the department yet (a later wave) or never did."""
+
+    item_id: ItemId
+    name_zh: str
+    name_en: str
+    application_id: ApplicationId
+    wave: int
+    member_status: ApplicationStatus
+    task: TaskView | None = None
+
+
+class BundleTaskView(ApiModel):
+    """同类事项合并审批: one department's one task across a bundle filing, covering every
+    member it reviews; each is decided in it (POST /bundle-tasks/{id}/decision)."""
+
+    bundle_case_id: ApplicationId
+    bundle_id: BundleId
+    name_zh: str
+    name_en: str
+    department: DepartmentCode
+    items: list[BundleTaskItem]
+    pending: int  # how many of the items wait for this department's decision now
+
+
+class BundleItemDecision(ApiModel):
+    item_id: ItemId
+    decision: ReviewDecision
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class BundleDecisionRequest(ApiModel):
+    """Each item of the bundle task decided on its own, in one request; `department` when
+    the officer is staff of more than one of the bundle's departments."""
+
+    department: DepartmentCode | None = None
+    decisions: Annotated[list[BundleItemDecision], Field(min_length=1, max_length=30)]
+
+    @field_validator("decisions")
+    @classmethod
+    def _each_item_once(cls, value: list[BundleItemDecision]) -> list[BundleItemDecision]:
+        ids = [d.item_id for d in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("an item appears twice in the decisions")
+        return value

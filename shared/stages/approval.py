@@ -42,6 +42,7 @@ def open_review(
         item_id=application.item_id,
         department=department,
         role=ReviewRole(role),
+        bundle_case_id=application.bundle_case_id,
         due_at=due_at,
         warn_at=warning_at(due_at, clock.warning_days if clock else DEFAULT_WARNING_DAYS),
         paused_since=utc_now() if clock and clock.is_paused else None,

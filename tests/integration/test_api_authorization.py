@@ -190,6 +190,9 @@ def _request(world: World, method: str, resource: str) -> dict[str, Any]:
         "/bundles/{bundleId}/screening": {"answers": OPENING_ANSWERS},
         "/bundles/{bundleId}/applications": _bundle_filing(),
         "/bundle-applications/{bundleCaseId}/draft": {"sharedForm": {"contactName": "李娜"}},
+        "/bundle-tasks/{bundleCaseId}/decision": {
+            "decisions": [{"itemId": "SD-KFQ-0001", "decision": "approve", "comment": "符合条件"}]
+        },
         "/bundle-applications/{bundleCaseId}/materials": {
             "materialCode": "BANK_ACCOUNT",
             "fileName": "licence.pdf",
@@ -304,6 +307,9 @@ EXPECTED: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("POST", "/bundle-applications/{bundleCaseId}/draft"): (401, 200, 404, 404, 404, 404),
     # The owner's filing here lacks its uploads: refused with nothing written.
     ("POST", "/bundle-applications/{bundleCaseId}/submit"): (401, 422, 404, 404, 404, 404),
+    # A department's task across a bundle: staff only; this filing is a draft, so none yet.
+    ("GET", "/bundle-tasks/{bundleCaseId}"): (401, 403, 403, 404, 404, 403),
+    ("POST", "/bundle-tasks/{bundleCaseId}/decision"): (401, 403, 403, 404, 404, 403),
     ("POST", "/applications/{applicationId}/submit"): (401, 409, 404, 404, 404, 404),
     ("GET", "/applications/{applicationId}/result"): (401, 200, 404, 404, 404, 404),
     ("POST", "/applications/{applicationId}/feedback"): (401, 409, 404, 404, 404, 404),

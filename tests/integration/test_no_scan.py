@@ -316,6 +316,18 @@ def test_no_api_route_or_stage_ever_scans(
         "POST", f"/bundle-applications/{filed['bundleCaseId']}/submit", caller=CITIZEN
     )
     assert incomplete.status == 422, incomplete.body
+    # A department's bundle task (the bundle case, then each member's item, task and
+    # status by key); a draft has none, which takes the same first read
+    for route in ("", "/decision"):
+        method = "POST" if route else "GET"
+        body = {"decisions": [{"itemId": "SD-KFQ-0001", "decision": "approve"}]}
+        refused = system.api(
+            method,
+            f"/bundle-tasks/{filed['bundleCaseId']}{route}",
+            caller=staff("ADMIN"),
+            body=body if route else None,
+        )
+        assert refused.status == 404, refused.body
     single = {"applicantKind": "enterprise", "situations": []}
     ok(system.api("POST", f"/catalog/items/{STANDARD}/screening", body=single))
     # The published figures, a page of each (counters, never the cases)

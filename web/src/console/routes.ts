@@ -58,6 +58,18 @@ export const consoleRoutes: RouteRecordRaw[] = [
         meta: { title: 'console.task.title' },
       },
       {
+        // 同类事项合并审批: the department's one task across a bundle filing's members.
+        path: 'bundle-tasks/:bundleCaseId',
+        name: 'console-bundle-task',
+        component: () => import('./views/BundleTaskView.vue'),
+        props: (r) => ({
+          bundleCaseId: String(r.params.bundleCaseId),
+          department: typeof r.query.department === 'string' ? r.query.department : null,
+        }),
+        beforeEnter: only([DEPARTMENT_GROUPS]),
+        meta: { title: 'console.bundleTask.title' },
+      },
+      {
         path: 'delegation',
         name: 'console-delegation',
         component: () => import('./views/DelegationView.vue'),
