@@ -56,8 +56,13 @@ class Api(Construct):
             validate_request_parameters=True,
             validate_request_body=True,
         )
-        # One invoke permission per method and stage; console test-invokes are not needed.
-        self._add_routes(apigw.LambdaIntegration(handler, proxy=True, allow_test_invoke=False))
+        # One invoke permission for the whole API (its stages, methods and paths) rather
+        # than one per method: the same function serves every route, and a permission per
+        # method took the stack near CloudFormation's 500 resources. Its source ARN is this
+        # API's execute-api ARN (any stage, method and path), so it names no other API.
+        self._add_routes(
+            apigw.LambdaIntegration(handler, proxy=True, scope_permission_to_method=False)
+        )
         self._add_cors_to_gateway_errors(list(allowed_origins))
 
     @property
