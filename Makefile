@@ -109,10 +109,11 @@ synth: setup
 	$(SYNTH_REGION) infra/node_modules/.bin/cdk synth --quiet
 
 # To your AWS account (credentials and region from your AWS profile). Scripts then use
-# ONEWINDOW_OUTPUTS=.local/outputs.deployed.json to drive the deployed stack.
+# ONEWINDOW_OUTPUTS=.local/outputs.deployed.json to drive the deployed stack. CDK_ARGS adds
+# CLI options, e.g. CDK_ARGS="-c catalogSource=own" for a zone that loads its own list.
 deploy: setup web
 	mkdir -p .local
-	infra/node_modules/.bin/cdk deploy --require-approval broadening --outputs-file .local/outputs.deployed.json
+	infra/node_modules/.bin/cdk deploy --require-approval broadening --outputs-file .local/outputs.deployed.json $(CDK_ARGS)
 
 openapi: $(STAMP)
 	mkdir -p .local && $(PY) -m functions.api.openapi > .local/openapi.json

@@ -36,6 +36,10 @@ def create_app(**stack_kwargs: Any) -> tuple[App, OneWindowStack]:
     app = App(context=load_context())
     origins = app.node.try_get_context("allowedOrigins") or ["*"]
     stack_kwargs.setdefault("allowed_origins", origins)
+    # `own` when the zone imports its own list: the shipped one only seeds an empty table.
+    stack_kwargs.setdefault(
+        "catalog_source", app.node.try_get_context("catalogSource") or "shipped"
+    )
     stack = OneWindowStack(app, c.STACK_NAME, env=environment(), **stack_kwargs)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack

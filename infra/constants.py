@@ -233,3 +233,8 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": REFERRER_POLICY,
 }
+
+# The shipped catalog's import at deployment (infra/constructs/catalog.py): outside
+# FUNCTIONS, as nothing but CloudFormation invokes it. The whole list takes some seconds.
+CATALOG_FUNCTION = "catalog"
+CATALOG_FUNCTION_SIZING = {"memory": 512, "timeout": 300}

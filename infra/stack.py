@@ -19,6 +19,7 @@ from infra.constructs import (
     Workflow,
     grant_least_privilege,
 )
+from infra.constructs.catalog import ShippedCatalog
 from infra.constructs.tracing import Tracing
 from infra.constructs.web import Web
 from infra.constructs.workflow import BUNDLE_ASL_PATH
@@ -44,6 +45,7 @@ class OneWindowStack(Stack):
         *,
         department_codes: Sequence[str] | None = None,
         allowed_origins: Sequence[str] = ("*",),
+        catalog_source: str = "shipped",
         **kwargs: object,
     ) -> None:
         super().__init__(
@@ -102,6 +104,14 @@ class OneWindowStack(Stack):
             raise ValueError(f"functions lack environment variables: {missing}")
         grant_least_privilege(
             self.functions, self.data, self.documents, self.workflow, self.bundle_workflow
+        )
+        # A new stack serves the shipped catalog at once (the import runs at deployment).
+        self.catalog = ShippedCatalog(
+            self,
+            "Catalog",
+            functions=self.functions,
+            table=self.data.table,
+            source=catalog_source,
         )
         self.identity.add_sign_up_trigger(self.functions["signup"], self.functions.roles["signup"])
         self.watchers = Watchers(

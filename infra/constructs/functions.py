@@ -63,7 +63,7 @@ class Functions(Construct):
             wanted = c.FUNCTION_ENV[key]
             env = {name: environment[name] for name in wanted if name in environment}
             self._owed[key] = set(wanted) - set(env)
-            self.functions[key] = self._build_function(key, sizing, env)
+            self.functions[key] = self.build_function(key, sizing, env)
 
     def __getitem__(self, key: str) -> lambda_.Function:
         return self.functions[key]
@@ -94,9 +94,12 @@ class Functions(Construct):
             description=f"OneWindow dependencies (functions/requirements.txt {digest[:12]})",
         )
 
-    def _build_function(
+    def build_function(
         self, key: str, sizing: Mapping[str, int], env: Mapping[str, str]
     ) -> lambda_.Function:
+        """functions/<key> with every function's defaults (its own role and log group, the
+        layer, tracing, JSON logs); the constructor builds those of constants.FUNCTIONS, and
+        a construct may build one of its own (the catalog's deployment-time import)."""
         name = id_prefix(key)
         log_group = logs.LogGroup(self, f"{name}Logs", retention=log_retention())
         role = iam.Role(

@@ -89,7 +89,11 @@ def run(count: int, reject_rate: float, seed: int) -> dict[str, Any]:
     citizen = api.as_user(id_token(client_id, "citizen@example.com"))
     listed = api.catalog(limit=100, applicantKind="enterprise")["items"]
     if not listed:
-        raise SystemExit("the catalog lists no item for enterprises: import the catalog first")
+        raise SystemExit(
+            "the catalog lists no item for enterprises, so there is nothing to apply for: "
+            "a deployment loads the shipped list (catalogSource=shipped); a zone's own list "
+            "is loaded with python -m shared.catalog_loader --table <TableName> --file <list>"
+        )
     # The search lists summaries; an application needs each item's guide (form, materials).
     items = [api.catalog_item(i["itemId"]) for i in listed[: min(count, len(listed))]]
     departments = sorted({d for i in items for d in [i["leadDepartment"], *i["coDepartments"]]})

@@ -53,3 +53,18 @@ class BundleEvent(BaseModel):
     bundle_case_id: ApplicationId = Field(alias="bundleCaseId")
     wave: list[ApplicationId] = Field(default_factory=list, max_length=30)
     error: dict[str, Any] | None = None
+
+
+class CustomResourceEvent(BaseModel):
+    """What CloudFormation sends a Lambda-backed custom resource (the shipped catalog's
+    import at deployment); the answer goes to `ResponseURL`, a presigned S3 URL."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    RequestType: Literal["Create", "Update", "Delete"]
+    ResponseURL: str
+    StackId: str
+    RequestId: str
+    LogicalResourceId: str
+    PhysicalResourceId: str | None = None
+    ResourceProperties: dict[str, Any] = Field(default_factory=dict)
