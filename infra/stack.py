@@ -19,6 +19,7 @@ from infra.constructs import (
     Workflow,
     grant_least_privilege,
 )
+from infra.constructs.case_story import CaseStory
 from infra.constructs.catalog import ShippedCatalog
 from infra.constructs.tracing import Tracing
 from infra.constructs.web import Web
@@ -160,6 +161,15 @@ class OneWindowStack(Stack):
                 "AuditDlq": self.audit_feed.dead_letters,
                 "StatsDlq": self.stats_feed.dead_letters,
             },
+        )
+        self.case_story = CaseStory(
+            self,
+            "CaseStory",
+            log_groups=[
+                *self.functions.log_groups.values(),
+                self.workflow.log_group,
+                self.bundle_workflow.log_group,
+            ],
         )
         self.tracing = Tracing(
             self,

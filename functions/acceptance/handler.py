@@ -19,7 +19,7 @@ from shared.models.application import (
 from shared.models.catalog import CatalogItem
 from shared.models.common import build_models, utc_now
 from shared.models.events import AcceptanceEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.settings import get_settings
 from shared.stages.acceptance import run_acceptance
 
@@ -39,8 +39,9 @@ build_models(
 )
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("acceptance")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = AcceptanceEvent.model_validate(raw)
     settings = get_settings()

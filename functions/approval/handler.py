@@ -10,7 +10,7 @@ from shared.domain.workdays import prepare_calendar
 from shared.models.application import Application, MaterialRecord, Review
 from shared.models.common import build_models, utc_now
 from shared.models.events import ReviewEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.stages.approval import open_review
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
@@ -20,8 +20,9 @@ prepare_calendar(utc_now().date())
 build_models(Application, MaterialRecord, Review)
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("approval")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = ReviewEvent.model_validate(raw)
     repository = DynamoRepository()

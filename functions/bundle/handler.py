@@ -13,7 +13,7 @@ from shared.models.bundle_cases import BundleCase
 from shared.models.catalog import CatalogItem
 from shared.models.common import build_models
 from shared.models.events import BundleEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.stages.bundle import conclude, fail, plan_wave
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models).
@@ -21,8 +21,9 @@ prime("dynamodb", "Query", "GetItem", "TransactWriteItems")
 build_models(Application, BundleCase, CatalogItem, MaterialRecord, TimelineEvent)
 
 
-@logger.inject_lambda_context(correlation_id_path="bundleCaseId")
+@logger.inject_lambda_context(correlation_id_path="bundleCaseId", clear_state=True)
 @metrics.log_metrics
+@logged_step("bundle")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = BundleEvent.model_validate(raw)
     repository = DynamoRepository()

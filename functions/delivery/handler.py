@@ -18,7 +18,7 @@ from shared.models.application import (
 )
 from shared.models.common import build_models
 from shared.models.events import StageEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.ports.courier import Shipment, Waybill
 from shared.settings import get_settings
 from shared.stages.delivery import deliver_result
@@ -40,8 +40,9 @@ build_models(
 )
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("delivery")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     settings = get_settings()

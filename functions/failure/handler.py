@@ -16,7 +16,7 @@ from shared.models.application import (
 )
 from shared.models.common import build_models
 from shared.models.events import FailureEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.stages.failure import record_failure
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
@@ -25,8 +25,9 @@ prime("dynamodb", "Query", "UpdateItem", "TransactWriteItems")
 build_models(Application, ApplicationSummary, MaterialRecord, Review, TimelineEvent)
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("failure")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = FailureEvent.model_validate(raw)
     logger.error("stage failed", extra={"error": event.error})

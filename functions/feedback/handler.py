@@ -17,7 +17,7 @@ from shared.models.application import (
 )
 from shared.models.common import build_models
 from shared.models.events import StageEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.stages.feedback import invite_rating
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
@@ -34,8 +34,9 @@ build_models(
 )
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("feedback")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     return invite_rating(event.application_id, DynamoRepository())

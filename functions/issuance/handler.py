@@ -21,7 +21,7 @@ from shared.models.catalog import CatalogItem, Department
 from shared.models.common import build_models
 from shared.models.events import StageEvent
 from shared.names import AWAITING_COMMITMENT_METRIC
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.stages.issuance import AwaitingCommitment, issue_result
 
 # At init, where Lambda gives a full core (shared/models/common.py, build_models): the
@@ -42,8 +42,9 @@ build_models(
 prepare_renderer()
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("issuance")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = StageEvent.model_validate(raw)
     repository = DynamoRepository()

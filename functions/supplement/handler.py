@@ -16,7 +16,7 @@ from shared.models.application import (
 )
 from shared.models.common import build_models
 from shared.models.events import SupplementEvent
-from shared.observability import logger, metrics
+from shared.observability import logged_step, logger, metrics
 from shared.settings import get_settings
 from shared.stages.supplement import (
     await_clerk,
@@ -38,8 +38,9 @@ build_models(
 )
 
 
-@logger.inject_lambda_context(correlation_id_path="applicationId")
+@logger.inject_lambda_context(correlation_id_path="applicationId", clear_state=True)
 @metrics.log_metrics
+@logged_step("supplement")
 def handler(raw: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     event = SupplementEvent.model_validate(raw)
     repository = DynamoRepository()

@@ -58,6 +58,7 @@ class Functions(Construct):
         self.layer = self._build_layer()
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
+        self.log_groups: dict[str, logs.LogGroup] = {}
         self._owed: dict[str, set[str]] = {}
         for key, sizing in c.FUNCTIONS.items():
             wanted = c.FUNCTION_ENV[key]
@@ -111,6 +112,7 @@ class Functions(Construct):
         # Instead of AWSLambdaBasicExecutionRole (any log group): this function's only.
         log_group.grant_write(role)
         self.roles[key] = role
+        self.log_groups[key] = log_group
         function = lambda_.Function(
             self,
             f"{name}Function",
