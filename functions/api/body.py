@@ -34,6 +34,7 @@ JSON_BODY_ROUTES = frozenset(
         ("POST", names.BUNDLE_APPLICATIONS),
         ("POST", names.BUNDLE_CASE_MATERIALS),
         ("POST", names.BUNDLE_CASE_DRAFT),
+        ("POST", names.BUNDLE_TASK_DECISION),
         ("POST", names.CATALOG_ITEM_SCREENING),
         ("POST", names.APPLICATION_DRAFT),
         ("POST", names.APPLICATION_COMMITMENT),

@@ -29,6 +29,9 @@ ROUTES = [
     pytest.param(
         "/bundle-applications/01J0000000000000000000000A/draft", APPLICANT, id="bundle-draft"
     ),
+    pytest.param(
+        "/bundle-tasks/01J0000000000000000000000A/decision", OFFICER, id="bundle-decision"
+    ),
     pytest.param("/applications/01J0000000000000000000000A/draft", APPLICANT, id="draft"),
     pytest.param("/applications/01J0000000000000000000000A/commitment", APPLICANT, id="commitment"),
     pytest.param("/applications/01J0000000000000000000000A/materials", APPLICANT, id="materials"),
