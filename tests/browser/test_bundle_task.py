@@ -1,4 +1,5 @@
-"""同类事项合并审批 in the staff console, in Chinese and in English: a construction permit
+"""同类事项合并审批 in the staff console, in Chinese and in English, and in Chinese at a phone's
+width (375 px, nothing scrolling sideways): a construction permit
 stage with special fire design (BND-CONSTRUCTION-3) filed and submitted over HTTP has the
 housing department review the drawing review (SD-KFQ-0217) and the fire design review
 (SD-KFQ-0005) in its first wave, and the permit (SD-KFQ-0006) after them. A housing officer
@@ -23,13 +24,15 @@ from infra.local.client import (
     uploaded_materials,
 )
 from tests.browser.support import (
+    DESKTOP,
     Accessibility,
     concluded_through_the_api,
     onboard_officer,
     readable,
-    screenshot,
+    shot,
     wait_until,
 )
+from tests.browser.test_bundle_screening import PHONE_375, assert_no_sideways_scroll
 from tests.browser.test_inbox import inbox_with, row_of, staff_page
 from tests.browser.test_journey import CASE_TIMEOUT
 
@@ -142,9 +145,14 @@ def reviewed_by(
     wait_until(step, f"{department}'s review of {application_id}", timeout=CASE_TIMEOUT)
 
 
-@pytest.mark.parametrize("locale", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("locale", "viewport"),
+    [("zh", DESKTOP), ("en", DESKTOP), ("zh", PHONE_375)],
+    ids=["zh", "en", "zh-phone"],
+)
 def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
     locale: str,
+    viewport: dict[str, int],
     web_system: dict[str, str],
     people: dict[str, str],
     password: str,
@@ -167,7 +175,7 @@ def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
         officer_email = onboard_officer(web_system, DEPARTMENT)
 
         # When a housing officer opens the inbox
-        officer = staff_page(browser_context, officer_email, password, locale)
+        officer = staff_page(browser_context, officer_email, password, locale, viewport)
         first_wave = [members[DRAWINGS], members[FIRE_DESIGN]]
         inbox_with(officer, first_wave)
 
@@ -177,6 +185,7 @@ def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
             expect(tag).to_have_attribute("data-bundle-case-id", bundle_case)
             expect(tag).to_have_text(BUNDLE_TAG[locale])
         a11y.check(officer, "console inbox, a bundle's reviews")
+        shot(officer, "console-inbox-bundle", locale)
 
         # When the officer opens the bundle task from the tag
         row_of(officer, members[DRAWINGS]).get_by_test_id("inbox-bundle").click()
@@ -215,7 +224,8 @@ def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
         expect(permit.get_by_test_id("bundle-item-decision")).to_have_count(0)
         expect(permit.get_by_test_id("bundle-item-open")).to_have_count(0)
         a11y.check(officer, "console bundle task")
-        screenshot(officer, "console-bundle-task", locale)
+        assert_no_sideways_scroll(officer, viewport, "the bundle task")
+        shot(officer, "console-bundle-task", locale)
 
         # When the officer rejects one without a reason
         pending[FIRE_DESIGN].get_by_test_id("bundle-item-reject").check()
@@ -226,6 +236,7 @@ def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
         expect(error).to_contain_text(NEEDS_REASON[locale])
         expect(pending[FIRE_DESIGN].get_by_test_id("bundle-item-comment")).to_be_focused()
         a11y.check(officer, "console bundle task, a rejection without its reason")
+        shot(officer, "console-bundle-task-reason", locale)
 
         # When the officer approves both pending items in one click
         for item_id in (DRAWINGS, FIRE_DESIGN):
@@ -253,7 +264,7 @@ def test_housing_decides_its_items_of_a_bundle_filing_in_one_task(
             "() => !document.querySelector('.dialog-fade-enter-active, .dialog-fade-enter-from')"
         )
         a11y.check(officer, "console bundle task, the results")
-        screenshot(officer, "console-bundle-task-results", locale)
+        shot(officer, "console-bundle-task-results", locale)
         results_close = officer.get_by_test_id("bundle-task-results-close")
         results_close.click()
         expect(results).to_be_hidden()

@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import DEPARTMENTS, ITEM
 from tests.browser.support import (
+    DESKTOP,
     Accessibility,
     decide_through_the_api,
     file_through_the_api,
@@ -44,9 +45,13 @@ SUPPLIED = {"zh": "申请人已补正", "en": "The applicant supplied it"}
 
 
 def staff_page(
-    new_context: Callable[..., BrowserContext], email: str, password: str, locale: str
+    new_context: Callable[..., BrowserContext],
+    email: str,
+    password: str,
+    locale: str,
+    viewport: dict[str, int] = DESKTOP,
 ) -> Page:
-    context = new_context(locale=locale)
+    context = new_context(locale=locale, viewport=viewport)
     prefer_locale(context, locale)
     page = context.new_page()
     sign_in(page, email, password)
