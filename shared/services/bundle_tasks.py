@@ -7,7 +7,7 @@ makes, member by member. A member of a later wave joins the bundle task when its
 reaches the department.
 """
 
-from shared.errors import Forbidden, NotFound, ValidationFailed
+from shared.errors import NotFound, ValidationFailed
 from shared.identity import Caller
 from shared.models.api import (
     BatchDecisionItem,
@@ -28,6 +28,7 @@ from shared.ports.applications import ApplicationRepository
 from shared.ports.catalog import CatalogRepository
 from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
+from shared.services.department_tasks import own_department
 from shared.services.tasks import decide_many
 
 
@@ -39,17 +40,20 @@ def bundle_task(
     tasks: TaskRepository,
     catalog: CatalogRepository,
 ) -> BundleTaskView:
-    """The department's members of the bundle with their tasks: the bundle case, then per
-    member its item, its task and its status (at most 30 members)."""
-    department = _department(caller, department)
+    """The department's members of the bundle with their tasks: the bundle case, the
+    members' headers in one batch read, then per member its item and its task (at most 30
+    members)."""
+    department = own_department(caller, department, "bundle tasks")
     bundle_case = _bundle_case(bundle_case_id, cases)
+    headers = cases.case_summaries([m.application_id for m in bundle_case.members])
     items = []
     for member in bundle_case.members:
         item = catalog.get_catalog_item(member.item_id)
         if item is None or department not in item.departments:
             continue
         review = tasks.get_task(task_id_for(member.application_id, department))
-        status = cases.get_status(member.application_id) or ApplicationStatus.DRAFT
+        header = headers.get(member.application_id)
+        status = header.status if header is not None else ApplicationStatus.DRAFT
         items.append(
             BundleTaskItem(
                 item_id=member.item_id,
@@ -89,7 +93,7 @@ def decide_bundle_task(
     """Each item's decision as the single decision route makes it, on that member's task
     of the department; one refused (not reached the department yet, decided already, a
     rejection without reasons) is that item's outcome and the rest go on."""
-    department = _department(caller, request.department)
+    department = own_department(caller, request.department, "bundle tasks")
     bundle_case = _bundle_case(bundle_case_id, cases)
     by_item = {m.item_id: m for m in bundle_case.members}
     for n, decision in enumerate(request.decisions):
@@ -109,15 +113,6 @@ def decide_bundle_task(
         ]
     )
     return decide_many(caller, batch, tasks, cases, workflow)
-
-
-def _department(caller: Caller, department: str | None) -> str:
-    if not caller.departments:
-        raise Forbidden("only department staff have bundle tasks", field="department")
-    chosen = department or caller.departments[0]
-    if not caller.in_department(chosen):
-        raise Forbidden(f"you are not staff of department {chosen}", field="department")
-    return chosen
 
 
 def _bundle_case(bundle_case_id: str, cases: ApplicationRepository) -> BundleCase:

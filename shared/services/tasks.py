@@ -25,19 +25,15 @@ from shared.ports.documents import DocumentStore
 from shared.ports.page import Page
 from shared.ports.tasks import TaskRepository
 from shared.ports.workflow import Workflow
-from shared.services.department_tasks import own_department_task
+from shared.services.department_tasks import own_department, own_department_task
 from shared.services.holding import may_decide
 
 
 def pending_tasks(
     caller: Caller, department: str | None, limit: int, cursor: str | None, tasks: TaskRepository
 ) -> Page[Review]:
-    if not caller.departments:
-        raise Forbidden("only department staff have a task inbox", field="department")
-    department = department or caller.departments[0]
-    if not caller.in_department(department):
-        raise Forbidden(f"you are not staff of department {department}", field="department")
-    return tasks.list_pending_tasks(department, limit, cursor)
+    chosen = own_department(caller, department, "a task inbox")
+    return tasks.list_pending_tasks(chosen, limit, cursor)
 
 
 def decide(

@@ -316,8 +316,8 @@ def test_no_api_route_or_stage_ever_scans(
         "POST", f"/bundle-applications/{filed['bundleCaseId']}/submit", caller=CITIZEN
     )
     assert incomplete.status == 422, incomplete.body
-    # A department's bundle task (the bundle case, then each member's item, task and
-    # status by key); a draft has none, which takes the same first read
+    # A department's bundle task (the bundle case, its members' headers in one batch read,
+    # each member's item and task by key); a draft has none, which takes the same first read
     for route in ("", "/decision"):
         method = "POST" if route else "GET"
         body = {"decisions": [{"itemId": "SD-KFQ-0001", "decision": "approve"}]}
